@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+
+from clinic.accounts.models import Role
+
+User = get_user_model()
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+class EnrolForm(forms.Form):
+    token = forms.CharField(
+        label="Code from your app",
+        max_length=10,
+        help_text="Enter the 6-digit code your app shows now.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not (token.isdigit() and len(token) == 6):
+            raise forms.ValidationError("Enter the 6 digits your app shows, without letters.")
+        return token
+
+
+class SafePasswordResetForm(PasswordResetForm):
+    """Password reset that never emails a client who has not marked email as safe.
+
+    The page says the same thing whether or not an email was sent, so it
+    reveals neither whether an account exists nor the client's preferences.
+    """
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if user.role == Role.CLIENT:
+                profile = getattr(user, "client_profile", None)
+                if profile is None or not profile.may_email:
+                    continue
+            yield user
+
+
+class StaffForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "username", "email", "role", "is_supervisor"]
+        help_texts = {
+            "username": "Used to sign in. Letters, digits and @/./+/-/_ only.",
+            "is_supervisor": "Therapists only: may co-sign notes of therapists they supervise.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in (Role.THERAPIST, Role.ADMIN)]
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+        if self.instance.pk:
+            # The sign-in name stays fixed once the account exists.
+            self.fields["username"].disabled = True

@@ -1,0 +1,76 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Role(models.TextChoices):
+    CLIENT = "client", "Client"
+    THERAPIST = "therapist", "Therapist"
+    ADMIN = "admin", "Practice admin"
+
+
+STAFF_ROLES = (Role.THERAPIST, Role.ADMIN)
+
+
+class UserQuerySet(models.QuerySet):
+    def staff(self) -> "UserQuerySet":
+        return self.filter(role__in=STAFF_ROLES)
+
+    def therapists(self) -> "UserQuerySet":
+        return self.filter(role=Role.THERAPIST, is_active=True)
+
+
+class FulcrumUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLIENT)
+    is_supervisor = models.BooleanField(
+        default=False, help_text="Therapists only: may co-sign notes of therapists they supervise."
+    )
+
+    objects = FulcrumUserManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(is_supervisor=False) | models.Q(role=Role.THERAPIST),
+                name="user_supervisor_is_therapist",
+            ),
+            # Password reset and staff invitations go by email: one account per address.
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == Role.THERAPIST
+
+    @property
+    def is_practice_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_supervisor and self.role != Role.THERAPIST:
+            raise ValidationError({"is_supervisor": "Only therapists can be supervisors. Untick this or choose Therapist."})
+        if self.email:
+            clash = User.objects.filter(email__iexact=self.email).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"email": "Another account already uses this email address. Use a different one."})

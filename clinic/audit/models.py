@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    LOGOUT = "logout", "Signed out"
+    SESSION_EXPIRED = "session_expired", "Session expired"
+    LOGIN_FAILED = "login_failed", "Sign-in failed"
+    LOCKED_OUT = "locked_out", "Locked out"
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "Two-factor set up"
+    TWO_FACTOR_VERIFIED = "2fa_verified", "Two-factor code accepted"
+    TWO_FACTOR_FAILED = "2fa_failed", "Two-factor code refused"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "Recovery codes renewed"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+    PASSWORD_SET = "password_set", "Password set from emailed link"
+    STAFF_CREATED = "staff_created", "Staff account created"
+    STAFF_UPDATED = "staff_updated", "Staff account changed"
+    ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated", "Account reactivated"
+    CASE_CREATED = "case_created", "Case opened"
+    CASE_VIEWED = "case_viewed", "Case viewed"
+    CASE_REASSIGNED = "case_reassigned", "Case therapist changed"
+    AUDIT_VIEWED = "audit_viewed", "Audit log viewed"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One thing someone did to (or saw of) a record. Append-only.
+
+    On PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE; the
+    model refuses them in the application on every database.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The username at the time, so the log reads the same if an account is renamed.
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    target_type = models.CharField(max_length=50, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    client = models.ForeignKey("clients.Client", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    # Identifiers and options only: never clinical content.
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(action__in=Action.values), name="auditevent_action_valid"),
+        ]
+        indexes = [
+            # The log page: newest first, optionally from a date.
+            models.Index(fields=["-at", "-id"], name="audit_at_idx"),
+            # "Who looked at this client's record" (accounting of access).
+            models.Index(fields=["client", "-at"], name="audit_client_at_idx"),
+            # Filter by person.
+            models.Index(fields=["actor", "-at"], name="audit_actor_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")

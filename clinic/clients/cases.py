@@ -1,0 +1,40 @@
+"""Opening a case: the case, its client record(s) and their membership."""
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.models import Case, Client, Membership
+
+
+@transaction.atomic
+def open_case(*, kind: str, therapist, clients: list[dict], by, request: HttpRequest | None = None) -> Case:
+    """Create a case of `kind` for new client records built from `clients` (field dicts)."""
+    expected = 2 if kind == Case.Kind.COUPLE else 1
+    if len(clients) != expected:
+        raise ValueError(f"A {kind} case needs {expected} client record(s), not {len(clients)}.")
+    case = Case.objects.create(kind=kind, primary_therapist=therapist, created_by=by)
+    for fields in clients:
+        client = Client(created_by=by, **fields)
+        client.full_clean()
+        client.save()
+        Membership.objects.create(case=case, client=client)
+        record(action=Action.CASE_CREATED, request=request, actor=by, target=case, client=client)
+    return case
+
+
+@transaction.atomic
+def reassign_case(*, case: Case, therapist, by, request: HttpRequest | None = None) -> None:
+    previous = case.primary_therapist
+    if previous == therapist:
+        return
+    case.primary_therapist = therapist
+    case.save(update_fields=["primary_therapist"])
+    record(
+        action=Action.CASE_REASSIGNED,
+        request=request,
+        actor=by,
+        target=case,
+        detail={"from": previous.username, "to": therapist.username},
+    )

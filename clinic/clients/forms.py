@@ -1,0 +1,54 @@
+from django import forms
+
+from clinic.accounts.models import User
+from clinic.clients.models import Case, Client
+
+CLIENT_FIELDS = [
+    "full_name",
+    "preferred_name",
+    "email",
+    "phone",
+    "may_email",
+    "may_call",
+    "may_text",
+    "may_leave_voicemail",
+]
+
+
+class TherapistChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class CaseForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of case", choices=Case.Kind.choices, widget=forms.RadioSelect, initial=Case.Kind.COUPLE
+    )
+    primary_therapist = TherapistChoiceField(
+        queryset=User.objects.therapists().order_by("last_name", "first_name"),
+        empty_label="Choose a therapist",
+        error_messages={"required": "Choose the therapist who will lead this case."},
+    )
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = CLIENT_FIELDS
+        labels = {"full_name": "Full name"}
+        help_texts = {
+            "preferred_name": "What they like to be called, if different.",
+            "may_email": "Only tick what the client has told you is safe. The client can change this later.",
+        }
+
+    def has_any_input(self) -> bool:
+        """Whether the person typed anything into this block (a blank second partner is not an error)."""
+        return any(self.data.get(self.add_prefix(name)) for name in CLIENT_FIELDS)
+
+
+class ReassignForm(forms.Form):
+    primary_therapist = TherapistChoiceField(
+        label="Primary therapist",
+        queryset=User.objects.therapists().order_by("last_name", "first_name"),
+        error_messages={"required": "Choose a therapist."},
+    )

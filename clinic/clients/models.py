@@ -1,0 +1,144 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from clinic.accounts.models import Role
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ClientQuerySet":
+        """The client records `user` may open; everything else answers 404."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.THERAPIST:
+            return self.filter(cases__primary_therapist=user).distinct()
+        return self.filter(user=user)
+
+
+class Client(models.Model):
+    """One person in care. Linked to a login once they accept an invitation."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="client_profile",
+    )
+    full_name = models.CharField("full name", max_length=200)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    # Safe-contact preferences. Nothing is assumed safe until someone says so.
+    may_email = models.BooleanField("email is safe", default=False)
+    may_call = models.BooleanField("calls are safe", default=False)
+    may_text = models.BooleanField("text messages are safe", default=False)
+    may_leave_voicemail = models.BooleanField("voicemail is safe", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "id"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.full_name
+
+    def clean(self) -> None:
+        if self.may_email and not self.email:
+            raise ValidationError({"email": "Add an email address, or untick “email is safe”."})
+        if (self.may_call or self.may_text or self.may_leave_voicemail) and not self.phone:
+            raise ValidationError({"phone": "Add a phone number, or untick calls, texts and voicemail."})
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseQuerySet":
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.THERAPIST:
+            return self.filter(primary_therapist=user)
+        return self.none()
+
+    def open(self) -> "CaseQuerySet":
+        return self.filter(status=CaseStatus.OPEN)
+
+
+class CaseKind(models.TextChoices):
+    COUPLE = "couple", "Couple"
+    INDIVIDUAL = "individual", "Individual"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Case(models.Model):
+    """One unit of treatment: a couple (two clients) or an individual."""
+
+    Kind = CaseKind
+    Status = CaseStatus
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=CaseKind.choices)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    primary_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="primary_cases"
+    )
+    clients = models.ManyToManyField(Client, through="Membership", related_name="cases")
+    opened_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=CaseKind.values), name="case_kind_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=CaseStatus.values), name="case_status_valid"),
+        ]
+        indexes = [
+            # A therapist's own open cases (dashboard, case list).
+            models.Index(fields=["primary_therapist", "status"], name="case_therapist_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """A readable name for staff pages. Uses prefetched clients when present."""
+        names = [c.display_name for c in self.clients.all()]
+        return " & ".join(names) or "Case"
+
+    @property
+    def expected_size(self) -> int:
+        return 2 if self.kind == self.Kind.COUPLE else 1
+
+
+class Membership(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="memberships")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "client"], name="membership_unique"),
+        ]
+        indexes = [
+            # Client.objects.visible_to(therapist) joins from client to its cases.
+            models.Index(fields=["client", "case"], name="membership_client_case_idx"),
+        ]

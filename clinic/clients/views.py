@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clinic.accounts.decorators import role_required
+from clinic.accounts.models import Role, User
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.cases import open_case, reassign_case
+from clinic.clients.forms import CaseForm, ClientForm, ReassignForm
+from clinic.clients.models import Case, Client
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own home."""
+    if request.user.role == Role.ADMIN:
+        return redirect("practice_home")
+    if request.user.role == Role.THERAPIST:
+        return redirect("dashboard")
+    return redirect("client_home")
+
+
+@role_required(Role.CLIENT)
+def client_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "clients/client_home.html", {"tasks": []})
+
+
+def _cases_for(user: User):
+    members = Prefetch("clients", queryset=Client.objects.order_by("memberships__id"))
+    return Case.objects.visible_to(user).select_related("primary_therapist").prefetch_related(members)
+
+
+@role_required(Role.THERAPIST)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    cases = _cases_for(request.user).open()
+    return render(request, "clients/dashboard.html", {"cases": cases})
+
+
+@role_required(Role.ADMIN)
+def practice_home(request: HttpRequest) -> HttpResponse:
+    counts = User.objects.staff().aggregate(
+        therapists=Count("id", filter=Q(role=Role.THERAPIST, is_active=True)),
+        admins=Count("id", filter=Q(role=Role.ADMIN, is_active=True)),
+    )
+    counts["open_cases"] = Case.objects.open().count()
+    return render(request, "clients/practice_home.html", {"counts": counts})
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+def case_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", Case.Status.OPEN)
+    cases = _cases_for(request.user)
+    if status in Case.Status.values:
+        cases = cases.filter(status=status)
+    return render(request, "clients/case_list.html", {"cases": cases, "status": status, "statuses": Case.Status})
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    data = request.POST or None
+    form = CaseForm(data)
+    if request.user.role == Role.THERAPIST:
+        # A therapist opens cases for themselves; admins assign.
+        del form.fields["primary_therapist"]
+    first = ClientForm(data, prefix="first")
+    second = ClientForm(data, prefix="second")
+    if request.method == "POST":
+        valid = form.is_valid() & first.is_valid()
+        kind = form.cleaned_data.get("kind")
+        if kind == Case.Kind.COUPLE:
+            valid &= second.is_valid()
+        elif second.has_any_input():
+            form.add_error(
+                None,
+                "You chose an individual case but filled in details for a second person. "
+                "Clear the second person's details, or choose Couple.",
+            )
+            valid = False
+        if valid:
+            therapist = form.cleaned_data.get("primary_therapist", request.user)
+            people = [first.cleaned_data] + ([second.cleaned_data] if kind == Case.Kind.COUPLE else [])
+            case = open_case(kind=kind, therapist=therapist, clients=people, by=request.user, request=request)
+            messages.success(request, "Case opened.")
+            return redirect("case_detail", code=case.code)
+    return render(request, "clients/case_form.html", {"form": form, "first": first, "second": second})
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+def case_detail(request: HttpRequest, code) -> HttpResponse:
+    case = get_object_or_404(_cases_for(request.user), code=code)
+    record(action=Action.CASE_VIEWED, request=request, target=case)
+    reassign = None
+    if request.user.role == Role.ADMIN:
+        reassign = ReassignForm(initial={"primary_therapist": case.primary_therapist})
+    return render(request, "clients/case_detail.html", {"case": case, "reassign": reassign})
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def case_reassign(request: HttpRequest, code) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user), code=code)
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        reassign_case(case=case, therapist=form.cleaned_data["primary_therapist"], by=request.user, request=request)
+        messages.success(request, "Primary therapist changed.")
+    else:
+        messages.error(request, "Choose an active therapist to lead this case.")
+    return redirect("case_detail", code=case.code)

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+STAFF_LAYOUT = "layouts/staff.html"
+CLIENT_LAYOUT = "layouts/client.html"
+
+
+def practice(request: HttpRequest) -> dict:
+    """Practice name, demo banner, and the layout a shared page (login, account) should use.
+
+    Anyone not signed in as staff gets the client layout: neutral, and with
+    the quick-exit control.
+    """
+    user = getattr(request, "user", None)
+    is_staff = bool(user is not None and user.is_authenticated and user.is_staff_member)
+    return {
+        "practice_name": settings.PRACTICE_NAME,
+        "two_factor_relaxed": not settings.REQUIRE_2FA,
+        "layout": STAFF_LAYOUT if is_staff else CLIENT_LAYOUT,
+    }

@@ -1,0 +1,52 @@
+from django.urls import path
+
+from clinic import views
+from clinic.accounts import views as accounts
+from clinic.audit import views as audit
+from clinic.clients import views as clients
+
+urlpatterns = [
+    path("", clients.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    # Accounts
+    path("account/", accounts.account, name="account"),
+    path("account/login/", accounts.login, name="login"),
+    path("account/logout/", accounts.logout, name="logout"),
+    path("account/password/", accounts.password_change, name="password_change"),
+    path("account/password/reset/", accounts.password_reset, name="password_reset"),
+    path("account/password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path("account/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
+    path("account/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
+    path("account/two-factor/", accounts.two_factor_verify, name="two_factor_verify"),
+    path("account/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/recovery-codes/", accounts.recovery_codes_renew, name="recovery_codes_renew"),
+    # Clients' own pages: neutral paths.
+    path("my/", clients.client_home, name="client_home"),
+    # Therapists
+    path("dashboard/", clients.dashboard, name="dashboard"),
+    path("cases/", clients.case_list, name="case_list"),
+    path("cases/new/", clients.case_create, name="case_create"),
+    path("cases/<uuid:code>/", clients.case_detail, name="case_detail"),
+    path("cases/<uuid:code>/therapist/", clients.case_reassign, name="case_reassign"),
+    # Practice admin
+    path("practice/", clients.practice_home, name="practice_home"),
+    path("practice/staff/", accounts.staff_list, name="staff_list"),
+    path("practice/staff/new/", accounts.staff_create, name="staff_create"),
+    path("practice/staff/<uuid:code>/", accounts.staff_detail, name="staff_detail"),
+    path(
+        "practice/staff/<uuid:code>/deactivate/",
+        accounts.staff_set_active,
+        {"active": False},
+        name="staff_deactivate",
+    ),
+    path(
+        "practice/staff/<uuid:code>/reactivate/",
+        accounts.staff_set_active,
+        {"active": True},
+        name="staff_reactivate",
+    ),
+    path("practice/audit/", audit.event_list, name="audit_log"),
+]
+
+handler404 = "clinic.views.not_found"
+handler500 = "clinic.views.server_error"

@@ -1,0 +1,65 @@
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+# Fields that must never be echoed back, even to the person who typed them.
+_SECRET_FIELD_MARKERS = ("password", "token", "csrf", "otp", "code", "secret")
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not. No data either way."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.warning("healthz: database did not answer", exc_info=True)
+        return HttpResponse("unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _same_origin(request: HttpRequest) -> bool:
+    origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return bool(origin) and url_has_allowed_host_and_scheme(origin, allowed_hosts={request.get_host()})
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form was refused because its security token was missing or stale.
+
+    The usual cause is a page left open past the end of a session. What the
+    person typed is shown back so it can be copied (only for a request that
+    came from our own pages, so no other site can put words on this page),
+    never passwords or codes.
+    """
+    typed = []
+    if request.method == "POST" and _same_origin(request):
+        for name, value in request.POST.items():
+            if value.strip() and not any(marker in name.lower() for marker in _SECRET_FIELD_MARKERS):
+                typed.append(value)
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return render(request, "errors/csrf_failure.html", {"typed": typed, "back": back}, status=403)
+
+
+@login_not_required
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+@login_not_required
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: it may be what failed.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
