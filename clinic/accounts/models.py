@@ -68,9 +68,10 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        errors = {}
         if self.is_supervisor and self.role != Role.THERAPIST:
-            raise ValidationError({"is_supervisor": "Only therapists can be supervisors. Untick this or choose Therapist."})
-        if self.email:
-            clash = User.objects.filter(email__iexact=self.email).exclude(pk=self.pk)
-            if clash.exists():
-                raise ValidationError({"email": "Another account already uses this email address. Use a different one."})
+            errors["is_supervisor"] = "Only therapists can be supervisors. Untick this or choose Therapist."
+        if self.email and User.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists():
+            errors["email"] = "Another account already uses this email address. Use a different one."
+        if errors:
+            raise ValidationError(errors)

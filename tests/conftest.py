@@ -1,0 +1,84 @@
+"""The cast every test can use.
+
+An owning therapist with a couple case (client and partner), a colleague
+therapist who does not own it, an outsider client from another case, a
+supervisor, and a practice admin. Staff sessions are signed in with a
+verified second factor, as in production.
+"""
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from clinic.accounts.models import Role
+from clinic.clients.models import Case
+from tests.factories import make_case, make_device, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher (tested separately); tests need speed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def therapist(db):
+    return make_user(Role.THERAPIST, username="owner")
+
+
+@pytest.fixture
+def colleague(db):
+    return make_user(Role.THERAPIST, username="colleague")
+
+
+@pytest.fixture
+def supervisor(db):
+    return make_user(Role.THERAPIST, username="supervisor", is_supervisor=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user(Role.ADMIN, username="practiceadmin")
+
+
+@pytest.fixture
+def client_user(db):
+    return make_user(Role.CLIENT, username="clientone")
+
+
+@pytest.fixture
+def partner_user(db):
+    return make_user(Role.CLIENT, username="clienttwo")
+
+
+@pytest.fixture
+def outsider(db, colleague):
+    """A client of another therapist's case."""
+    user = make_user(Role.CLIENT, username="outsider")
+    make_case(therapist=colleague, kind=Case.Kind.INDIVIDUAL, users=[user])
+    return user
+
+
+@pytest.fixture
+def couple_case(therapist, client_user, partner_user):
+    return make_case(therapist=therapist, users=[client_user, partner_user])
+
+
+def sign_in(django_client, user):
+    """Sign `user` in on the test client; staff also pass two-factor."""
+    django_client.force_login(user)
+    if user.is_staff_member:
+        device = make_device(user)
+        session = django_client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return django_client
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user(user) -> the test client signed in as that user."""
+
+    def _as(user):
+        return sign_in(client, user)
+
+    return _as

@@ -1,0 +1,50 @@
+"""Plain factory functions for tests."""
+
+import itertools
+
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic.accounts.models import Role, User
+from clinic.clients.cases import open_case
+from clinic.clients.models import Case
+
+PASSWORD = "correct-horse-battery-staple"
+_seq = itertools.count(1)
+
+
+def make_user(role: Role = Role.THERAPIST, **kw) -> User:
+    n = next(_seq)
+    fields = {
+        "username": f"{role}{n}",
+        "first_name": role.label.split()[0],
+        "last_name": f"Person{n}",
+        "email": f"{role}{n}@example.org",
+        "role": role,
+    }
+    fields.update(kw)
+    password = fields.pop("password", PASSWORD)
+    user = User(**fields)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_device(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code an authenticator app would show right now."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def make_case(*, therapist: User, kind: str = Case.Kind.COUPLE, users: list[User] | None = None, by: User | None = None):
+    users = users or []
+    size = 2 if kind == Case.Kind.COUPLE else 1
+    people = [{"full_name": f"Client Person{next(_seq)}", "email": ""} for _ in range(size)]
+    case = open_case(kind=kind, therapist=therapist, clients=people, by=by or therapist)
+    for client, user in zip(case.clients.order_by("memberships__id"), users, strict=False):
+        client.user = user
+        client.save(update_fields=["user"])
+    return case
