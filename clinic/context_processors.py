@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from clinic.accounts.twofactor import second_factor_due
+
 STAFF_LAYOUT = "layouts/staff.html"
 CLIENT_LAYOUT = "layouts/client.html"
 
@@ -17,4 +19,6 @@ def practice(request: HttpRequest) -> dict:
         "practice_name": settings.PRACTICE_NAME,
         "two_factor_relaxed": not settings.REQUIRE_2FA,
         "layout": STAFF_LAYOUT if is_staff else CLIENT_LAYOUT,
+        # Navigation is hidden until the second factor is passed: its links would only bounce back.
+        "show_nav": bool(user is not None and user.is_authenticated and second_factor_due(user) is None),
     }

@@ -78,11 +78,7 @@ def otp_exempt(view: Callable) -> Callable:
 
 
 class TwoFactorMiddleware:
-    """Send signed-in users who still owe a second factor to verify or enrol.
-
-    Anyone with a confirmed device must use it. Staff without one must set
-    one up, unless REQUIRE_2FA is off (the local demo only).
-    """
+    """Send signed-in users who still owe a second factor to verify or enrol."""
 
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
@@ -91,19 +87,14 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func: Callable, view_args, view_kwargs) -> HttpResponse | None:
-        user = request.user
-        if not user.is_authenticated or user.is_verified():
-            return None
         if getattr(view_func, "otp_exempt", False) or getattr(view_func, "login_required", True) is False:
             return None
-        from clinic.accounts.twofactor import has_device
+        from clinic.accounts.twofactor import second_factor_due
 
-        if has_device(user):
-            target = "two_factor_verify"
-        elif user.is_staff_member and settings.REQUIRE_2FA:
-            target = "two_factor_setup"
-        else:
+        due = second_factor_due(request.user)
+        if due is None:
             return None
         if wants_json(request):
             return JsonResponse({"error": "verification_required"}, status=401)
+        target = "two_factor_verify" if due == "verify" else "two_factor_setup"
         return redirect_to_login(request.get_full_path(), login_url=reverse(target))

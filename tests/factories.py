@@ -39,7 +39,9 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def make_case(*, therapist: User, kind: str = Case.Kind.COUPLE, users: list[User] | None = None, by: User | None = None):
+def make_case(
+    *, therapist: User, kind: str = Case.Kind.COUPLE, users: list[User] | None = None, by: User | None = None
+):
     users = users or []
     size = 2 if kind == Case.Kind.COUPLE else 1
     people = [{"full_name": f"Client Person{next(_seq)}", "email": ""} for _ in range(size)]

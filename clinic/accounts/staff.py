@@ -18,7 +18,10 @@ from clinic.audit.models import Action
 def set_password_link(*, request: HttpRequest, user: User) -> str:
     path = reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return request.build_absolute_uri(path)
 

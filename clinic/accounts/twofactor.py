@@ -5,6 +5,7 @@ from base64 import b32encode
 
 import django_otp
 import segno
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,6 +21,25 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 def has_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def second_factor_due(user) -> str | None:
+    """What a signed-in user still owes before using the app: "verify", "setup", or None.
+
+    Anyone with a confirmed device must use it; staff without one must set
+    one up unless REQUIRE_2FA is off (the local demo only).
+    """
+    if not user.is_authenticated or user.is_verified():
+        return None
+    if not hasattr(user, "_second_factor_due"):
+        # Asked by the middleware and again by the page's context: look once per request.
+        if has_device(user):
+            user._second_factor_due = "verify"
+        elif user.is_staff_member and settings.REQUIRE_2FA:
+            user._second_factor_due = "setup"
+        else:
+            user._second_factor_due = None
+    return user._second_factor_due
 
 
 def pending_device(user) -> TOTPDevice:

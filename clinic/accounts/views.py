@@ -67,7 +67,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "next": _safe_next(request), "new": True}
             )
-        form.add_error("token", "That code did not match. Check the app shows this account, then enter its current code.")
+        form.add_error(
+            "token", "That code did not match. Check the app shows this account, then enter its current code."
+        )
     context = {
         "form": form,
         "qr_svg": twofactor.qr_svg(device),
@@ -83,7 +85,9 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor_setup")
     codes = twofactor.renew_recovery_codes(user=request.user)
     record(action=Action.RECOVERY_CODES_RENEWED, request=request)
-    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": resolve_url("account"), "new": False})
+    return render(
+        request, "accounts/recovery_codes.html", {"codes": codes, "next": resolve_url("account"), "new": False}
+    )
 
 
 def account(request: HttpRequest) -> HttpResponse:

@@ -142,3 +142,6 @@ class Membership(models.Model):
             # Client.objects.visible_to(therapist) joins from client to its cases.
             models.Index(fields=["client", "case"], name="membership_client_case_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.client} in {self.case_id}"

@@ -45,7 +45,11 @@ def test_changing_a_password_is_audited_and_keeps_the_session(as_user, client_us
     client = as_user(client_user)
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "tidal-basin-forty-lanterns", "new_password2": "tidal-basin-forty-lanterns"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "tidal-basin-forty-lanterns",
+            "new_password2": "tidal-basin-forty-lanterns",
+        },
     )
     assert response.status_code == 302
     client_user.refresh_from_db()
@@ -105,6 +109,9 @@ def test_a_used_reset_link_says_so_calmly(client, db):
     reset(client, user.email)
     link = re.search(r"http://testserver(/account/reset/\S+/)", mail.outbox[0].body).group(1)
     page = client.get(link, follow=True)
-    client.post(page.redirect_chain[-1][0], {"new_password1": "tidal-basin-forty-lanterns", "new_password2": "tidal-basin-forty-lanterns"})
+    client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "tidal-basin-forty-lanterns", "new_password2": "tidal-basin-forty-lanterns"},
+    )
     again = client.get(link, follow=True)
     assert "This link no longer works" in again.content.decode()

@@ -18,7 +18,9 @@ NEW_STAFF = {
 }
 
 
-def test_an_admin_adds_a_therapist_who_gets_a_set_password_link(as_user, admin_user, django_capture_on_commit_callbacks):
+def test_an_admin_adds_a_therapist_who_gets_a_set_password_link(
+    as_user, admin_user, django_capture_on_commit_callbacks
+):
     client = as_user(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("staff_create"), NEW_STAFF)
@@ -87,7 +89,13 @@ def test_an_admin_cannot_deactivate_or_demote_themselves(as_user, admin_user):
 
 def test_editing_staff_is_audited(as_user, admin_user, therapist):
     client = as_user(admin_user)
-    data = {"first_name": "Theo", "last_name": "Marsh", "email": therapist.email, "role": Role.THERAPIST, "is_supervisor": "on"}
+    data = {
+        "first_name": "Theo",
+        "last_name": "Marsh",
+        "email": therapist.email,
+        "role": Role.THERAPIST,
+        "is_supervisor": "on",
+    }
     client.post(reverse("staff_detail", kwargs={"code": therapist.code}), data)
     therapist.refresh_from_db()
     assert therapist.is_supervisor

@@ -30,7 +30,9 @@ def test_enrolment_shows_a_qr_code_and_key_and_confirms_with_a_real_code(client,
     device = TOTPDevice.objects.get(user=therapist, confirmed=False)
     assert re.search(r"<code class=\"secret-key\">[A-Z2-7 ]{20,}</code>", body)
 
-    wrong = client.post(reverse("two_factor_setup"), {"token": "000000" if current_code(device) != "000000" else "111111"})
+    wrong = client.post(
+        reverse("two_factor_setup"), {"token": "000000" if current_code(device) != "000000" else "111111"}
+    )
     assert "That code did not match" in wrong.content.decode()
     device.refresh_from_db()
     assert not device.confirmed

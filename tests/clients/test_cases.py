@@ -41,7 +41,12 @@ def test_a_therapist_opens_a_case_for_themselves(as_user, therapist, colleague):
 
 def test_an_individual_case_with_a_second_person_typed_in_is_refused_keeping_the_text(as_user, admin_user, therapist):
     client = as_user(admin_user)
-    data = {"kind": "individual", "primary_therapist": therapist.pk, **person("first"), **person("second", full_name="Typed Name")}
+    data = {
+        "kind": "individual",
+        "primary_therapist": therapist.pk,
+        **person("first"),
+        **person("second", full_name="Typed Name"),
+    }
     response = client.post(reverse("case_create"), data)
     body = response.content.decode()
     assert response.status_code == 200
@@ -126,20 +131,26 @@ def test_a_case_cannot_go_to_an_inactive_or_non_therapist(as_user, admin_user, c
     client = as_user(admin_user)
     gone = make_user(Role.THERAPIST, is_active=False)
     for target in (gone, admin_user):
-        response = client.post(reverse("case_reassign", kwargs={"code": couple_case.code}), {"primary_therapist": target.pk}, follow=True)
+        response = client.post(
+            reverse("case_reassign", kwargs={"code": couple_case.code}), {"primary_therapist": target.pk}, follow=True
+        )
         assert "Choose an active therapist" in response.content.decode()
     couple_case.refresh_from_db()
     assert couple_case.primary_therapist == therapist
 
 
 def test_therapists_cannot_reassign(as_user, therapist, couple_case, colleague):
-    response = as_user(therapist).post(reverse("case_reassign", kwargs={"code": couple_case.code}), {"primary_therapist": colleague.pk})
+    response = as_user(therapist).post(
+        reverse("case_reassign", kwargs={"code": couple_case.code}), {"primary_therapist": colleague.pk}
+    )
     assert response.status_code == 404
     couple_case.refresh_from_db()
     assert couple_case.primary_therapist == therapist
 
 
-def test_client_visibility_is_scoped_to_the_user(therapist, colleague, admin_user, client_user, partner_user, couple_case, outsider):
+def test_client_visibility_is_scoped_to_the_user(
+    therapist, colleague, admin_user, client_user, partner_user, couple_case, outsider
+):
     visible = Client.objects.visible_to
     assert set(visible(therapist)) == set(couple_case.clients.all())
     assert set(visible(client_user)) == {client_user.client_profile}

@@ -7,34 +7,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0001_initial'),
+        ("clients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('login', 'Signed in'), ('logout', 'Signed out'), ('session_expired', 'Session expired'), ('login_failed', 'Sign-in failed'), ('locked_out', 'Locked out'), ('2fa_enrolled', 'Two-factor set up'), ('2fa_verified', 'Two-factor code accepted'), ('2fa_failed', 'Two-factor code refused'), ('recovery_code_used', 'Recovery code used'), ('recovery_codes_renewed', 'Recovery codes renewed'), ('password_changed', 'Password changed'), ('password_reset_requested', 'Password reset requested'), ('password_set', 'Password set from emailed link'), ('staff_created', 'Staff account created'), ('staff_updated', 'Staff account changed'), ('account_deactivated', 'Account deactivated'), ('account_reactivated', 'Account reactivated'), ('case_created', 'Case opened'), ('case_viewed', 'Case viewed'), ('case_reassigned', 'Case therapist changed'), ('audit_viewed', 'Audit log viewed')], max_length=40)),
-                ('target_type', models.CharField(blank=True, max_length=50)),
-                ('target_id', models.CharField(blank=True, max_length=64)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "Signed in"),
+                            ("logout", "Signed out"),
+                            ("session_expired", "Session expired"),
+                            ("login_failed", "Sign-in failed"),
+                            ("locked_out", "Locked out"),
+                            ("2fa_enrolled", "Two-factor set up"),
+                            ("2fa_verified", "Two-factor code accepted"),
+                            ("2fa_failed", "Two-factor code refused"),
+                            ("recovery_code_used", "Recovery code used"),
+                            ("recovery_codes_renewed", "Recovery codes renewed"),
+                            ("password_changed", "Password changed"),
+                            ("password_reset_requested", "Password reset requested"),
+                            ("password_set", "Password set from emailed link"),
+                            ("staff_created", "Staff account created"),
+                            ("staff_updated", "Staff account changed"),
+                            ("account_deactivated", "Account deactivated"),
+                            ("account_reactivated", "Account reactivated"),
+                            ("case_created", "Case opened"),
+                            ("case_viewed", "Case viewed"),
+                            ("case_reassigned", "Case therapist changed"),
+                            ("audit_viewed", "Audit log viewed"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("target_type", models.CharField(blank=True, max_length=50)),
+                ("target_id", models.CharField(blank=True, max_length=64)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.client",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['-at', '-id'], name='audit_at_idx'), models.Index(fields=['client', '-at'], name='audit_client_at_idx'), models.Index(fields=['actor', '-at'], name='audit_actor_at_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['login', 'logout', 'session_expired', 'login_failed', 'locked_out', '2fa_enrolled', '2fa_verified', '2fa_failed', 'recovery_code_used', 'recovery_codes_renewed', 'password_changed', 'password_reset_requested', 'password_set', 'staff_created', 'staff_updated', 'account_deactivated', 'account_reactivated', 'case_created', 'case_viewed', 'case_reassigned', 'audit_viewed'])), name='auditevent_action_valid')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["-at", "-id"], name="audit_at_idx"),
+                    models.Index(fields=["client", "-at"], name="audit_client_at_idx"),
+                    models.Index(fields=["actor", "-at"], name="audit_actor_at_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "action__in",
+                                [
+                                    "login",
+                                    "logout",
+                                    "session_expired",
+                                    "login_failed",
+                                    "locked_out",
+                                    "2fa_enrolled",
+                                    "2fa_verified",
+                                    "2fa_failed",
+                                    "recovery_code_used",
+                                    "recovery_codes_renewed",
+                                    "password_changed",
+                                    "password_reset_requested",
+                                    "password_set",
+                                    "staff_created",
+                                    "staff_updated",
+                                    "account_deactivated",
+                                    "account_reactivated",
+                                    "case_created",
+                                    "case_viewed",
+                                    "case_reassigned",
+                                    "audit_viewed",
+                                ],
+                            )
+                        ),
+                        name="auditevent_action_valid",
+                    )
+                ],
             },
         ),
     ]

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,73 +16,116 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('couple', 'Couple'), ('individual', 'Individual')], max_length=20)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=20)),
-                ('opened_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('primary_therapist', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='primary_cases', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("kind", models.CharField(choices=[("couple", "Couple"), ("individual", "Individual")], max_length=20)),
+                (
+                    "status",
+                    models.CharField(choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=20),
+                ),
+                ("opened_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "primary_therapist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="primary_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_on', '-id'],
+                "ordering": ["-opened_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('may_email', models.BooleanField(default=False, verbose_name='email is safe')),
-                ('may_call', models.BooleanField(default=False, verbose_name='calls are safe')),
-                ('may_text', models.BooleanField(default=False, verbose_name='text messages are safe')),
-                ('may_leave_voicemail', models.BooleanField(default=False, verbose_name='voicemail is safe')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='client_profile', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("may_email", models.BooleanField(default=False, verbose_name="email is safe")),
+                ("may_call", models.BooleanField(default=False, verbose_name="calls are safe")),
+                ("may_text", models.BooleanField(default=False, verbose_name="text messages are safe")),
+                ("may_leave_voicemail", models.BooleanField(default=False, verbose_name="voicemail is safe")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="client_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['full_name', 'id'],
+                "ordering": ["full_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='clients.case')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='clients.client')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="clients.case"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="clients.client"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='case',
-            name='clients',
-            field=models.ManyToManyField(related_name='cases', through='clients.Membership', to='clients.client'),
+            model_name="case",
+            name="clients",
+            field=models.ManyToManyField(related_name="cases", through="clients.Membership", to="clients.client"),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['client', 'case'], name='membership_client_case_idx'),
+            model_name="membership",
+            index=models.Index(fields=["client", "case"], name="membership_client_case_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('case', 'client'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("case", "client"), name="membership_unique"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['primary_therapist', 'status'], name='case_therapist_status_idx'),
+            model_name="case",
+            index=models.Index(fields=["primary_therapist", "status"], name="case_therapist_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['couple', 'individual'])), name='case_kind_valid'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["couple", "individual"])), name="case_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'closed'])), name='case_status_valid'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "closed"])), name="case_status_valid"
+            ),
         ),
     ]
