@@ -36,6 +36,7 @@ class ClientForm(forms.ModelForm):
         model = Client
         fields = CLIENT_FIELDS
         labels = {"full_name": "Full name"}
+        error_messages = {"full_name": {"required": "Enter the person's full name."}}
         help_texts = {
             "preferred_name": "What they like to be called, if different.",
             "may_email": "Only tick what the client has told you is safe. The client can change this later.",
@@ -48,7 +49,7 @@ class ClientForm(forms.ModelForm):
 
 class ReassignForm(forms.Form):
     primary_therapist = TherapistChoiceField(
-        label="Primary therapist",
+        label="Change to",
         queryset=User.objects.therapists().order_by("last_name", "first_name"),
         error_messages={"required": "Choose a therapist."},
     )

@@ -38,4 +38,6 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from None
         user.set_password(password)
         user.save()
-        self.stdout.write(self.style.SUCCESS(f"Admin {username} created. They set up two-factor sign-in at first login."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Admin {username} created. They set up two-factor sign-in at first login.")
+        )
