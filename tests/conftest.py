@@ -7,11 +7,34 @@ verified second factor, as in production.
 """
 
 import pytest
+from django.db import connections
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from clinic.accounts.models import Role
 from clinic.clients.models import Case
 from tests.factories import make_case, make_device, make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(django_db_setup, django_db_blocker):
+    """Let the test database be dropped at the end of a PostgreSQL run.
+
+    PostgreSQL refuses to drop a database with open sessions. Our pools are
+    closed here; the live server's request threads can end without handing
+    their pooled connection back, so any session still open on the test
+    database is ended too (test infrastructure only: nothing else uses it).
+    """
+    yield
+    for connection in connections.all(initialized_only=True):
+        if getattr(connection, "pool", None) is None:
+            continue
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
+        connection.close_pool()
 
 
 @pytest.fixture(autouse=True)
