@@ -45,3 +45,19 @@ def screenshot(page):
         return path
 
     return _take
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """Run axe-core on the current page; fail on any serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def _check() -> None:
+        violations = axe.run(page).response["violations"]
+        bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+        details = "; ".join(f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}" for v in bad)
+        assert not bad, f"axe found on {page.url}: {details}"
+
+    return _check
