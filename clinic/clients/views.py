@@ -24,7 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 def client_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "clients/client_home.html", {"tasks": []})
+    profile = Client.objects.filter(user=request.user).first()
+    name = profile.display_name if profile else request.user.first_name
+    return render(request, "clients/client_home.html", {"tasks": [], "name": name})
 
 
 def _cases_for(user: User):

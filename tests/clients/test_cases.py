@@ -158,3 +158,9 @@ def test_client_visibility_is_scoped_to_the_user(
     assert set(visible(colleague)) == {outsider.client_profile}
     assert visible(admin_user).count() == 3
     assert Case.objects.visible_to(client_user).count() == 0
+
+
+def test_a_client_is_greeted_by_their_preferred_name(as_user, couple_case, client_user):
+    Client.objects.filter(user=client_user).update(preferred_name="Jo")
+    response = as_user(client_user).get(reverse("client_home"))
+    assert "Hello, Jo</h1>" in response.content.decode()
