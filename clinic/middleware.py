@@ -12,6 +12,8 @@ from django.utils.cache import patch_cache_control
 
 SESSION_STARTED_KEY = "fulcrum_started"
 SESSION_SEEN_KEY = "fulcrum_seen"
+# Idle time is tracked to within this many seconds.
+SEEN_RESOLUTION = 30
 
 
 class NoStoreMiddleware:
@@ -55,7 +57,9 @@ class SessionTimeoutMiddleware:
                 reason = "idle"
             if reason:
                 return self.expire(request, reason)
-            session[SESSION_SEEN_KEY] = now
+            if SESSION_SEEN_KEY not in session or now - seen >= SEEN_RESOLUTION:
+                # Writing the session on every request would cost a database write each time.
+                session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
 
     def expire(self, request: HttpRequest, reason: str) -> HttpResponse:
