@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "clinic.accounts",
     "clinic.clients",
     "clinic.audit",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,13 @@ AXES_CLIENT_IP_CALLABLE = "clinic.lib.http.client_ip"
 AXES_VERBOSE = False
 # Number of reverse proxies in front of the app that append X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Client invitations: how long a link works.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
+# Where the quick-exit control sends a client: a neutral, everyday site.
+QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+# Public "Get started" form: inquiries accepted per address per hour.
+INQUIRY_LIMIT_PER_HOUR = env_int("INQUIRY_LIMIT_PER_HOUR", 5, minimum=1)
 
 # Two-factor sign-in for staff. Only the local demo may switch it off.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)

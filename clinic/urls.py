@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from clinic import views
 from clinic.accounts import views as accounts
@@ -46,6 +46,8 @@ urlpatterns = [
         name="staff_reactivate",
     ),
     path("practice/audit/", audit.event_list, name="audit_log"),
+    path("", include("intake.urls")),
+    path("", include("intake.inquiry_urls")),
 ]
 
 handler404 = "clinic.views.not_found"

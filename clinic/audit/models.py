@@ -25,6 +25,20 @@ class Action(models.TextChoices):
     CASE_VIEWED = "case_viewed", "Case viewed"
     CASE_REASSIGNED = "case_reassigned", "Case therapist changed"
     AUDIT_VIEWED = "audit_viewed", "Audit log viewed"
+    INVITATION_SENT = "invitation_sent", "Invitation created"
+    INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    INVITATION_REFUSED = "invitation_refused", "Invitation link refused"
+    INTAKE_STARTED = "intake_started", "Intake started"
+    INTAKE_SUBMITTED = "intake_submitted", "Intake submitted"
+    INTAKE_VIEWED = "intake_viewed", "Intake read"
+    SAFE_CONTACT_CHANGED = "safe_contact_changed", "Safe-contact preferences changed"
+    CONSENT_TEXT_CHANGED = "consent_text_changed", "Consent text changed"
+    QUICK_EXIT = "quick_exit", "Quick exit used"
+    INQUIRY_RECEIVED = "inquiry_received", "Inquiry received"
+    INQUIRY_VIEWED = "inquiry_viewed", "Inquiry read"
+    INQUIRY_CONVERTED = "inquiry_converted", "Inquiry turned into a case"
+    INQUIRY_CLOSED = "inquiry_closed", "Inquiry closed"
 
 
 class AuditEventQuerySet(models.QuerySet):

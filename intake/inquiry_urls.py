@@ -1,0 +1,3 @@
+"""URLs of the public "Get started" form and the admins' inquiry triage."""
+
+urlpatterns: list = []

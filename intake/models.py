@@ -1,0 +1,304 @@
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from clinic.clients.models import Client
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> "InvitationQuerySet":
+        """Neither used nor revoked (it may still have expired)."""
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
+
+
+class InvitationDelivery(models.TextChoices):
+    EMAIL = "email", "Emailed to the client"
+    IN_PERSON = "in_person", "Link handed over by staff"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that lets a client set up access.
+
+    Only a SHA-256 hash of the token is stored: a copy of the database
+    cannot be turned into working links.
+    """
+
+    Delivery = InvitationDelivery
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    delivery = models.CharField(max_length=20, choices=InvitationDelivery.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(delivery__in=InvitationDelivery.values), name="invitation_delivery_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_not_used_and_revoked",
+            ),
+            # Resending revokes the old link first: at most one live link per client.
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_client",
+            ),
+        ]
+        indexes = [
+            # The case page: each client's latest invitation.
+            models.Index(fields=["client", "-created_at"], name="invitation_client_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.code}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def state(self) -> str:
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class ConsentKind(models.TextChoices):
+    INFORMED_CONSENT = "informed_consent", "Informed consent"
+    PRIVACY_NOTICE = "privacy_notice", "Notice of privacy practices"
+
+
+class ConsentDocumentQuerySet(models.QuerySet):
+    def current(self, kind: str) -> "ConsentDocument | None":
+        return self.filter(kind=kind).order_by("-version").first()
+
+
+class ConsentDocument(models.Model):
+    """One version of a text clients agree to. Never edited: a change is a new version."""
+
+    Kind = ConsentKind
+
+    kind = models.CharField(max_length=30, choices=ConsentKind.choices)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ConsentDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=ConsentKind.values), name="consent_kind_valid"),
+            models.UniqueConstraint(fields=["kind", "version"], name="consent_kind_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class IntakeStatus(models.TextChoices):
+    DRAFT = "draft", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class IntakeLocked(Exception):
+    """A submitted intake is read-only."""
+
+
+class Intake(models.Model):
+    """A client's online intake: answers per section, saved as typed, submitted once.
+
+    `answers` holds, per section slug, each field exactly as the client
+    typed it (strings and ticks), so a draft keeps every character even when
+    it would not yet pass validation.
+    """
+
+    Status = IntakeStatus
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # One intake per client: a second tab or a retried request finds the same row.
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="intake")
+    status = models.CharField(max_length=20, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT)
+    answers = models.JSONField(default=dict, blank=True)
+    completed = models.JSONField(default=list, blank=True, help_text="Slugs of sections that passed validation.")
+    last_section = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    consent_document = models.ForeignKey(
+        ConsentDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    privacy_document = models.ForeignKey(
+        ConsentDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signature_name = models.CharField(max_length=200, blank=True)
+    signed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=IntakeStatus.values), name="intake_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status=IntakeStatus.DRAFT)
+                | models.Q(
+                    submitted_at__isnull=False,
+                    consent_document__isnull=False,
+                    privacy_document__isnull=False,
+                    signed_on__isnull=False,
+                ),
+                name="intake_submitted_is_signed",
+            ),
+        ]
+        indexes = [
+            # The dashboard: newly submitted intakes.
+            models.Index(fields=["status", "-submitted_at"], name="intake_status_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake {self.code}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == IntakeStatus.SUBMITTED
+
+    def section_answers(self, slug: str) -> dict:
+        return dict(self.answers.get(slug, {}))
+
+    def save_section(self, slug: str, values: dict, *, complete: bool) -> None:
+        """Store one section's values as typed; `complete` marks it as validated."""
+        if self.is_submitted:
+            raise IntakeLocked
+        self.answers = {**self.answers, slug: values}
+        done = [s for s in self.completed if s != slug]
+        self.completed = [*done, slug] if complete else done
+        self.last_section = slug
+        self.updated_at = timezone.now()
+        self.save(update_fields=["answers", "completed", "last_section", "updated_at"])
+
+    def clean(self) -> None:
+        if self.is_submitted and not self.signed_on:
+            raise ValidationError("A submitted intake needs the consent signed.")
+
+    @transaction.atomic
+    def submit(self, *, consent: ConsentDocument, privacy: ConsentDocument, signature: str) -> bool:
+        """Submit once. Returns False (and changes nothing) if it was already submitted."""
+        locked = Intake.objects.select_for_update().get(pk=self.pk)
+        if locked.is_submitted:
+            self.refresh_from_db()
+            return False
+        now = timezone.now()
+        Intake.objects.filter(pk=self.pk).update(
+            status=IntakeStatus.SUBMITTED,
+            submitted_at=now,
+            updated_at=now,
+            consent_document=consent,
+            privacy_document=privacy,
+            signature_name=signature,
+            signed_on=timezone.localdate(now),
+        )
+        self.refresh_from_db()
+        return True
+
+
+class InquiryStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CONVERTED = "converted", "Turned into a case"
+    CLOSED = "closed", "Closed"
+
+
+class InquiryCloseReason(models.TextChoices):
+    NOT_A_FIT = "not_a_fit", "Not a fit for the practice"
+    NO_RESPONSE = "no_response", "Could not reach them"
+    REFERRED = "referred", "Referred elsewhere"
+    DUPLICATE = "duplicate", "Duplicate"
+    SPAM = "spam", "Spam"
+    OTHER = "other", "Other"
+
+
+class InquiryContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+
+
+class Inquiry(models.Model):
+    """A message from the public "Get started" form, waiting for triage."""
+
+    Status = InquiryStatus
+    CloseReason = InquiryCloseReason
+    ContactMethod = InquiryContactMethod
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("name or alias", max_length=100)
+    contact_method = models.CharField(max_length=20, choices=InquiryContactMethod.choices)
+    contact_value = models.CharField(max_length=200)
+    may_leave_message = models.BooleanField(default=False)
+    message = models.TextField(max_length=2000)
+    preferred_times = models.CharField(max_length=200, blank=True)
+    consent_to_contact = models.BooleanField(default=False)
+    # A keyed hash of the sender's address, for the per-address limit; the address is not kept.
+    ip_hash = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.OPEN)
+    close_reason = models.CharField(max_length=20, choices=InquiryCloseReason.choices, blank=True)
+    close_note = models.CharField(max_length=500, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey("clients.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=InquiryStatus.values), name="inquiry_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(contact_method__in=InquiryContactMethod.values), name="inquiry_contact_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(close_reason="") | models.Q(close_reason__in=InquiryCloseReason.values),
+                name="inquiry_close_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=InquiryStatus.CLOSED) | ~models.Q(close_reason=""),
+                name="inquiry_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=InquiryStatus.CONVERTED) | models.Q(case__isnull=False),
+                name="inquiry_converted_has_case",
+            ),
+            models.CheckConstraint(condition=models.Q(consent_to_contact=True), name="inquiry_consented"),
+        ]
+        indexes = [
+            # The triage list: open inquiries, oldest waiting first.
+            models.Index(fields=["status", "received_at"], name="inquiry_status_received_idx"),
+            # The per-address limit: recent inquiries from one address.
+            models.Index(fields=["ip_hash", "received_at"], name="inquiry_ip_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Inquiry {self.code}"
