@@ -18,6 +18,7 @@ def practice(request: HttpRequest) -> dict:
     return {
         "practice_name": settings.PRACTICE_NAME,
         "two_factor_relaxed": not settings.REQUIRE_2FA,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
         "layout": STAFF_LAYOUT if is_staff else CLIENT_LAYOUT,
         # Navigation is hidden until the second factor is passed: its links would only bounce back.
         "show_nav": bool(user is not None and user.is_authenticated and second_factor_due(user) is None),

@@ -11,6 +11,8 @@ from django.db import transaction
 from clinic.accounts.models import Role, User
 from clinic.clients.cases import open_case
 from clinic.clients.models import Case, Client
+from intake.filling import submit_intake
+from intake.models import Intake
 
 DEMO_PASSWORD = "fulcrum-demo-2026"
 
@@ -85,9 +87,74 @@ def seed() -> list[DemoLogin]:
         for client, user in zip(case.clients.order_by("memberships__id"), users, strict=True):
             client.user = user
             client.save(update_fields=["user"])
+    seed_intakes()
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
         DemoLogin("therapist1", "therapist", "couple client1+client2, individual client5"),
         DemoLogin("therapist2", "therapist (supervisor)", "couple client3+client4"),
         *(DemoLogin(f"client{i}", "client", "") for i in range(1, 6)),
     ]
+
+
+def _answers(username: str) -> dict:
+    full_name, preferred, email, may_email, may_call = CLIENTS[username]
+    return {
+        "about": {
+            "legal_name": full_name,
+            "preferred_name": preferred,
+            "pronouns": "",
+            "date_of_birth": "1987-06-14" if username == "client1" else "1990-02-03",
+            "email": email,
+            "phone": "07700 900" + username[-1] * 3,
+        },
+        "contact": {
+            "may_email": may_email,
+            "may_call": may_call,
+            "may_text": False,
+            "may_leave_voicemail": False,
+            "safe_email": "",
+            "safe_phone": "",
+            "safe_times": "Weekdays before 3pm",
+        },
+        "emergency": {
+            "name": "Priya Shah",
+            "relationship": "friend",
+            "phone": "07700 900999",
+            "knows_about_care": True,
+        },
+        "reasons": {
+            "reasons": "We keep having the same argument about money and who decides things.",
+            "goals": "To talk without it turning into a fight, and to feel listened to.",
+            "previous_therapy": "no",
+            "previous_details": "",
+        },
+        "relationship": {
+            "length": "9 years",
+            "living": "together",
+            "children": "One daughter, 6.",
+            "who_suggested": "me",
+            "decisions": "Mostly my partner decides about money; I decide about our daughter's school things.",
+        },
+        "health": {"current_care": "GP only.", "medication": "", "difficult_experiences": ""},
+    }
+
+
+# Intake states for the demo: submitted, half-done draft, not started.
+INTAKE_STATES = {"client1": "submitted", "client2": "draft", "client5": "submitted"}
+
+
+def seed_intakes() -> None:
+    for username, state in INTAKE_STATES.items():
+        client = Client.objects.get(user__username=username)
+        if Intake.objects.filter(client=client).exists():
+            continue
+        intake = Intake.objects.create(client=client)
+        answers = _answers(username)
+        slugs = list(answers) if state == "submitted" else ["about", "contact", "emergency"]
+        for slug in slugs:
+            intake.save_section(slug, answers[slug], complete=True)
+        if state == "draft":
+            # Half-typed, as a person leaves it: not yet complete.
+            intake.save_section("reasons", {"reasons": "It is hard to say this, but", "goals": ""}, complete=False)
+        else:
+            submit_intake(intake=intake, signature=answers["about"]["legal_name"], request=None)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -36,6 +37,19 @@ class NoStoreMiddleware:
 
 def wants_json(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true" or "application/json" in request.headers.get("Accept", "")
+
+
+class PrivateByDefaultMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, answering scripts with 401 instead of a redirect.
+
+    An autosave that follows a redirect would get the login page back and
+    could not tell "signed out" from "connection problem".
+    """
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+        if wants_json(request):
+            return JsonResponse({"error": "signed_out", "login_url": reverse(settings.LOGIN_URL)}, status=401)
+        return super().handle_no_permission(request, view_func)
 
 
 class SessionTimeoutMiddleware:

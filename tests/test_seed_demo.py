@@ -14,7 +14,7 @@ def test_seed_demo_creates_the_documented_practice_and_is_idempotent(db, capsys)
     call_command("seed_demo")
     first = counts()
     call_command("seed_demo")
-    assert counts() == first == (8, 5, 3, 5)
+    assert counts() == first == (8, 5, 3, 7)
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert "therapist1" in out and "client5" in out

@@ -40,6 +40,7 @@ class Client(models.Model):
     may_call = models.BooleanField("calls are safe", default=False)
     may_text = models.BooleanField("text messages are safe", default=False)
     may_leave_voicemail = models.BooleanField("voicemail is safe", default=False)
+    safe_times = models.CharField("safe times to contact", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

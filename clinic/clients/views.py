@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
@@ -11,6 +12,8 @@ from clinic.audit.models import Action
 from clinic.clients.cases import open_case, reassign_case
 from clinic.clients.forms import CaseForm, ClientForm, ReassignForm
 from clinic.clients.models import Case, Client
+from intake.sections import SECTIONS
+from intake.status import onboarding
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,9 +27,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 def client_home(request: HttpRequest) -> HttpResponse:
-    profile = Client.objects.filter(user=request.user).first()
+    profile = Client.objects.filter(user=request.user).select_related("intake").first()
     name = profile.display_name if profile else request.user.first_name
-    return render(request, "clients/client_home.html", {"tasks": [], "name": name})
+    tasks, done = [], []
+    if profile is not None:
+        state = onboarding(profile)
+        if state.intake is None:
+            tasks.append({"title": "Fill in your forms", "url": reverse("intake_start"), "note": "About 20 minutes."})
+        elif not state.intake.is_submitted:
+            count = len(state.intake.completed)
+            note = f"{count} of {len(SECTIONS)} parts done. Everything you typed is saved."
+            tasks.append({"title": "Continue your forms", "url": reverse("intake_start"), "note": note})
+        else:
+            sent = f"Sent on {state.intake.submitted_at:%d %B %Y}."
+            done.append({"title": "Your forms", "url": reverse("intake_copy"), "note": sent})
+    return render(request, "clients/client_home.html", {"tasks": tasks, "done": done, "name": name})
 
 
 def _cases_for(user: User):
@@ -92,12 +107,19 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.THERAPIST, Role.ADMIN)
 def case_detail(request: HttpRequest, code) -> HttpResponse:
-    case = get_object_or_404(_cases_for(request.user), code=code)
+    members = Prefetch(
+        "clients",
+        queryset=Client.objects.select_related("intake").prefetch_related("invitations").order_by("memberships__id"),
+    )
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user).select_related("primary_therapist").prefetch_related(members), code=code
+    )
     record(action=Action.CASE_VIEWED, request=request, target=case)
     reassign = None
     if request.user.role == Role.ADMIN:
         reassign = ReassignForm(initial={"primary_therapist": case.primary_therapist})
-    return render(request, "clients/case_detail.html", {"case": case, "reassign": reassign})
+    people = [onboarding(client) for client in case.clients.all()]
+    return render(request, "clients/case_detail.html", {"case": case, "people": people, "reassign": reassign})
 
 
 @role_required(Role.ADMIN)

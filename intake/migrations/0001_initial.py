@@ -8,159 +8,327 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0001_initial'),
+        ("clients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConsentDocument',
+            name="ConsentDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('informed_consent', 'Informed consent'), ('privacy_notice', 'Notice of privacy practices')], max_length=30)),
-                ('version', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("informed_consent", "Informed consent"),
+                            ("privacy_notice", "Notice of privacy practices"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', '-version'],
+                "ordering": ["kind", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Inquiry',
+            name="Inquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='name or alias')),
-                ('contact_method', models.CharField(choices=[('phone', 'Phone call'), ('text', 'Text message'), ('email', 'Email')], max_length=20)),
-                ('contact_value', models.CharField(max_length=200)),
-                ('may_leave_message', models.BooleanField(default=False)),
-                ('message', models.TextField(max_length=2000)),
-                ('preferred_times', models.CharField(blank=True, max_length=200)),
-                ('consent_to_contact', models.BooleanField(default=False)),
-                ('ip_hash', models.CharField(blank=True, max_length=64)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('converted', 'Turned into a case'), ('closed', 'Closed')], default='open', max_length=20)),
-                ('close_reason', models.CharField(blank=True, choices=[('not_a_fit', 'Not a fit for the practice'), ('no_response', 'Could not reach them'), ('referred', 'Referred elsewhere'), ('duplicate', 'Duplicate'), ('spam', 'Spam'), ('other', 'Other')], max_length=20)),
-                ('close_note', models.CharField(blank=True, max_length=500)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.case')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="name or alias")),
+                (
+                    "contact_method",
+                    models.CharField(
+                        choices=[("phone", "Phone call"), ("text", "Text message"), ("email", "Email")], max_length=20
+                    ),
+                ),
+                ("contact_value", models.CharField(max_length=200)),
+                ("may_leave_message", models.BooleanField(default=False)),
+                ("message", models.TextField(max_length=2000)),
+                ("preferred_times", models.CharField(blank=True, max_length=200)),
+                ("consent_to_contact", models.BooleanField(default=False)),
+                ("ip_hash", models.CharField(blank=True, max_length=64)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("converted", "Turned into a case"), ("closed", "Closed")],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "close_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_a_fit", "Not a fit for the practice"),
+                            ("no_response", "Could not reach them"),
+                            ("referred", "Referred elsewhere"),
+                            ("duplicate", "Duplicate"),
+                            ("spam", "Spam"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("close_note", models.CharField(blank=True, max_length=500)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.case",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Intake',
+            name="Intake",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('status', models.CharField(choices=[('draft', 'In progress'), ('submitted', 'Submitted')], default='draft', max_length=20)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('completed', models.JSONField(blank=True, default=list, help_text='Slugs of sections that passed validation.')),
-                ('last_section', models.CharField(blank=True, max_length=40)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('signature_name', models.CharField(blank=True, max_length=200)),
-                ('signed_on', models.DateField(blank=True, null=True)),
-                ('client', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='intake', to='clients.client')),
-                ('consent_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intake.consentdocument')),
-                ('privacy_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intake.consentdocument')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "In progress"), ("submitted", "Submitted")], default="draft", max_length=20
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                (
+                    "completed",
+                    models.JSONField(blank=True, default=list, help_text="Slugs of sections that passed validation."),
+                ),
+                ("last_section", models.CharField(blank=True, max_length=40)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("signature_name", models.CharField(blank=True, max_length=200)),
+                ("signed_on", models.DateField(blank=True, null=True)),
+                (
+                    "client",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="intake", to="clients.client"
+                    ),
+                ),
+                (
+                    "consent_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="intake.consentdocument",
+                    ),
+                ),
+                (
+                    "privacy_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="intake.consentdocument",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('delivery', models.CharField(choices=[('email', 'Emailed to the client'), ('in_person', 'Link handed over by staff')], max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='clients.client')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[("email", "Emailed to the client"), ("in_person", "Link handed over by staff")],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="invitations", to="clients.client"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='consentdocument',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['informed_consent', 'privacy_notice'])), name='consent_kind_valid'),
+            model_name="consentdocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["informed_consent", "privacy_notice"])), name="consent_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consentdocument',
-            constraint=models.UniqueConstraint(fields=('kind', 'version'), name='consent_kind_version_unique'),
+            model_name="consentdocument",
+            constraint=models.UniqueConstraint(fields=("kind", "version"), name="consent_kind_version_unique"),
         ),
         migrations.AddIndex(
-            model_name='inquiry',
-            index=models.Index(fields=['status', 'received_at'], name='inquiry_status_received_idx'),
+            model_name="inquiry",
+            index=models.Index(fields=["status", "received_at"], name="inquiry_status_received_idx"),
         ),
         migrations.AddIndex(
-            model_name='inquiry',
-            index=models.Index(fields=['ip_hash', 'received_at'], name='inquiry_ip_received_idx'),
+            model_name="inquiry",
+            index=models.Index(fields=["ip_hash", "received_at"], name="inquiry_ip_received_idx"),
         ),
         migrations.AddConstraint(
-            model_name='inquiry',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'converted', 'closed'])), name='inquiry_status_valid'),
+            model_name="inquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "converted", "closed"])), name="inquiry_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inquiry',
-            constraint=models.CheckConstraint(condition=models.Q(('contact_method__in', ['phone', 'text', 'email'])), name='inquiry_contact_method_valid'),
+            model_name="inquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("contact_method__in", ["phone", "text", "email"])),
+                name="inquiry_contact_method_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inquiry',
-            constraint=models.CheckConstraint(condition=models.Q(('close_reason', ''), ('close_reason__in', ['not_a_fit', 'no_response', 'referred', 'duplicate', 'spam', 'other']), _connector='OR'), name='inquiry_close_reason_valid'),
+            model_name="inquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("close_reason", ""),
+                    ("close_reason__in", ["not_a_fit", "no_response", "referred", "duplicate", "spam", "other"]),
+                    _connector="OR",
+                ),
+                name="inquiry_close_reason_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inquiry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), models.Q(('close_reason', ''), _negated=True), _connector='OR'), name='inquiry_closed_has_reason'),
+            model_name="inquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "closed"), _negated=True),
+                    models.Q(("close_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="inquiry_closed_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inquiry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'converted'), _negated=True), ('case__isnull', False), _connector='OR'), name='inquiry_converted_has_case'),
+            model_name="inquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "converted"), _negated=True), ("case__isnull", False), _connector="OR"
+                ),
+                name="inquiry_converted_has_case",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inquiry',
-            constraint=models.CheckConstraint(condition=models.Q(('consent_to_contact', True)), name='inquiry_consented'),
+            model_name="inquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("consent_to_contact", True)), name="inquiry_consented"
+            ),
         ),
         migrations.AddIndex(
-            model_name='intake',
-            index=models.Index(fields=['status', '-submitted_at'], name='intake_status_submitted_idx'),
+            model_name="intake",
+            index=models.Index(fields=["status", "-submitted_at"], name="intake_status_submitted_idx"),
         ),
         migrations.AddConstraint(
-            model_name='intake',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted'])), name='intake_status_valid'),
+            model_name="intake",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted"])), name="intake_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intake',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('consent_document__isnull', False), ('privacy_document__isnull', False), ('signed_on__isnull', False), ('submitted_at__isnull', False)), _connector='OR'), name='intake_submitted_is_signed'),
+            model_name="intake",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(
+                        ("consent_document__isnull", False),
+                        ("privacy_document__isnull", False),
+                        ("signed_on__isnull", False),
+                        ("submitted_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="intake_submitted_is_signed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['client', '-created_at'], name='invitation_client_created_idx'),
+            model_name="invitation",
+            index=models.Index(fields=["client", "-created_at"], name="invitation_client_created_idx"),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('delivery__in', ['email', 'in_person'])), name='invitation_delivery_valid'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("delivery__in", ["email", "in_person"])), name="invitation_delivery_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('used_at__isnull', True), ('revoked_at__isnull', True), _connector='OR'), name='invitation_not_used_and_revoked'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("used_at__isnull", True), ("revoked_at__isnull", True), _connector="OR"),
+                name="invitation_not_used_and_revoked",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True), ('used_at__isnull', True)), fields=('client',), name='invitation_one_open_per_client'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True), ("used_at__isnull", True)),
+                fields=("client",),
+                name="invitation_one_open_per_client",
+            ),
         ),
     ]

@@ -1,0 +1,146 @@
+"""Filling in the intake: start it, save a section as typed, apply safe-contact choices, submit once."""
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, QueryDict
+
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.models import Client
+from intake.models import ConsentDocument, Intake
+from intake.sections import SECTIONS, ConsentForm, SafeContactForm, Section
+
+# A single answer longer than this is refused rather than stored (forms allow far less).
+MAX_RAW_LENGTH = 20_000
+
+
+class AnswerTooLong(ValueError):
+    pass
+
+
+def intake_for(client: Client, *, request: HttpRequest) -> Intake:
+    """The client's one intake, started on first use."""
+    try:
+        return Intake.objects.get(client=client)
+    except Intake.DoesNotExist:
+        pass
+    try:
+        with transaction.atomic():
+            intake = Intake.objects.create(client=client)
+    except IntegrityError:
+        # Another tab started it at the same moment.
+        return Intake.objects.get(client=client)
+    record(action=Action.INTAKE_STARTED, request=request, target=intake, client=client)
+    return intake
+
+
+def raw_values(section: Section, data: QueryDict) -> dict:
+    """The section's fields exactly as typed; ticks as booleans."""
+    values = {}
+    for name, field in section.form_class.base_fields.items():
+        if isinstance(field, forms.BooleanField):
+            values[name] = data.get(name) in ("on", "true", "1")
+            continue
+        value = data.get(name, "")
+        if len(value) > MAX_RAW_LENGTH:
+            raise AnswerTooLong(name)
+        values[name] = value
+    return values
+
+
+def as_form_data(values: dict) -> dict:
+    """Stored values in the shape a bound form expects (ticks as "on", unticked left out)."""
+    return {k: ("on" if v is True else v) for k, v in values.items() if v is not False}
+
+
+def form_kwargs(section: Section, intake: Intake) -> dict:
+    about = intake.section_answers("about")
+    if section.form_class is SafeContactForm:
+        return {
+            "known_email": about.get("email", "") or intake.client.email,
+            "known_phone": about.get("phone", "") or intake.client.phone,
+        }
+    if section.form_class is ConsentForm:
+        return {"legal_name": about.get("legal_name", "")}
+    return {}
+
+
+def section_form(section: Section, intake: Intake, data: QueryDict | dict | None = None):
+    kwargs = form_kwargs(section, intake)
+    if data is not None:
+        return section.form_class(data, **kwargs)
+    return section.form_class(initial=intake.section_answers(section.slug), **kwargs)
+
+
+def save_section(*, intake: Intake, section: Section, data: QueryDict, request: HttpRequest):
+    """Store what was typed (always), then validate; returns the bound form."""
+    values = raw_values(section, data)
+    form = section.form_class(as_form_data(values), **form_kwargs(section, intake))
+    complete = form.is_valid()
+    intake.save_section(section.slug, values, complete=complete)
+    if section.form_class is SafeContactForm and complete:
+        apply_safe_contact(intake=intake, cleaned=form.cleaned_data, request=request)
+    return form
+
+
+def apply_safe_contact(*, intake: Intake, cleaned: dict, request: HttpRequest) -> None:
+    """The client's own choices govern every message from now on, as soon as they are saved."""
+    client = intake.client
+    about = intake.section_answers("about")
+    wanted = {name: bool(cleaned.get(name)) for name in SafeContactForm.CHANNELS}
+    wanted["email"] = cleaned.get("safe_email") or client.email or about.get("email", "")
+    wanted["phone"] = cleaned.get("safe_phone") or client.phone or about.get("phone", "")
+    wanted["safe_times"] = cleaned.get("safe_times", "")
+    changed = [name for name, value in wanted.items() if getattr(client, name) != value]
+    if not changed:
+        return
+    for name in changed:
+        setattr(client, name, wanted[name])
+    client.save(update_fields=changed)
+    channels = {name: wanted[name] for name in SafeContactForm.CHANNELS}
+    record(action=Action.SAFE_CONTACT_CHANGED, request=request, target=client, client=client, detail=channels)
+
+
+def incomplete_sections(intake: Intake) -> list[Section]:
+    """Sections (before the agreement) whose stored answers do not pass validation."""
+    missing = []
+    for section in SECTIONS[:-1]:
+        form = section_form(section, intake, as_form_data(intake.section_answers(section.slug)))
+        if not form.is_valid():
+            missing.append(section)
+    return missing
+
+
+def submit_intake(*, intake: Intake, signature: str, request: HttpRequest) -> bool:
+    """Submit once; a repeat (double click, retry, second tab) changes nothing and returns False."""
+    consent = ConsentDocument.objects.current(ConsentDocument.Kind.INFORMED_CONSENT)
+    privacy = ConsentDocument.objects.current(ConsentDocument.Kind.PRIVACY_NOTICE)
+    submitted = intake.submit(consent=consent, privacy=privacy, signature=signature)
+    if submitted:
+        record(
+            action=Action.INTAKE_SUBMITTED,
+            request=request,
+            target=intake,
+            client=intake.client,
+            detail={"consent_version": consent.version, "privacy_version": privacy.version},
+        )
+    return submitted
+
+
+def display_answers(intake: Intake) -> list[dict]:
+    """Each section with its questions and answers as text, for read-only pages."""
+    result = []
+    for section in SECTIONS:
+        values = intake.section_answers(section.slug)
+        rows = []
+        for name, field in section.form_class.base_fields.items():
+            value = values.get(name, "")
+            if isinstance(value, bool):
+                shown = "Yes" if value else "No"
+            elif getattr(field, "choices", None) and value:
+                shown = dict(field.choices).get(value, value)
+            else:
+                shown = value
+            rows.append({"label": field.label, "value": shown})
+        result.append({"section": section, "rows": rows})
+    return result

@@ -1,0 +1,72 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import transaction
+
+from clinic.accounts.models import User
+from intake.models import ConsentDocument
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.CharField(
+        label="Choose a sign-in name",
+        max_length=150,
+        help_text="Something only you would know to use. Letters, digits and @ . + - _ only. Avoid your full name.",
+        validators=[UnicodeUsernameValidator()],
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+        error_messages={"required": "Choose a sign-in name."},
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        help_text="At least 12 characters. A few unrelated words work well.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Choose a password."},
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password again."},
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That sign-in name is taken. Please choose another.")
+        return username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords are different. Type the same password twice.")
+        elif first:
+            try:
+                password_validation.validate_password(first, User(username=data.get("username", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ConsentTextForm(forms.Form):
+    kind = forms.ChoiceField(label="Which text", choices=ConsentDocument.Kind.choices)
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the text a title."})
+    body = forms.CharField(
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=20000,
+        error_messages={"required": "Write the text clients will read."},
+    )
+
+    @transaction.atomic
+    def publish(self, *, by: User) -> ConsentDocument:
+        kind = self.cleaned_data["kind"]
+        latest = ConsentDocument.objects.select_for_update().filter(kind=kind).order_by("-version").first()
+        return ConsentDocument.objects.create(
+            kind=kind,
+            version=(latest.version + 1) if latest else 1,
+            title=self.cleaned_data["title"],
+            body=self.cleaned_data["body"],
+            created_by=by,
+        )

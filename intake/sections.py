@@ -1,0 +1,256 @@
+"""The intake, section by section: one form each, shown one page at a time.
+
+Answers are stored as typed (see Intake.answers); these forms decide when a
+section is complete and say, in plain words, what still needs doing.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+LONG_TEXT = 5000
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{7,25}$")
+
+
+def textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def long_text(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=LONG_TEXT,
+        help_text=help_text,
+        widget=textarea(),
+        error_messages={
+            "max_length": "Please keep this under %(limit_value)d characters (it has %(show_value)d).",
+            "required": "Please write a few words here.",
+        },
+    )
+
+
+def clean_phone(value: str) -> str:
+    value = value.strip()
+    if value and (not PHONE_PATTERN.match(value) or not 7 <= sum(c.isdigit() for c in value) <= 15):
+        raise forms.ValidationError("Enter a phone number using digits, spaces and + only, for example 07700 900123.")
+    return value
+
+
+class SectionForm(forms.Form):
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.Textarea):
+                field.error_messages.setdefault("max_length", "Please keep this under %(limit_value)d characters.")
+
+
+class AboutYouForm(SectionForm):
+    legal_name = forms.CharField(
+        label="Full legal name",
+        max_length=200,
+        error_messages={"required": "Enter your full name as it appears on official documents."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    preferred_name = forms.CharField(label="Name you like to be called", max_length=100, required=False)
+    pronouns = forms.CharField(
+        label="Pronouns", max_length=50, required=False, help_text="For example she/her, they/them."
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        help_text="For example 1988-03-27.",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        error_messages={
+            "required": "Enter your date of birth.",
+            "invalid": "Enter your date of birth as year-month-day, for example 1988-03-27.",
+        },
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Enter an email address like name@example.com."},
+    )
+    phone = forms.CharField(
+        label="Phone number", required=False, max_length=25, widget=forms.TextInput(attrs={"autocomplete": "tel"})
+    )
+
+    def clean_date_of_birth(self) -> date:
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError("Your date of birth cannot be in the future. Check the year.")
+        if born.year < today.year - 120:
+            raise forms.ValidationError("Check the year of your date of birth.")
+        return born
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"])
+
+
+class SafeContactForm(SectionForm):
+    may_email = forms.BooleanField(label="Email", required=False)
+    may_call = forms.BooleanField(label="Phone calls", required=False)
+    may_text = forms.BooleanField(label="Text messages", required=False)
+    may_leave_voicemail = forms.BooleanField(label="Voicemail messages", required=False)
+    safe_email = forms.EmailField(
+        label="Safe email address",
+        required=False,
+        max_length=254,
+        help_text="Leave empty to use the address you gave before.",
+        error_messages={"invalid": "Enter an email address like name@example.com."},
+    )
+    safe_phone = forms.CharField(
+        label="Safe phone number",
+        required=False,
+        max_length=25,
+        help_text="Leave empty to use the number you gave before.",
+    )
+    safe_times = forms.CharField(
+        label="Times when it is safe to contact you",
+        required=False,
+        max_length=200,
+        help_text="For example weekdays 9 to 12.",
+    )
+
+    CHANNELS = ("may_email", "may_call", "may_text", "may_leave_voicemail")
+
+    def __init__(self, *args, known_email: str = "", known_phone: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_email, self.known_phone = known_email, known_phone
+
+    def clean_safe_phone(self) -> str:
+        return clean_phone(self.cleaned_data["safe_phone"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("may_email") and not (data.get("safe_email") or self.known_email):
+            self.add_error("safe_email", "Add an email address that is safe to use, or untick Email.")
+        phone_ways = data.get("may_call") or data.get("may_text") or data.get("may_leave_voicemail")
+        if phone_ways and not (data.get("safe_phone") or self.known_phone):
+            self.add_error(
+                "safe_phone", "Add a phone number that is safe to use, or untick calls, texts and voicemail."
+            )
+        return data
+
+
+class EmergencyContactForm(SectionForm):
+    name = forms.CharField(label="Their name", max_length=200, error_messages={"required": "Enter their name."})
+    relationship = forms.CharField(
+        label="How you know them",
+        max_length=100,
+        help_text="For example friend, sister.",
+        error_messages={"required": "Say how you know them, for example friend."},
+    )
+    phone = forms.CharField(
+        label="Their phone number", max_length=25, error_messages={"required": "Enter their phone number."}
+    )
+    knows_about_care = forms.BooleanField(label="They know I am in contact with this practice", required=False)
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"])
+
+
+YES_NO = [("", "Choose…"), ("yes", "Yes"), ("no", "No")]
+
+
+class ReasonsForm(SectionForm):
+    reasons = long_text("What brings you here now?", required=True)
+    goals = long_text("What would you like to be different?")
+    previous_therapy = forms.ChoiceField(
+        label="Have you had counselling or therapy before?",
+        choices=YES_NO,
+        required=False,
+    )
+    previous_details = long_text("If so, what was helpful or unhelpful?")
+
+
+class RelationshipForm(SectionForm):
+    WHO = [
+        ("", "Choose…"),
+        ("me", "I did"),
+        ("partner", "My partner did"),
+        ("both", "We both did"),
+        ("other", "Someone else did"),
+    ]
+    LIVING = [("", "Choose…"), ("together", "Together"), ("apart", "Apart"), ("sometimes", "Some of the time")]
+    length = forms.CharField(label="How long have you been together?", max_length=100, required=False)
+    living = forms.ChoiceField(label="Do you live together?", choices=LIVING, required=False)
+    children = long_text("Children (yours, your partner's, or shared), and their ages")
+    who_suggested = forms.ChoiceField(label="Who suggested coming here?", choices=WHO, required=False)
+    decisions = long_text("How are decisions made at home?", help_text="For example about money, time, friends.")
+
+
+class HealthForm(SectionForm):
+    current_care = long_text("Are you seeing anyone else for your health or wellbeing?")
+    medication = long_text("Any medication you take")
+    difficult_experiences = long_text(
+        "Anything from the past you would like your therapist to know (optional)",
+        help_text="Share only what you are comfortable sharing. You can also talk about it in person.",
+    )
+
+
+class ConsentForm(SectionForm):
+    agree = forms.BooleanField(
+        label="I have read both texts above and agree to take part",
+        error_messages={"required": "Tick the box to say you have read and agree to the texts."},
+    )
+    signature = forms.CharField(
+        label="Type your full name as your signature",
+        max_length=200,
+        error_messages={"required": "Type your full name to sign."},
+    )
+
+    def __init__(self, *args, legal_name: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.legal_name = legal_name
+
+    def clean_signature(self) -> str:
+        signature = " ".join(self.cleaned_data["signature"].split())
+        if self.legal_name and signature.casefold() != " ".join(self.legal_name.split()).casefold():
+            raise forms.ValidationError(
+                f"Type your full name exactly as in “About you” ({self.legal_name}), or change it there."
+            )
+        return signature
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    form_class: type[SectionForm]
+    intro: str = ""
+
+
+SECTIONS: list[Section] = [
+    Section("about", "About you", AboutYouForm),
+    Section(
+        "contact",
+        "How we may contact you",
+        SafeContactForm,
+        "Tick only the ways that are safe for you: where nobody else reads your messages or answers your phone. "
+        "We will use only these. You can change them at any time.",
+    ),
+    Section(
+        "emergency",
+        "Emergency contact",
+        EmergencyContactForm,
+        "Someone we may call if we are worried about your safety.",
+    ),
+    Section("reasons", "What brings you", ReasonsForm),
+    Section("relationship", "Your relationship", RelationshipForm),
+    Section("health", "Health and history", HealthForm),
+    Section("consent", "Agreement", ConsentForm),
+]
+
+BY_SLUG = {section.slug: section for section in SECTIONS}
+
+
+def step_of(slug: str) -> int:
+    return next(i for i, section in enumerate(SECTIONS, start=1) if section.slug == slug)

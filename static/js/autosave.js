@@ -1,0 +1,135 @@
+// Autosave: the form is saved to the server while the client types (after a
+// short pause), when they leave a field, and when the page is hidden or
+// closed. Nothing is kept in browser storage. If the session has ended, the
+// text stays on the page and can be saved again after signing in.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave-url]");
+  if (!form) return;
+  var url = form.getAttribute("data-autosave-url");
+  var tokenUrl = form.getAttribute("data-token-url");
+  var status = document.getElementById("save-status");
+  var signedOut = document.getElementById("signed-out");
+  var saveNow = document.getElementById("save-now");
+  var timer = null;
+  var dirty = false;
+  var saving = false;
+  var DELAY = 1200;
+
+  function show(text) {
+    if (status) status.textContent = text;
+  }
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(save, delay);
+  }
+
+  function tokenField() {
+    return form.querySelector("input[name=csrfmiddlewaretoken]");
+  }
+
+  function refreshToken() {
+    return fetch(tokenUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("signed out");
+        return response.json();
+      })
+      .then(function (data) {
+        tokenField().value = data.csrf;
+      });
+  }
+
+  function save(options) {
+    options = options || {};
+    if (!dirty || (saving && !options.leaving)) return;
+    dirty = false;
+    saving = true;
+    show("Saving…");
+    var body = new FormData(form);
+    var request = fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      keepalive: !!options.leaving,
+      headers: { Accept: "application/json" },
+    });
+    if (options.leaving) return;
+    request
+      .then(function (response) {
+        saving = false;
+        if (response.status === 401) {
+          dirty = true;
+          show("Not saved: you were signed out.");
+          if (signedOut) signedOut.hidden = false;
+          return;
+        }
+        if (response.status === 403 && !options.retried) {
+          // The form token changed (a new sign-in): fetch a fresh one and try again.
+          dirty = true;
+          return refreshToken().then(function () {
+            save({ retried: true });
+          });
+        }
+        return response.json().then(function (data) {
+          if (response.ok) {
+            if (signedOut) signedOut.hidden = true;
+            show("Saved at " + data.saved_at);
+          } else {
+            if (response.status !== 409) dirty = true;
+            show(data.message || "Not saved yet.");
+          }
+        });
+      })
+      .catch(function () {
+        saving = false;
+        dirty = true;
+        show("Not saved yet: check your connection. Trying again…");
+        schedule(5000);
+      });
+  }
+
+  form.addEventListener("input", function () {
+    dirty = true;
+    show("Unsaved changes");
+    schedule(DELAY);
+  });
+  form.addEventListener("change", function () {
+    dirty = true;
+    save();
+  });
+  form.addEventListener("focusout", function () {
+    save();
+  });
+  form.addEventListener("submit", function (event) {
+    // The page's own POST saves everything; stop the timer, and send only once.
+    clearTimeout(timer);
+    dirty = false;
+    var button = event.submitter;
+    if (button && button.hasAttribute("data-once")) {
+      if (form.getAttribute("data-sending") === "yes") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-sending", "yes");
+    }
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") save({ leaving: true });
+  });
+  window.addEventListener("pagehide", function () {
+    save({ leaving: true });
+  });
+  if (saveNow) {
+    saveNow.addEventListener("click", function () {
+      dirty = true;
+      refreshToken()
+        .then(function () {
+          save({ retried: true });
+        })
+        .catch(function () {
+          show("Still signed out. Sign in again in the other tab, then press Save now.");
+        });
+    });
+  }
+})();
