@@ -157,7 +157,6 @@ def intake_copy(request: HttpRequest) -> HttpResponse:
 def quick_exit(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         record(action=Action.QUICK_EXIT, request=request)
-        request.fulcrum_logout_reason = "quick_exit"
         logout(request)
     return HttpResponse(status=204)
 

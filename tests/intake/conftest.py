@@ -1,0 +1,29 @@
+import pytest
+
+from clinic.clients.models import Client
+
+
+@pytest.fixture
+def client_record(couple_case, client_user):
+    return Client.objects.get(user=client_user)
+
+
+@pytest.fixture
+def partner_record(couple_case, partner_user):
+    return Client.objects.get(user=partner_user)
+
+
+ABOUT = {
+    "legal_name": "Jordan Avery",
+    "preferred_name": "Jo",
+    "pronouns": "they/them",
+    "date_of_birth": "1987-06-14",
+    "email": "jo@example.org",
+    "phone": "07700 900111",
+}
+CONTACT = {"may_email": "on", "safe_times": "Mornings"}
+EMERGENCY = {"name": "Priya Shah", "relationship": "friend", "phone": "07700 900999"}
+REASONS = {"reasons": "We argue about money.", "goals": "", "previous_therapy": "no", "previous_details": ""}
+RELATIONSHIP = {"length": "9 years", "living": "together", "children": "", "who_suggested": "me", "decisions": ""}
+HEALTH = {"current_care": "", "medication": "", "difficult_experiences": ""}
+VALID = [ABOUT, CONTACT, EMERGENCY, REASONS, RELATIONSHIP, HEALTH]

@@ -1,0 +1,89 @@
+import pytest
+from django.urls import reverse
+
+from clinic.audit.models import Action, AuditEvent
+from intake.filling import submit_intake
+from intake.models import ConsentDocument, Intake
+
+
+def submitted_intake(client_record, reasons="Unique answer text 7f3a"):
+    intake = Intake.objects.create(client=client_record)
+    intake.save_section("about", {"legal_name": client_record.full_name}, complete=True)
+    intake.save_section("reasons", {"reasons": reasons}, complete=True)
+    submit_intake(intake=intake, signature=client_record.full_name, request=None)
+    return intake
+
+
+def read_url(case, person):
+    return reverse("intake_read", kwargs={"case_code": case.code, "client_code": person.code})
+
+
+def test_the_therapist_reads_a_submitted_intake_and_it_is_audited(as_user, therapist, couple_case, client_record):
+    submitted_intake(client_record)
+    response = as_user(therapist).get(read_url(couple_case, client_record))
+    assert response.status_code == 200
+    assert "Unique answer text 7f3a" in response.content.decode()
+    event = AuditEvent.objects.get(action=Action.INTAKE_VIEWED)
+    assert (event.actor, event.client) == (therapist, client_record)
+
+
+def test_an_admin_may_read_it_too(as_user, admin_user, couple_case, client_record):
+    submitted_intake(client_record)
+    assert as_user(admin_user).get(read_url(couple_case, client_record)).status_code == 200
+
+
+def test_a_draft_is_not_shown_to_staff(as_user, therapist, couple_case, client_record):
+    Intake.objects.create(client=client_record, answers={"reasons": {"reasons": "draft words"}})
+    assert as_user(therapist).get(read_url(couple_case, client_record)).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["colleague", "client_user", "partner_user", "outsider"])
+def test_nobody_else_reads_an_intake(request, as_user, couple_case, client_record, who):
+    submitted_intake(client_record)
+    response = as_user(request.getfixturevalue(who)).get(read_url(couple_case, client_record))
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action=Action.INTAKE_VIEWED).exists()
+
+
+def test_a_partner_sees_nothing_of_the_other_partners_intake(as_user, partner_user, client_record, partner_record):
+    submitted_intake(client_record)
+    c = as_user(partner_user)
+    pages = [
+        c.get(reverse("client_home")),
+        c.get(reverse("intake_start"), follow=True),
+        c.get(reverse("intake_section", kwargs={"step": 4})),
+    ]
+    for page in pages:
+        body = page.content.decode()
+        assert "Unique answer text 7f3a" not in body
+        assert client_record.full_name not in body
+        assert "Sent on" not in body
+    # Their own intake is separate and untouched by the other's.
+    assert Intake.objects.get(client=partner_record).answers == {}
+
+
+def test_the_copy_shows_only_the_clients_own_answers(as_user, client_user, partner_user, client_record, partner_record):
+    submitted_intake(client_record, reasons="Mine 111")
+    submitted_intake(partner_record, reasons="Theirs 222")
+    body = as_user(client_user).get(reverse("intake_copy")).content.decode()
+    assert "Mine 111" in body and "Theirs 222" not in body
+
+
+def test_an_admin_publishes_a_new_consent_version_and_old_signatures_keep_theirs(as_user, admin_user, client_record):
+    intake = submitted_intake(client_record)
+    response = as_user(admin_user).post(
+        reverse("consent_texts"), {"kind": "informed_consent", "title": "Agreement (2027)", "body": "New words."}
+    )
+    assert response.status_code == 302
+    current = ConsentDocument.objects.current(ConsentDocument.Kind.INFORMED_CONSENT)
+    assert (current.version, current.title, current.created_by) == (2, "Agreement (2027)", admin_user)
+    intake.refresh_from_db()
+    assert intake.consent_document.version == 1
+    assert AuditEvent.objects.filter(action=Action.CONSENT_TEXT_CHANGED).exists()
+
+
+def test_consent_texts_need_a_body_and_only_admins_edit_them(as_user, admin_user, therapist):
+    response = as_user(admin_user).post(reverse("consent_texts"), {"kind": "privacy_notice", "title": "T", "body": ""})
+    assert "Write the text clients will read" in response.content.decode()
+    assert ConsentDocument.objects.filter(kind="privacy_notice").count() == 1
+    assert as_user(therapist).get(reverse("consent_texts")).status_code == 404
