@@ -57,10 +57,13 @@ def _progress(intake, current: int) -> list[dict]:
 @role_required(Role.CLIENT)
 @require_GET
 def intake_start(request: HttpRequest) -> HttpResponse:
-    """Resume where the client left off, or show the copy once it is sent."""
+    """Resume in the section the client last worked in, or show the copy once it is sent."""
     intake = intake_for(_own_client(request), request=request)
     if intake.is_submitted:
         return redirect("intake_copy")
+    if intake.last_section:
+        # Continue where they were, even if that section is already complete.
+        return redirect("intake_section", step=step_of(intake.last_section))
     for step, section in enumerate(SECTIONS, start=1):
         if section.slug not in intake.completed:
             return redirect("intake_section", step=step)

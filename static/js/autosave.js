@@ -94,11 +94,19 @@
     show("Unsaved changes");
     schedule(DELAY);
   });
-  form.addEventListener("change", function () {
-    dirty = true;
-    save();
+  form.addEventListener("change", function (event) {
+    // Ticks and choices save at once; typed text is saved by the pause timer and on leaving the field.
+    var kind = event.target.type;
+    if (kind === "checkbox" || kind === "radio" || event.target.tagName === "SELECT") {
+      dirty = true;
+      save();
+    }
   });
-  form.addEventListener("focusout", function () {
+  form.addEventListener("focusout", function (event) {
+    // Moving to a submit button: the form's own POST saves everything. Saving here
+    // too would change the page under the pointer mid-click and lose the click.
+    var next = event.relatedTarget;
+    if (next && next.type === "submit" && next.form === form) return;
     save();
   });
   form.addEventListener("submit", function (event) {
@@ -107,11 +115,10 @@
     dirty = false;
     var button = event.submitter;
     if (button && button.hasAttribute("data-once")) {
-      if (form.getAttribute("data-sending") === "yes") {
-        event.preventDefault();
-        return;
-      }
-      form.setAttribute("data-sending", "yes");
+      // Disable after the browser has read the form, so a double click sends once.
+      setTimeout(function () {
+        button.disabled = true;
+      }, 0);
     }
   });
   document.addEventListener("visibilitychange", function () {
@@ -120,6 +127,8 @@
   window.addEventListener("pagehide", function () {
     save({ leaving: true });
   });
+  // Lets tests (and styles) know the page is listening.
+  form.setAttribute("data-autosave-ready", "yes");
   if (saveNow) {
     saveNow.addEventListener("click", function () {
       dirty = true;

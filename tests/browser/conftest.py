@@ -34,14 +34,20 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _quick_failures(page):
+    # A missing element should fail in seconds, not the default 30.
+    page.set_default_timeout(8000)
+
+
 @pytest.fixture
 def screenshot(page):
-    """screenshot(name) saves the current page under test-artifacts/."""
+    """screenshot(name[, on=page]) saves the page under test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def _take(name: str) -> Path:
+    def _take(name: str, on=None) -> Path:
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (on or page).screenshot(path=str(path), full_page=True)
         return path
 
     return _take
@@ -54,10 +60,11 @@ def assert_accessible(page):
 
     axe = Axe()
 
-    def _check() -> None:
-        violations = axe.run(page).response["violations"]
+    def _check(on=None) -> None:
+        target = on or page
+        violations = axe.run(target).response["violations"]
         bad = [v for v in violations if v["impact"] in ("serious", "critical")]
         details = "; ".join(f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}" for v in bad)
-        assert not bad, f"axe found on {page.url}: {details}"
+        assert not bad, f"axe found on {target.url}: {details}"
 
     return _check

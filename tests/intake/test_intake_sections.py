@@ -18,11 +18,12 @@ def post(c, step, data, go="next"):
     return c.post(section_url(step), {**data, "go": go})
 
 
-def test_starting_resumes_at_the_first_unfinished_section(as_user, client_user, client_record):
+def test_starting_resumes_in_the_section_last_worked_in(as_user, client_user, client_record):
     c = as_user(client_user)
     assert c.get(reverse("intake_start")).url == section_url(1)
     post(c, 1, ABOUT)
-    assert c.get(reverse("intake_start")).url == section_url(2)
+    c.post(reverse("intake_autosave", kwargs={"step": 3}), {"name": "Pri"}, HTTP_ACCEPT="application/json")
+    assert c.get(reverse("intake_start")).url == section_url(3)
     assert AuditEvent.objects.filter(action=Action.INTAKE_STARTED, client=client_record).count() == 1
 
 
