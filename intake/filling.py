@@ -128,9 +128,12 @@ def submit_intake(*, intake: Intake, signature: str, request: HttpRequest) -> bo
 
 
 def display_answers(intake: Intake) -> list[dict]:
-    """Each section with its questions and answers as text, for read-only pages."""
+    """Each section with its questions and answers as text, for read-only pages.
+
+    The agreement is shown by its signature line instead (who signed which versions, when).
+    """
     result = []
-    for section in SECTIONS:
+    for section in SECTIONS[:-1]:
         values = intake.section_answers(section.slug)
         rows = []
         for name, field in section.form_class.base_fields.items():
