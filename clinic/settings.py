@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "clinic.clients",
     "clinic.audit",
     "intake",
+    "assessments",
 ]
 
 MIDDLEWARE = [

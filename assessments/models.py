@@ -1,0 +1,300 @@
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from clinic.clients.models import Client
+
+
+class ScreeningStatus(models.TextChoices):
+    ASSIGNED = "assigned", "To do"
+    DRAFT = "draft", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+OPEN_SCREENING_STATUSES = (ScreeningStatus.ASSIGNED, ScreeningStatus.DRAFT)
+
+
+class ScreeningLocked(Exception):
+    """A submitted screening is immutable."""
+
+
+class ScreeningQuerySet(models.QuerySet):
+    def submitted(self) -> "ScreeningQuerySet":
+        return self.filter(status=ScreeningStatus.SUBMITTED)
+
+    def open(self) -> "ScreeningQuerySet":
+        return self.filter(status__in=OPEN_SCREENING_STATUSES)
+
+
+class Screening(models.Model):
+    """One administration of one instrument (key + version) to one client.
+
+    Answers are kept as typed while in progress; at submission the scores
+    are computed once and stored with the instrument version, so a later
+    version of the instrument never changes this result. Submitted rows are
+    immutable (the app refuses; on PostgreSQL a trigger refuses too).
+    """
+
+    Status = ScreeningStatus
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="screenings")
+    instrument_key = models.CharField(max_length=40)
+    instrument_version = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=ScreeningStatus.choices, default=ScreeningStatus.ASSIGNED)
+    answers = models.JSONField(default=dict, blank=True)
+    scores = models.JSONField(null=True, blank=True)
+    # Copied out of `scores` for lists and counts: the band (power) or level (safety).
+    result = models.CharField(max_length=30, blank=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ScreeningStatus.values), name="screening_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ScreeningStatus.SUBMITTED)
+                | models.Q(submitted_at__isnull=False, scores__isnull=False),
+                name="screening_submitted_has_scores",
+            ),
+            # A rescreen is a new row; but only one unfinished one per instrument at a time.
+            models.UniqueConstraint(
+                fields=["client", "instrument_key"],
+                condition=models.Q(status__in=OPEN_SCREENING_STATUSES),
+                name="screening_one_open_per_instrument",
+            ),
+        ]
+        indexes = [
+            # A client's results over time (trend), per instrument.
+            models.Index(fields=["client", "instrument_key", "submitted_at"], name="screening_trend_idx"),
+            # Dashboards: newly submitted screenings.
+            models.Index(fields=["status", "-submitted_at"], name="screening_status_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_key} v{self.instrument_version} ({self.get_status_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ScreeningStatus.SUBMITTED
+
+    def save_answers(self, answers: dict) -> None:
+        if self.is_submitted:
+            raise ScreeningLocked
+        self.answers = answers
+        self.status = ScreeningStatus.DRAFT
+        self.updated_at = timezone.now()
+        self.save(update_fields=["answers", "status", "updated_at"])
+
+    @transaction.atomic
+    def mark_submitted(self, *, scores: dict, result: str) -> bool:
+        """Store the computed scores once. False (and no change) if it was already submitted."""
+        locked = Screening.objects.select_for_update().get(pk=self.pk)
+        if locked.is_submitted:
+            self.refresh_from_db()
+            return False
+        now = timezone.now()
+        Screening.objects.filter(pk=self.pk).update(
+            status=ScreeningStatus.SUBMITTED, scores=scores, result=result, submitted_at=now, updated_at=now
+        )
+        self.refresh_from_db()
+        return True
+
+
+class FlagSeverity(models.TextChoices):
+    ELEVATED = "elevated", "Elevated"
+    URGENT = "urgent", "Urgent"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+
+
+class FlagStateError(Exception):
+    pass
+
+
+class RiskFlagQuerySet(models.QuerySet):
+    def unresolved(self) -> "RiskFlagQuerySet":
+        return self.exclude(status=FlagStatus.RESOLVED)
+
+
+class RiskFlag(models.Model):
+    """Raised by a screening's safety rules or a severe warning sign: open → acknowledged → resolved."""
+
+    Severity = FlagSeverity
+    Status = FlagStatus
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="risk_flags")
+    severity = models.CharField(max_length=20, choices=FlagSeverity.choices)
+    # Rule ids and item ids that raised it; never free text.
+    reasons = models.JSONField(default=list, blank=True)
+    screening = models.ForeignKey(Screening, null=True, blank=True, on_delete=models.PROTECT, related_name="risk_flags")
+    warning_sign = models.ForeignKey(
+        "WarningSign", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_flags"
+    )
+    status = models.CharField(max_length=20, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    raised_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledge_note = models.TextField(blank=True, max_length=2000)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolve_note = models.TextField(blank=True, max_length=2000)
+
+    objects = RiskFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(severity__in=FlagSeverity.values), name="riskflag_severity_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=FlagStatus.values), name="riskflag_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(screening__isnull=False) | models.Q(warning_sign__isnull=False),
+                name="riskflag_has_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=FlagStatus.OPEN)
+                | models.Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="riskflag_acknowledged_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=FlagStatus.RESOLVED)
+                | models.Q(resolved_at__isnull=False, resolved_by__isnull=False),
+                name="riskflag_resolved_by_someone",
+            ),
+        ]
+        indexes = [
+            # Dashboards: open flags first, per client.
+            models.Index(fields=["client", "status", "-raised_at"], name="riskflag_client_status_idx"),
+            models.Index(fields=["status", "severity", "raised_at"], name="riskflag_status_severity_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()} flag ({self.get_status_display()})"
+
+    @transaction.atomic
+    def acknowledge(self, *, by, note: str) -> None:
+        flag = RiskFlag.objects.select_for_update().get(pk=self.pk)
+        if flag.status != FlagStatus.OPEN:
+            raise FlagStateError("Only an open flag can be acknowledged.")
+        self.status, self.acknowledged_at, self.acknowledged_by, self.acknowledge_note = (
+            FlagStatus.ACKNOWLEDGED,
+            timezone.now(),
+            by,
+            note,
+        )
+        self.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledge_note"])
+
+    @transaction.atomic
+    def resolve(self, *, by, note: str) -> None:
+        flag = RiskFlag.objects.select_for_update().get(pk=self.pk)
+        if flag.status != FlagStatus.ACKNOWLEDGED:
+            raise FlagStateError("Acknowledge the flag before resolving it.")
+        self.status, self.resolved_at, self.resolved_by, self.resolve_note = (
+            FlagStatus.RESOLVED,
+            timezone.now(),
+            by,
+            note,
+        )
+        self.save(update_fields=["status", "resolved_at", "resolved_by", "resolve_note"])
+
+
+class WarningSignType(models.TextChoices):
+    # The five warning signs that a dynamic is harmful rather than fixable.
+    RECURRING_ABUSE = "recurring_abuse", "Recurring abuse despite promises"
+    RESISTANCE = "resistance", "Persistent resistance to acknowledging problems"
+    DIMINISHING_SELF = "diminishing_self", "Diminishing self"
+    FEAR = "fear", "Fear or safety concerns"
+    UNRESOLVABLE_CONFLICT = "unresolvable_conflict", "Unresolvable conflict"
+    # Direct danger.
+    PHYSICAL_HARM = "physical_harm", "Physical harm"
+    THREATS = "threats", "Threats to harm or kill"
+    SEXUAL_COERCION = "sexual_coercion", "Pressured or forced sex"
+    MONITORING = "monitoring", "Monitoring or following"
+    WEAPONS = "weapons", "Access to weapons"
+    STRANGULATION = "strangulation", "Choking or strangling"
+    SELF_HARM = "self_harm", "Thoughts of self-harm"
+    OTHER = "other", "Other"
+
+
+class WarningSignSeverity(models.TextChoices):
+    LOW = "low", "Low"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class WarningSignSource(models.TextChoices):
+    CLIENT_REPORT = "client_report", "Client report"
+    OBSERVED = "observed", "Observed in session"
+    PARTNER_REPORT = "partner_report", "Partner report"
+    SCREENING = "screening", "Screening"
+
+
+class WarningSignAction(models.TextChoices):
+    SAFETY_PLAN = "safety_plan", "Safety plan discussed"
+    REFERRAL = "referral", "Referral"
+    INDIVIDUAL_SESSIONS = "individual_sessions", "Individual sessions"
+    NONE_YET = "none_yet", "None yet"
+
+
+class WarningSign(models.Model):
+    """A clinician's record of one observed or reported warning sign."""
+
+    Type = WarningSignType
+    Severity = WarningSignSeverity
+    Source = WarningSignSource
+    Action = WarningSignAction
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="warning_signs")
+    type = models.CharField(max_length=30, choices=WarningSignType.choices)
+    observed_on = models.DateField()
+    severity = models.CharField(max_length=20, choices=WarningSignSeverity.choices)
+    source = models.CharField(max_length=20, choices=WarningSignSource.choices)
+    description = models.TextField(max_length=5000)
+    action_taken = models.CharField(max_length=30, choices=WarningSignAction.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-observed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(type__in=WarningSignType.values), name="warningsign_type_valid"),
+            models.CheckConstraint(
+                condition=models.Q(severity__in=WarningSignSeverity.values), name="warningsign_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=WarningSignSource.values), name="warningsign_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(action_taken__in=WarningSignAction.values), name="warningsign_action_valid"
+            ),
+        ]
+        indexes = [
+            # Listed per client, newest first.
+            models.Index(fields=["client", "-observed_on"], name="warningsign_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.get_severity_display()})"
