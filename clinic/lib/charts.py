@@ -1,0 +1,159 @@
+"""Server-rendered SVG charts, shared by pages and PDFs.
+
+Plain functions that return SVG markup as strings. No JavaScript, no style
+attributes (the Content-Security-Policy forbids inline styles): only SVG
+presentation attributes. Every chart carries a <title> and <desc> so that
+screen readers and PDF text extraction get its meaning in words.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+INK = "#1f2d3a"
+MUTED = "#6c757d"
+GRID = "#dee2e6"
+SERIES = ("#1f5f8b", "#b35c1e", "#2e7d4f", "#7a4f9a")
+HIGHLIGHT = "#a52834"
+FONT = "DejaVu Sans, Arial, sans-serif"
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-labelledby="t d" font-family="{FONT}" font-size="12">'
+        f'<title id="t">{_e(title)}</title><desc id="d">{_e(desc)}</desc>'
+    )
+    # Everything interpolated above and in `body` is escaped by _e().
+    return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    values: tuple[float, ...]
+    highlight: bool = False
+
+
+def bar_chart(
+    bars: Sequence[Bar], *, title: str, series: Sequence[str] = ("Score",), maximum: float = 100.0
+) -> SafeString:
+    """Horizontal bars, one row per label, one bar per series (e.g. two partners side by side)."""
+    label_w, bar_w, row_gap, bar_h = 210, 300, 10, 14
+    per_row = bar_h * len(series) + row_gap
+    legend_h = 22 if len(series) > 1 else 0
+    width = label_w + bar_w + 50
+    height = legend_h + per_row * len(bars) + 24
+    body: list[str] = []
+    if len(series) > 1:
+        for i, name in enumerate(series):
+            x = label_w + i * 140
+            body.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{SERIES[i % len(SERIES)]}"/>')
+            body.append(f'<text x="{x + 18}" y="14" fill="{INK}">{_e(name)}</text>')
+    for tick in range(0, 101, 25):
+        x = label_w + bar_w * tick / 100
+        body.append(f'<line x1="{x:.1f}" y1="{legend_h}" x2="{x:.1f}" y2="{height - 18}" stroke="{GRID}"/>')
+        body.append(
+            f'<text x="{x:.1f}" y="{height - 4}" fill="{MUTED}" text-anchor="middle">{tick * maximum / 100:g}</text>'
+        )
+    words = []
+    for row, bar in enumerate(bars):
+        top = legend_h + row * per_row
+        colour = HIGHLIGHT if bar.highlight else INK
+        weight = ' font-weight="bold"' if bar.highlight else ""
+        body.append(
+            f'<text x="{label_w - 8}" y="{top + bar_h * len(series) / 2 + 4:.1f}" text-anchor="end" '
+            f'fill="{colour}"{weight}>{_e(bar.label)}</text>'
+        )
+        for i, value in enumerate(bar.values):
+            clamped = max(0.0, min(float(value), maximum))
+            w = bar_w * clamped / maximum
+            y = top + i * bar_h
+            body.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{SERIES[i % len(SERIES)]}"/>'
+            )
+            body.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}" fill="{INK}">{value:g}</text>')
+        words.append(f"{bar.label}: " + ", ".join(f"{s} {v:g}" for s, v in zip(series, bar.values, strict=False)))
+    return _svg(width, height, title, "; ".join(words), body)
+
+
+def line_chart(series: dict[str, Sequence[tuple[date, float]]], *, title: str, maximum: float = 100.0) -> SafeString:
+    """Values over time, one line per series (e.g. a rescreening trend)."""
+    width, height, left, right, top, bottom = 560, 220, 40, 20, 24, 36
+    points = [d for values in series.values() for d, _ in values]
+    body: list[str] = []
+    plot_w, plot_h = width - left - right, height - top - bottom
+    for tick in range(0, 101, 25):
+        y = top + plot_h * (1 - tick / 100)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" fill="{MUTED}" text-anchor="end">{tick * maximum / 100:g}</text>'
+        )
+    words = []
+    if points:
+        first, last = min(points), max(points)
+        span = max((last - first).days, 1)
+
+        def x_of(d: date) -> float:
+            return left + plot_w * ((d - first).days / span if last != first else 0.5)
+
+        for i, (name, values) in enumerate(series.items()):
+            colour = SERIES[i % len(SERIES)]
+            coords = [(x_of(d), top + plot_h * (1 - max(0.0, min(v, maximum)) / maximum)) for d, v in values]
+            if len(coords) > 1:
+                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+                body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+            for x, y in coords:
+                body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
+            words.append(f"{name}: " + ", ".join(f"{d:%d %b %Y} {v:g}" for d, v in values))
+        for d in sorted(set(points)):
+            body.append(
+                f'<text x="{x_of(d):.1f}" y="{height - 14}" fill="{MUTED}" text-anchor="middle">{d:%d %b}</text>'
+            )
+        if len(series) > 1:
+            for i, name in enumerate(series):
+                x = left + i * 150
+                body.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{SERIES[i % len(SERIES)]}"/>')
+                body.append(f'<text x="{x + 18}" y="14" fill="{INK}">{_e(name)}</text>')
+    else:
+        body.append(f'<text x="{width / 2}" y="{height / 2}" fill="{MUTED}" text-anchor="middle">No results yet</text>')
+        words.append("No results yet")
+    return _svg(width, height, title, "; ".join(words), body)
+
+
+def dot_matrix(
+    rows: Sequence[str], columns: Sequence[str], cells: dict[tuple[int, int], int], *, title: str, levels: int = 3
+) -> SafeString:
+    """A grid of dots sized by level (0 = none): e.g. practices (rows) across sessions (columns)."""
+    label_w, cell, top = 190, 26, 30
+    width = label_w + cell * max(len(columns), 1) + 10
+    height = top + cell * len(rows) + 10
+    body: list[str] = []
+    for c, name in enumerate(columns):
+        x = label_w + c * cell + cell / 2
+        body.append(
+            f'<text x="{x:.1f}" y="{top - 10}" fill="{MUTED}" text-anchor="middle" font-size="10">{_e(name)}</text>'
+        )
+    words = []
+    for r, name in enumerate(rows):
+        y = top + r * cell + cell / 2
+        body.append(f'<text x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">{_e(name)}</text>')
+        seen = []
+        for c in range(len(columns)):
+            level = max(0, min(cells.get((r, c), 0), levels))
+            x = label_w + c * cell + cell / 2
+            if level:
+                radius = 3 + 8 * level / levels
+                body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{SERIES[r % len(SERIES)]}"/>')
+                seen.append(f"{columns[c]} {level}")
+            else:
+                body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="{GRID}"/>')
+        words.append(f"{name}: " + (", ".join(seen) if seen else "none"))
+    return _svg(width, height, title, "; ".join(words), body)
