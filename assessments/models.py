@@ -298,3 +298,53 @@ class WarningSign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} ({self.get_severity_display()})"
+
+
+class SafetyInfo(models.Model):
+    """The practice's calm, private safety page: an introduction and hotlines. The latest row is current."""
+
+    intro = models.TextField(max_length=5000)
+    hotlines = models.JSONField(default=list, help_text="A list of {name, phone, hours, note}.")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Safety page of {self.updated_at:%Y-%m-%d}"
+
+    @classmethod
+    def current(cls) -> "SafetyInfo":
+        return cls.objects.order_by("-updated_at", "-id").first() or cls(
+            intro=DEFAULT_SAFETY_INTRO, hotlines=DEFAULT_HOTLINES
+        )
+
+
+DEFAULT_SAFETY_INTRO = (
+    "If you are in danger now, call the emergency number 999 (or 112).\n\n"
+    "You are not alone, and what is happening is not your fault. The services below are free and confidential. "
+    "You can call them to talk things through, to make a plan to stay safe, or to find somewhere to go. "
+    "Your practice can help you too: you can ask for a session on your own at any time.\n\n"
+    "If someone else may check your phone or computer, consider using a device they cannot see, "
+    "and use the Exit button or the Esc key to leave this page quickly."
+)
+
+# Placeholders a practice replaces with its own local services from the safety page editor.
+DEFAULT_HOTLINES = [
+    {"name": "Emergency services", "phone": "999", "hours": "24 hours", "note": "If you are in danger now."},
+    {
+        "name": "National domestic abuse helpline",
+        "phone": "0808 2000 247",
+        "hours": "24 hours",
+        "note": "Free, confidential support for anyone experiencing abuse.",
+    },
+    {
+        "name": "Samaritans",
+        "phone": "116 123",
+        "hours": "24 hours",
+        "note": "If you are thinking about harming yourself, or need someone to talk to.",
+    },
+]

@@ -164,6 +164,9 @@ QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 # Public "Get started" form: inquiries accepted per address per hour.
 INQUIRY_LIMIT_PER_HOUR = env_int("INQUIRY_LIMIT_PER_HOUR", 5, minimum=1)
 
+# A risk flag not acknowledged within this many working days is shown to admins (as a count).
+FLAG_ACK_BUSINESS_DAYS = env_int("FLAG_ACK_BUSINESS_DAYS", 1, minimum=1)
+
 # Two-factor sign-in for staff. Only the local demo may switch it off.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = PRACTICE_NAME
@@ -176,6 +179,9 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Messages live in the session, so signing out clears them: on a shared device the
+# next person never sees a message meant for the last one (cookie storage outlives logout).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Transport security. Behind a TLS-terminating proxy set TRUSTED_PROXY_COUNT
 # and SECURE_PROXY_SSL_HEADER is trusted.

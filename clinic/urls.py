@@ -48,6 +48,7 @@ urlpatterns = [
     path("practice/audit/", audit.event_list, name="audit_log"),
     path("", include("intake.urls")),
     path("", include("intake.inquiry_urls")),
+    path("", include("assessments.urls")),
 ]
 
 handler404 = "clinic.views.not_found"

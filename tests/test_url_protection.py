@@ -19,6 +19,7 @@ PUBLIC = {
     "healthz",
     "invitation_accept",
     "quick_exit",
+    "safety_page",
 }
 # What a public URL answers to an anonymous GET with the sample values (200 unless said here).
 PUBLIC_STATUS = {"invitation_accept": 404, "quick_exit": 405}

@@ -39,6 +39,16 @@ class Action(models.TextChoices):
     INQUIRY_VIEWED = "inquiry_viewed", "Inquiry read"
     INQUIRY_CONVERTED = "inquiry_converted", "Inquiry turned into a case"
     INQUIRY_CLOSED = "inquiry_closed", "Inquiry closed"
+    SCREENING_ASSIGNED = "screening_assigned", "Questionnaire assigned"
+    SCREENING_SUBMITTED = "screening_submitted", "Questionnaire submitted"
+    SCREENING_VIEWED = "screening_viewed", "Questionnaire results read"
+    COMPARISON_VIEWED = "comparison_viewed", "Couple comparison read"
+    FLAG_RAISED = "flag_raised", "Risk flag raised"
+    FLAG_ACKNOWLEDGED = "flag_acknowledged", "Risk flag acknowledged"
+    FLAG_RESOLVED = "flag_resolved", "Risk flag resolved"
+    WARNING_SIGN_RECORDED = "warning_sign_recorded", "Warning sign recorded"
+    WARNING_SIGNS_VIEWED = "warning_signs_viewed", "Warning signs read"
+    SAFETY_INFO_CHANGED = "safety_info_changed", "Safety page changed"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -5,13 +5,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assessments.flags import conjoint_not_advised, overdue_flag_count
+from assessments.models import RiskFlag
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role, User
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.cases import open_case, reassign_case
 from clinic.clients.forms import CaseForm, ClientForm, ReassignForm
-from clinic.clients.models import Case, Client
+from clinic.clients.models import Case, Client, Membership
 from intake.sections import SECTIONS
 from intake.status import onboarding
 
@@ -52,7 +54,15 @@ def _cases_for(user: User):
 @role_required(Role.THERAPIST)
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = _cases_for(request.user).open()
-    return render(request, "clients/dashboard.html", {"cases": cases})
+    # Open and acknowledged flags of this therapist's clients come first; urgent before elevated.
+    flags = (
+        RiskFlag.objects.unresolved()
+        .filter(client__in=Client.objects.visible_to(request.user))
+        .select_related("client")
+        .prefetch_related(Prefetch("client__memberships", queryset=Membership.objects.select_related("case")))
+        .order_by("status", "-severity", "raised_at")
+    )
+    return render(request, "clients/dashboard.html", {"cases": cases, "flags": flags})
 
 
 @role_required(Role.ADMIN)
@@ -62,6 +72,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
         admins=Count("id", filter=Q(role=Role.ADMIN, is_active=True)),
     )
     counts["open_cases"] = Case.objects.open().count()
+    counts["overdue_flags"] = overdue_flag_count()
     return render(request, "clients/practice_home.html", {"counts": counts})
 
 
@@ -119,7 +130,8 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
     if request.user.role == Role.ADMIN:
         reassign = ReassignForm(initial={"primary_therapist": case.primary_therapist})
     people = [onboarding(client) for client in case.clients.all()]
-    return render(request, "clients/case_detail.html", {"case": case, "people": people, "reassign": reassign})
+    context = {"case": case, "people": people, "reassign": reassign, "conjoint_paused": conjoint_not_advised(case)}
+    return render(request, "clients/case_detail.html", context)
 
 
 @role_required(Role.ADMIN)

@@ -1,0 +1,88 @@
+"""Risk flags and warning signs: raising, acknowledging and resolving, each step audited."""
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from assessments.models import RiskFlag, WarningSign
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.models import Case, Client
+from clinic.lib.dates import add_business_days
+
+
+def raise_flag(
+    *,
+    client: Client,
+    severity: str,
+    reasons: list[str],
+    screening=None,
+    warning_sign: WarningSign | None = None,
+    request: HttpRequest | None = None,
+) -> RiskFlag:
+    flag = RiskFlag.objects.create(
+        client=client, severity=severity, reasons=reasons, screening=screening, warning_sign=warning_sign
+    )
+    # Only the severity and rule ids: what the client answered stays in the record, not the log.
+    record(
+        action=Action.FLAG_RAISED,
+        request=request,
+        target=flag,
+        client=client,
+        detail={"severity": severity, "reasons": reasons},
+    )
+    return flag
+
+
+def acknowledge_flag(*, flag: RiskFlag, by, note: str, request: HttpRequest) -> None:
+    flag.acknowledge(by=by, note=note)
+    record(action=Action.FLAG_ACKNOWLEDGED, request=request, actor=by, target=flag, client=flag.client)
+
+
+def resolve_flag(*, flag: RiskFlag, by, note: str, request: HttpRequest) -> None:
+    flag.resolve(by=by, note=note)
+    record(action=Action.FLAG_RESOLVED, request=request, actor=by, target=flag, client=flag.client)
+
+
+@transaction.atomic
+def record_warning_sign(*, client: Client, fields: dict, by, request: HttpRequest) -> WarningSign:
+    """Save a clinician's warning sign; a severe one raises an urgent flag at once."""
+    sign = WarningSign.objects.create(client=client, recorded_by=by, **fields)
+    record(
+        action=Action.WARNING_SIGN_RECORDED,
+        request=request,
+        actor=by,
+        target=sign,
+        client=client,
+        detail={"type": sign.type, "severity": sign.severity},
+    )
+    if sign.severity == WarningSign.Severity.SEVERE:
+        raise_flag(
+            client=client,
+            severity=RiskFlag.Severity.URGENT,
+            reasons=[f"warning_sign:{sign.type}"],
+            warning_sign=sign,
+            request=request,
+        )
+    return sign
+
+
+def acknowledge_deadline(flag: RiskFlag):
+    return add_business_days(timezone.localtime(flag.raised_at), settings.FLAG_ACK_BUSINESS_DAYS)
+
+
+def overdue_flag_count() -> int:
+    """Open flags past their acknowledgement deadline (a number only: admins see no content)."""
+    now = timezone.now()
+    open_flags = RiskFlag.objects.filter(status=RiskFlag.Status.OPEN).only("raised_at")
+    return sum(1 for flag in open_flags if acknowledge_deadline(flag) < now)
+
+
+def conjoint_not_advised(case: Case) -> bool:
+    """An open urgent flag on either partner of a couple case: joint sessions wait for review."""
+    if case.kind != Case.Kind.COUPLE:
+        return False
+    return RiskFlag.objects.filter(
+        client__memberships__case=case, severity=RiskFlag.Severity.URGENT, status=RiskFlag.Status.OPEN
+    ).exists()
