@@ -186,3 +186,29 @@ def test_intake_pages_at_desktop_width(page, live_server, client_user, couple_ca
     section(page, "How we may contact you")
     assert_accessible()
     screenshot("intake-contact-1280")
+
+
+def test_other_client_pages_pass_axe(page, live_server, client_user, couple_case, screenshot, assert_accessible):
+    from tests.factories import PASSWORD as CLIENT_PASSWORD
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    public = [
+        ("/welcome/not-a-real-link/", "invitation-problem-360"),
+        (reverse("password_reset"), "password-reset-360"),
+        (reverse("safety_page"), "help-360"),
+    ]
+    for path, name in public:
+        page.goto(live_server.url + path)
+        assert page.title() == "Fulcrum"
+        assert_accessible()
+        screenshot(name)
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill("clientone")
+    page.get_by_label("Password").fill(CLIENT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your tasks")).to_be_visible()
+    for path, name in [(reverse("account"), "account-360"), (reverse("password_change"), "password-change-360")]:
+        page.goto(live_server.url + path)
+        assert page.title() == "Fulcrum"
+        assert_accessible()
+        screenshot(name)
