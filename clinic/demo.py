@@ -12,7 +12,7 @@ from clinic.accounts.models import Role, User
 from clinic.clients.cases import open_case
 from clinic.clients.models import Case, Client
 from intake.filling import submit_intake
-from intake.models import Intake
+from intake.models import Inquiry, Intake
 
 DEMO_PASSWORD = "fulcrum-demo-2026"
 
@@ -88,6 +88,7 @@ def seed() -> list[DemoLogin]:
             client.user = user
             client.save(update_fields=["user"])
     seed_intakes()
+    seed_inquiries()
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
         DemoLogin("therapist1", "therapist", "couple client1+client2, individual client5"),
@@ -158,3 +159,30 @@ def seed_intakes() -> None:
             intake.save_section("reasons", {"reasons": "It is hard to say this, but", "goals": ""}, complete=False)
         else:
             submit_intake(intake=intake, signature=answers["about"]["legal_name"], request=None)
+
+
+DEMO_INQUIRIES = [
+    {
+        "name": "Alex",
+        "contact_method": Inquiry.ContactMethod.EMAIL,
+        "contact_value": "alex.inquiry@example.org",
+        "may_leave_message": False,
+        "message": "My partner and I want help talking about money and who decides what.",
+        "preferred_times": "Evenings",
+        "consent_to_contact": True,
+    },
+    {
+        "name": "R.",
+        "contact_method": Inquiry.ContactMethod.TEXT,
+        "contact_value": "07700 900456",
+        "may_leave_message": False,
+        "message": "I would like to talk to someone on my own first. Please text, do not call.",
+        "preferred_times": "Weekday mornings",
+        "consent_to_contact": True,
+    },
+]
+
+
+def seed_inquiries() -> None:
+    for fields in DEMO_INQUIRIES:
+        Inquiry.objects.get_or_create(name=fields["name"], contact_value=fields["contact_value"], defaults=fields)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake import views
+from intake import inquiries, views
 
 urlpatterns = [
     # Client pages: neutral paths, no clinical words.
@@ -20,4 +20,11 @@ urlpatterns = [
     ),
     path("cases/<uuid:case_code>/clients/<uuid:client_code>/intake/", views.intake_read, name="intake_read"),
     path("practice/consent/", views.consent_texts, name="consent_texts"),
+    # The public "Get started" form and its triage.
+    path("start/", inquiries.inquiry_start, name="inquiry_start"),
+    path("start/thanks/", inquiries.inquiry_thanks, name="inquiry_thanks"),
+    path("practice/inquiries/", inquiries.inquiry_list, name="inquiry_list"),
+    path("practice/inquiries/<uuid:code>/", inquiries.inquiry_detail, name="inquiry_detail"),
+    path("practice/inquiries/<uuid:code>/convert/", inquiries.inquiry_convert, name="inquiry_convert"),
+    path("practice/inquiries/<uuid:code>/close/", inquiries.inquiry_close, name="inquiry_close"),
 ]

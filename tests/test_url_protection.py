@@ -20,6 +20,8 @@ PUBLIC = {
     "invitation_accept",
     "quick_exit",
     "safety_page",
+    "inquiry_start",
+    "inquiry_thanks",
 }
 # What a public URL answers to an anonymous GET with the sample values (200 unless said here).
 PUBLIC_STATUS = {"invitation_accept": 404, "quick_exit": 405}

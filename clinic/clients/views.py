@@ -14,6 +14,7 @@ from clinic.audit.models import Action
 from clinic.clients.cases import open_case, reassign_case
 from clinic.clients.forms import CaseForm, ClientForm, ReassignForm
 from clinic.clients.models import Case, Client, Membership
+from intake.models import Inquiry
 from intake.sections import SECTIONS
 from intake.status import onboarding
 
@@ -73,6 +74,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
     )
     counts["open_cases"] = Case.objects.open().count()
     counts["overdue_flags"] = overdue_flag_count()
+    counts["open_inquiries"] = Inquiry.objects.filter(status=Inquiry.Status.OPEN).count()
     return render(request, "clients/practice_home.html", {"counts": counts})
 
 

@@ -1,0 +1,257 @@
+"""The public "Get started" form and the admins' triage of what it brings in."""
+
+import hashlib
+import hmac
+import re
+import time
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic.accounts.decorators import role_required
+from clinic.accounts.models import Role
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.cases import open_case
+from clinic.clients.forms import CaseForm, ClientForm
+from clinic.clients.models import Case
+from clinic.lib.http import client_ip
+from intake.invitations import send_invitation
+from intake.models import Inquiry
+
+# A person takes longer than this to fill the form; scripts do not.
+MINIMUM_SECONDS = 3
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{7,25}$")
+_SIGNER_SALT = "inquiry-form-started"
+
+
+def ip_hash(request: HttpRequest) -> str:
+    """A keyed hash of the sender's address: enough to count, not enough to recover it."""
+    address = client_ip(request) or ""
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+class InquiryForm(forms.ModelForm):
+    # Hidden from people by CSS; bots fill every field.
+    website = forms.CharField(required=False, label="Leave this empty")
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "name",
+            "contact_method",
+            "contact_value",
+            "may_leave_message",
+            "message",
+            "preferred_times",
+            "consent_to_contact",
+        ]
+        labels = {
+            "name": "Your name, or a name we can use",
+            "contact_method": "The safest way to reach you",
+            "contact_value": "Phone number or email address",
+            "may_leave_message": "You may leave a message if I do not answer",
+            "message": "A few lines about what brings you",
+            "preferred_times": "Good times to reach you (optional)",
+            "consent_to_contact": "I agree to be contacted in the way I chose above",
+        }
+        help_texts = {
+            "name": "It does not have to be your full name.",
+            "message": "Only what you are comfortable sharing here. Up to 2000 characters.",
+        }
+        widgets = {
+            "contact_method": forms.RadioSelect,
+            "message": forms.Textarea(attrs={"rows": 5}),
+        }
+        error_messages = {
+            "name": {"required": "Tell us a name we can use for you."},
+            "contact_method": {"required": "Choose how we may reach you."},
+            "contact_value": {"required": "Give the phone number or email address we should use."},
+            "message": {
+                "required": "Write a few words about what brings you.",
+                "max_length": "Please keep this under 2000 characters (it has %(show_value)d).",
+            },
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact_method"].choices = Inquiry.ContactMethod.choices
+        self.fields["consent_to_contact"].required = True
+        self.fields["consent_to_contact"].error_messages["required"] = "Tick the box so we may contact you."
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(time.time(), salt=_SIGNER_SALT)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        method, value = data.get("contact_method"), (data.get("contact_value") or "").strip()
+        if method == Inquiry.ContactMethod.EMAIL and value:
+            try:
+                forms.EmailField().clean(value)
+            except forms.ValidationError:
+                self.add_error("contact_value", "Enter an email address like name@example.com.")
+        elif method in (Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT) and value:
+            digits = sum(c.isdigit() for c in value)
+            if not PHONE_PATTERN.match(value) or not 7 <= digits <= 15:
+                self.add_error("contact_value", "Enter a phone number using digits, spaces and + only.")
+        data["contact_value"] = value
+        return data
+
+    def looks_automated(self) -> bool:
+        """A filled honeypot, or a form sent faster than a person could, or with a forged start time."""
+        if self.data.get("website"):
+            return True
+        try:
+            started = signing.loads(self.data.get("started", ""), salt=_SIGNER_SALT, max_age=24 * 3600)
+        except signing.BadSignature:
+            return True
+        return time.time() - float(started) < MINIMUM_SECONDS
+
+
+def over_limit(request: HttpRequest) -> bool:
+    since = timezone.now() - timedelta(hours=1)
+    recent = Inquiry.objects.filter(ip_hash=ip_hash(request), received_at__gte=since).count()
+    return recent >= settings.INQUIRY_LIMIT_PER_HOUR
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def inquiry_start(request: HttpRequest) -> HttpResponse:
+    form = InquiryForm(request.POST or None)
+    if request.method == "POST":
+        if form.looks_automated():
+            # Answer as if it worked, so a script learns nothing; store nothing.
+            return redirect("inquiry_thanks")
+        if over_limit(request):
+            return render(request, "intake/inquiry_limited.html", status=429)
+        if form.is_valid():
+            inquiry = form.save(commit=False)
+            inquiry.ip_hash = ip_hash(request)
+            inquiry.save()
+            record(action=Action.INQUIRY_RECEIVED, request=request, target=inquiry)
+            return redirect("inquiry_thanks")
+    return render(request, "intake/inquiry_start.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def inquiry_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/inquiry_thanks.html")
+
+
+# Triage (practice admins)
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def inquiry_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", Inquiry.Status.OPEN)
+    if status not in Inquiry.Status.values:
+        status = Inquiry.Status.OPEN
+    inquiries = Inquiry.objects.filter(status=status).order_by("received_at" if status == "open" else "-received_at")
+    context = {"inquiries": inquiries, "status": status, "statuses": Inquiry.Status, "now": timezone.now()}
+    return render(request, "intake/inquiry_list.html", context)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason"), *Inquiry.CloseReason.choices],
+        error_messages={"required": "Choose why you are closing it."},
+    )
+    note = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _prefill(inquiry: Inquiry) -> dict:
+    method = inquiry.contact_method
+    by_phone = method in (Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT)
+    return {
+        "full_name": inquiry.name,
+        "email": inquiry.contact_value if method == Inquiry.ContactMethod.EMAIL else "",
+        "phone": inquiry.contact_value if by_phone else "",
+        "may_email": method == Inquiry.ContactMethod.EMAIL,
+        "may_call": method == Inquiry.ContactMethod.PHONE,
+        "may_text": method == Inquiry.ContactMethod.TEXT,
+        "may_leave_voicemail": method == Inquiry.ContactMethod.PHONE and inquiry.may_leave_message,
+    }
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def inquiry_detail(request: HttpRequest, code) -> HttpResponse:
+    inquiry = get_object_or_404(Inquiry.objects.all(), code=code)
+    record(action=Action.INQUIRY_VIEWED, request=request, target=inquiry)
+    context = {
+        "inquiry": inquiry,
+        "close_form": CloseForm(),
+        "form": CaseForm(initial={"kind": Case.Kind.INDIVIDUAL}),
+        "first": ClientForm(prefix="first", initial=_prefill(inquiry)),
+        "second": ClientForm(prefix="second"),
+    }
+    return render(request, "intake/inquiry_detail.html", context)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def inquiry_convert(request: HttpRequest, code) -> HttpResponse:
+    """Open a case from an inquiry and invite the person who wrote in."""
+    inquiry = get_object_or_404(Inquiry.objects.all(), code=code)
+    if inquiry.status != Inquiry.Status.OPEN:
+        messages.info(request, "This inquiry has already been dealt with.")
+        return redirect("inquiry_detail", code=inquiry.code)
+    form, first, second = (
+        CaseForm(request.POST),
+        ClientForm(request.POST, prefix="first"),
+        ClientForm(request.POST, prefix="second"),
+    )
+    valid = form.is_valid() & first.is_valid()
+    kind = form.cleaned_data.get("kind")
+    if kind == Case.Kind.COUPLE:
+        valid &= second.is_valid()
+    if not valid:
+        context = {"inquiry": inquiry, "close_form": CloseForm(), "form": form, "first": first, "second": second}
+        return render(request, "intake/inquiry_detail.html", context, status=200)
+    with transaction.atomic():
+        people = [first.cleaned_data] + ([second.cleaned_data] if kind == Case.Kind.COUPLE else [])
+        case = open_case(
+            kind=kind,
+            therapist=form.cleaned_data["primary_therapist"],
+            clients=people,
+            by=request.user,
+            request=request,
+        )
+        client = case.clients.order_by("memberships__id").first()
+        sent = send_invitation(client=client, by=request.user, request=request)
+        inquiry.status, inquiry.case = Inquiry.Status.CONVERTED, case
+        inquiry.closed_at, inquiry.closed_by = timezone.now(), request.user
+        inquiry.save(update_fields=["status", "case", "closed_at", "closed_by"])
+        record(action=Action.INQUIRY_CONVERTED, request=request, target=inquiry, detail={"case": str(case.code)})
+    return render(request, "intake/invitation_created.html", {"client": client, "sent": sent, "case": case})
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def inquiry_close(request: HttpRequest, code) -> HttpResponse:
+    inquiry = get_object_or_404(Inquiry.objects.all(), code=code)
+    form = CloseForm(request.POST)
+    if inquiry.status != Inquiry.Status.OPEN:
+        messages.info(request, "This inquiry has already been dealt with.")
+    elif not form.is_valid():
+        messages.error(request, "Choose why you are closing the inquiry; nothing was changed.")
+    else:
+        inquiry.status = Inquiry.Status.CLOSED
+        inquiry.close_reason, inquiry.close_note = form.cleaned_data["reason"], form.cleaned_data["note"]
+        inquiry.closed_at, inquiry.closed_by = timezone.now(), request.user
+        inquiry.save(update_fields=["status", "close_reason", "close_note", "closed_at", "closed_by"])
+        record(action=Action.INQUIRY_CLOSED, request=request, target=inquiry, detail={"reason": inquiry.close_reason})
+        messages.success(request, "Inquiry closed.")
+        return redirect("inquiry_list")
+    return redirect("inquiry_detail", code=inquiry.code)
