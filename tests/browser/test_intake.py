@@ -196,6 +196,7 @@ def test_other_client_pages_pass_axe(page, live_server, client_user, couple_case
         ("/welcome/not-a-real-link/", "invitation-problem-360"),
         (reverse("password_reset"), "password-reset-360"),
         (reverse("safety_page"), "help-360"),
+        (reverse("inquiry_start"), "get-started-360"),
     ]
     for path, name in public:
         page.goto(live_server.url + path)
