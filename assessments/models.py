@@ -98,13 +98,16 @@ class Screening(models.Model):
         self.save(update_fields=["answers", "status", "updated_at"])
 
     @transaction.atomic
-    def mark_submitted(self, *, scores: dict, result: str) -> bool:
-        """Store the computed scores once. False (and no change) if it was already submitted."""
+    def mark_submitted(self, *, scores: dict, result: str, at=None) -> bool:
+        """Store the computed scores once. False (and no change) if it was already submitted.
+
+        `at` records when the answers were given, for answers collected earlier (e.g. on paper).
+        """
         locked = Screening.objects.select_for_update().get(pk=self.pk)
         if locked.is_submitted:
             self.refresh_from_db()
             return False
-        now = timezone.now()
+        now = at or timezone.now()
         Screening.objects.filter(pk=self.pk).update(
             status=ScreeningStatus.SUBMITTED, scores=scores, result=result, submitted_at=now, updated_at=now
         )

@@ -112,10 +112,14 @@ def score_power(instrument: Instrument, answers: dict[str, int]) -> dict:
     domains = []
     for domain in instrument.domains:
         items = [i for i in instrument.items if i.domain == domain.key]
+        if not items:
+            continue
         mean = sum(item_imbalance(instrument, i, answers[i.id]) for i in items) / len(items)
         domains.append({"key": domain.key, "title": domain.title, "score": round1(mean * 100)})
     index = round1(sum(d["score"] for d in domains) / len(domains))
-    lean = sum(answers[i] for i in SAY_ITEMS) / len(SAY_ITEMS)
+    # A short form may carry only some of the say items.
+    say = [answers[i] for i in SAY_ITEMS if i in answers]
+    lean = sum(say) / len(say) if say else 0.0
     if lean <= -0.5:
         direction = "toward_me"
     elif lean >= 0.5:

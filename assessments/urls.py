@@ -11,6 +11,20 @@ urlpatterns = [
         views.warning_sign_new,
         name="warning_sign_new",
     ),
+    path("check/", views.self_check, name="self_check"),
+    path("my/questions/<uuid:code>/", views.questions, name="questions"),
+    path("my/questions/<uuid:code>/save/", views.questions_save, name="questions_save"),
+    path("cases/<uuid:case_code>/comparison/", views.comparison, name="comparison"),
+    path(
+        "cases/<uuid:case_code>/clients/<uuid:client_code>/results/<uuid:code>/",
+        views.screening_result,
+        name="screening_result",
+    ),
+    path(
+        "cases/<uuid:case_code>/clients/<uuid:client_code>/rescreen/<str:key>/",
+        views.rescreen,
+        name="rescreen",
+    ),
     path("flags/<uuid:code>/acknowledge/", views.flag_step, {"step": "acknowledge"}, name="flag_acknowledge"),
     path("flags/<uuid:code>/resolve/", views.flag_step, {"step": "resolve"}, name="flag_resolve"),
 ]

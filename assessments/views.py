@@ -1,18 +1,26 @@
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.flags import acknowledge_flag, record_warning_sign, resolve_flag
 from assessments.forms import FlagNoteForm, SafetyInfoForm, WarningSignForm
-from assessments.models import FlagStateError, RiskFlag, SafetyInfo
+from assessments.framework import IncompleteAnswers, Instrument, InvalidAnswer, registry, score
+from assessments.models import FlagStateError, RiskFlag, SafetyInfo, Screening, ScreeningLocked
+from assessments.safety_v1 import RULE_REASONS
+from assessments.screenings import answers_from, assign, compare, instrument_of, latest_submitted, submit
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client
+from clinic.lib.charts import Bar, bar_chart, line_chart
 
 
 def _case_client(request: HttpRequest, case_code, client_code) -> tuple[Case, Client]:
@@ -27,8 +35,23 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
     case, client = _case_client(request, case_code, client_code)
     signs = client.warning_signs.select_related("recorded_by")
     flags = client.risk_flags.select_related("acknowledged_by", "resolved_by")
+    screenings = list(client.screenings.order_by("-assigned_at"))
+    trend = [
+        (s.submitted_at.date(), s.scores["index"])
+        for s in reversed(screenings)
+        if s.is_submitted and s.instrument_key == "power"
+    ]
     record(action=Action.WARNING_SIGNS_VIEWED, request=request, target=client, client=client)
-    context = {"case": case, "client": client, "signs": signs, "flags": flags, "note_form": FlagNoteForm()}
+    context = {
+        "case": case,
+        "client": client,
+        "signs": signs,
+        "flags": flags,
+        "screenings": screenings,
+        "trend": line_chart({"Power index": trend}, title="Power index over time") if trend else None,
+        "note_form": FlagNoteForm(),
+        "rescreen_choices": [("power", "power questionnaire"), ("safety", "safety questionnaire")],
+    }
     return render(request, "assessments/client_record.html", context)
 
 
@@ -94,3 +117,177 @@ def safety_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, "The safety page is updated.")
         return redirect("safety_edit")
     return render(request, "assessments/safety_edit.html", {"form": form})
+
+
+# Client: questionnaires
+
+
+def _own_screening(request: HttpRequest, code) -> Screening:
+    own = Screening.objects.filter(client__in=Client.objects.visible_to(request.user), client__user=request.user)
+    return get_object_or_404(own, code=code)
+
+
+def _question_rows(screening: Screening, answers: dict) -> list[dict]:
+    instrument = instrument_of(screening)
+    rows = []
+    for number, item in enumerate(instrument.items, start=1):
+        scale = instrument.scale(item.scale)
+        chosen = str(answers.get(item.id, ""))
+        choices = [{"value": c.value, "label": c.label, "checked": chosen == str(c.value)} for c in scale.choices]
+        rows.append({"number": number, "item": item, "choices": choices})
+    return rows
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def questions(request: HttpRequest, code) -> HttpResponse:
+    screening = _own_screening(request, code)
+    if screening.is_submitted:
+        messages.info(request, "You have already sent these answers. Thank you.")
+        return redirect("client_home")
+    problem, missing = "", []
+    if request.method == "POST":
+        screening.save_answers(answers_from(screening, request.POST))
+        try:
+            done = submit(screening=screening, request=request)
+        except IncompleteAnswers as error:
+            missing, problem = error.missing, "Some questions are not answered yet. They are listed here."
+        except InvalidAnswer:
+            problem = "One answer could not be read. Please choose it again."
+        else:
+            if done.urgent:
+                messages.info(
+                    request,
+                    "Thank you. Your answers have reached your therapist. Some of them suggest you may not be safe: "
+                    "below are people you can talk to, any time.",
+                )
+                return redirect("safety_page")
+            messages.success(request, "Thank you. Your answers have been sent to your therapist.")
+            return redirect("client_home")
+    instrument = instrument_of(screening)
+    rows = _question_rows(screening, screening.answers)
+    context = {
+        "screening": screening,
+        "instrument": instrument,
+        "rows": rows,
+        "missing": [r for r in rows if r["item"].id in missing],
+        "problem": problem,
+        "autosave_url": reverse("questions_save", kwargs={"code": screening.code}),
+    }
+    return render(request, "assessments/questions.html", context)
+
+
+@role_required(Role.CLIENT)
+@require_POST
+def questions_save(request: HttpRequest, code) -> JsonResponse:
+    screening = _own_screening(request, code)
+    try:
+        screening.save_answers(answers_from(screening, request.POST))
+    except ScreeningLocked:
+        return JsonResponse({"error": "submitted", "message": "These answers were already sent."}, status=409)
+    return JsonResponse({"saved": True, "saved_at": timezone.localtime(screening.updated_at).strftime("%H:%M")})
+
+
+# Clinicians: results, comparison, rescreening
+
+
+@role_required(Role.THERAPIST)
+@require_POST
+def rescreen(request: HttpRequest, case_code, client_code, key: str) -> HttpResponse:
+    case, client = _case_client(request, case_code, client_code)
+    if key not in ("power", "safety"):
+        raise Http404
+    assign(client=client, key=key, by=request.user, request=request)
+    messages.success(request, f"{client.display_name} will see the questionnaire on their home page.")
+    return redirect("client_record", case_code=case.code, client_code=client.code)
+
+
+def power_chart(screening: Screening, title: str):
+    bars = [Bar(d["title"], (d["score"],), highlight=d["score"] >= 50) for d in screening.scores["domains"]]
+    return bar_chart(bars, title=title)
+
+
+@role_required(Role.THERAPIST)
+@require_GET
+def screening_result(request: HttpRequest, case_code, client_code, code) -> HttpResponse:
+    case, client = _case_client(request, case_code, client_code)
+    screening = get_object_or_404(client.screenings.submitted(), code=code)
+    instrument = instrument_of(screening)
+    record(action=Action.SCREENING_VIEWED, request=request, target=screening, client=client)
+    answers = [
+        {"item": row["item"], "answer": next((c["label"] for c in row["choices"] if c["checked"]), "—")}
+        for row in _question_rows(screening, screening.answers)
+    ]
+    context = {
+        "case": case,
+        "client": client,
+        "screening": screening,
+        "instrument": instrument,
+        "answers": answers,
+        "chart": power_chart(screening, f"{client.display_name}: imbalance by domain")
+        if screening.instrument_key == "power"
+        else None,
+        "rule_reasons": [RULE_REASONS.get(r, r) for r in screening.scores.get("rules", [])],
+        "flags": screening.risk_flags.all(),
+    }
+    return render(request, "assessments/screening_result.html", context)
+
+
+@role_required(Role.THERAPIST)
+@require_GET
+def comparison(request: HttpRequest, case_code) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code, kind=Case.Kind.COUPLE)
+    partners = list(case.clients.order_by("memberships__id"))
+    latest = [latest_submitted(p, "power") for p in partners]
+    context = {"case": case, "partners": partners, "latest": latest}
+    if all(latest) and len(latest) == 2:
+        result = compare(latest[0], latest[1])
+        bars = [Bar(r["title"], (r["a"], r["b"]), highlight=r["wide"]) for r in result["rows"]]
+        names = tuple(p.display_name for p in partners)
+        context.update(result=result, chart=bar_chart(bars, title="Imbalance by domain, both partners", series=names))
+    for partner in partners:
+        record(action=Action.COMPARISON_VIEWED, request=request, target=case, client=partner)
+    return render(request, "assessments/comparison.html", context)
+
+
+# The public self-check: scored on the server, nothing stored, nothing logged.
+
+SELF_CHECK_ITEMS = ("dec1", "mon2", "voi1", "fea1", "soc1", "dig1", "bou1", "lab3", "pre1")
+
+
+def self_check_instrument() -> Instrument:
+    """A short form of the screener: one question per domain, scored the same way."""
+    power = registry.latest("power")
+    items = tuple(i for i in power.items if i.id in SELF_CHECK_ITEMS)
+    return dataclasses.replace(power, key="power-short", items=items)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def self_check(request: HttpRequest) -> HttpResponse:
+    instrument = self_check_instrument()
+    sent = request.POST if request.method == "POST" else {}
+    answers = {item.id: sent.get(item.id, "") for item in instrument.items}
+    result, missing = None, []
+    if request.method == "POST":
+        try:
+            result = score(instrument=instrument, answers={k: v for k, v in answers.items() if v != ""})
+        except IncompleteAnswers as error:
+            missing = error.missing
+        except InvalidAnswer:
+            missing = [item.id for item in instrument.items]
+    rows = []
+    for number, item in enumerate(instrument.items, start=1):
+        scale = instrument.scale(item.scale)
+        choices = [
+            {"value": c.value, "label": c.label, "checked": answers[item.id] == str(c.value)} for c in scale.choices
+        ]
+        rows.append({"number": number, "item": item, "choices": choices})
+    context = {
+        "instrument": instrument,
+        "rows": rows,
+        "missing": [r for r in rows if r["item"].id in missing],
+        "result": result,
+        "stand_out": [d["title"] for d in result["domains"] if d["key"] in result["stand_out"]] if result else [],
+    }
+    return render(request, "assessments/self_check.html", context)

@@ -5,9 +5,15 @@ changes nothing. Later features add their own steps here.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
+from assessments.flags import record_warning_sign
+from assessments.framework import registry
+from assessments.models import RiskFlag, Screening
+from assessments.screenings import assign, submit
 from clinic.accounts.models import Role, User
 from clinic.clients.cases import open_case
 from clinic.clients.models import Case, Client
@@ -89,6 +95,7 @@ def seed() -> list[DemoLogin]:
             client.save(update_fields=["user"])
     seed_intakes()
     seed_inquiries()
+    seed_assessments(staff)
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
         DemoLogin("therapist1", "therapist", "couple client1+client2, individual client5"),
@@ -186,3 +193,108 @@ DEMO_INQUIRIES = [
 def seed_inquiries() -> None:
     for fields in DEMO_INQUIRIES:
         Inquiry.objects.get_or_create(name=fields["name"], contact_value=fields["contact_value"], defaults=fields)
+
+
+def _power(**overrides) -> dict:
+    instrument = registry.get("power", 1)
+    answers = {i.id: (0 if i.scale == "who" else (4 if i.reversed else 0)) for i in instrument.items}
+    answers.update(overrides)
+    return answers
+
+
+def _safety(**overrides) -> dict:
+    return {**{i.id: 0 for i in registry.get("safety", 1).items}, **overrides}
+
+
+# Jo sees marked imbalance toward Sam (money, digital control, pressure), easing over three screenings;
+# Sam sees things as mostly shared: a perception gap.
+JO_POWER = [
+    _power(
+        dec1=2,
+        dec2=2,
+        mon1=2,
+        mon2=4,
+        mon3=0,
+        dig1=4,
+        dig2=3,
+        dig3=4,
+        pre1=3,
+        pre3=4,
+        voi1=0,
+        voi2=3,
+        fea1=3,
+        soc1=3,
+        bou1=1,
+    ),
+    _power(
+        dec1=2, dec2=1, mon1=2, mon2=3, mon3=1, dig1=3, dig2=3, dig3=3, pre1=3, pre3=3, voi1=1, voi2=2, fea1=3, soc1=2
+    ),
+    _power(dec1=1, dec2=1, mon1=2, mon2=3, mon3=2, dig1=3, dig2=2, dig3=3, pre1=2, pre3=3, voi1=2, voi2=2, fea1=2),
+]
+DEMO_POWER = {
+    "client2": _power(dec1=-1, mon1=-1, mon2=1, pre3=1),
+    "client3": _power(dec1=-1, dec2=1, mon1=1, voi2=2, dig3=2, soc1=2, lab1=-2, lab2=-2, lab3=1),
+    "client4": _power(dec1=1, dec2=1, mon1=-1, voi2=2, fea1=2, pre1=2, lab1=2, lab2=2),
+}
+DEMO_SAFETY = {
+    "client1": _safety(dg_physical=1, dg_afraid=1, ws_fear=3, ws_recurring=2),
+    "client2": _safety(ws_conflict=2),
+    "client3": _safety(ws_conflict=3, ws_denial=2),
+    "client4": _safety(ws_self=1),
+}
+
+
+def _submitted(client: Client, key: str, answers: dict, days_ago: int) -> Screening:
+    screening = assign(client=client, key=key)
+    screening.save_answers({k: str(v) for k, v in answers.items()})
+    submit(screening=screening, at=timezone.now() - timedelta(days=days_ago))
+    return screening
+
+
+def seed_assessments(staff: dict) -> None:
+    clients = {c.user.username: c for c in Client.objects.select_related("user").filter(user__username__in=CLIENTS)}
+    if Screening.objects.submitted().filter(client__in=clients.values()).exists():
+        return
+    for days_ago, answers in zip((84, 42, 3), JO_POWER, strict=True):
+        _submitted(clients["client1"], "power", answers, days_ago)
+    for username, answers in DEMO_POWER.items():
+        _submitted(clients[username], "power", answers, 20)
+    for username, answers in DEMO_SAFETY.items():
+        _submitted(clients[username], "safety", answers, 3 if username == "client1" else 20)
+    # Client 5 has a questionnaire to do and one half answered.
+    assign(client=clients["client5"], key="power")
+    assign(client=clients["client5"], key="safety").save_answers({"ws_recurring": "1", "ws_denial": "0"})
+
+    # Flags in each state: Jo's urgent flag stays open; Riley's elevated one is acknowledged; Mo's resolved.
+    riley_flag = RiskFlag.objects.get(client=clients["client3"])
+    riley_flag.acknowledge(by=staff["therapist2"], note="Discussed in an individual check-in; no immediate risk.")
+    therapist1, therapist2 = staff["therapist1"], staff["therapist2"]
+    record_warning_sign(
+        client=clients["client1"],
+        fields={
+            "type": "fear",
+            "observed_on": timezone.localdate() - timedelta(days=10),
+            "severity": "moderate",
+            "source": "observed",
+            "description": "Looked to partner before answering questions about money; quiet when partner raised voice.",
+            "action_taken": "individual_sessions",
+        },
+        by=therapist1,
+        request=None,
+    )
+    sign = record_warning_sign(
+        client=clients["client4"],
+        fields={
+            "type": "threats",
+            "observed_on": timezone.localdate() - timedelta(days=30),
+            "severity": "severe",
+            "source": "client_report",
+            "description": "Reported a threat made during an argument last month.",
+            "action_taken": "safety_plan",
+        },
+        by=therapist2,
+        request=None,
+    )
+    flag = sign.risk_flags.get()
+    flag.acknowledge(by=therapist2, note="Safety plan made with client alone.")
+    flag.resolve(by=therapist2, note="Individual sessions in place; conjoint work resumed after review.")

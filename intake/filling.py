@@ -4,6 +4,7 @@ from django import forms
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, QueryDict
 
+from assessments.screenings import assign_initial
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client
@@ -117,6 +118,8 @@ def submit_intake(*, intake: Intake, signature: str, request: HttpRequest) -> bo
     privacy = ConsentDocument.objects.current(ConsentDocument.Kind.PRIVACY_NOTICE)
     submitted = intake.submit(consent=consent, privacy=privacy, signature=signature)
     if submitted:
+        # Next come the questionnaires.
+        assign_initial(client=intake.client, request=request)
         record(
             action=Action.INTAKE_SUBMITTED,
             request=request,

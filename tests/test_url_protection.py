@@ -22,6 +22,7 @@ PUBLIC = {
     "safety_page",
     "inquiry_start",
     "inquiry_thanks",
+    "self_check",
 }
 # What a public URL answers to an anonymous GET with the sample values (200 unless said here).
 PUBLIC_STATUS = {"invitation_accept": 404, "quick_exit": 405}

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.flags import conjoint_not_advised, overdue_flag_count
 from assessments.models import RiskFlag
+from assessments.screenings import instrument_of
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role, User
 from clinic.audit.events import record
@@ -44,6 +45,10 @@ def client_home(request: HttpRequest) -> HttpResponse:
         else:
             sent = f"Sent on {state.intake.submitted_at:%d %B %Y}."
             done.append({"title": "Your forms", "url": reverse("intake_copy"), "note": sent})
+            for screening in profile.screenings.open().order_by("assigned_at"):
+                title = instrument_of(screening).title
+                url = reverse("questions", kwargs={"code": screening.code})
+                tasks.append({"title": f"Questions: {title}", "url": url, "note": "About 5 minutes."})
     return render(request, "clients/client_home.html", {"tasks": tasks, "done": done, "name": name})
 
 

@@ -1,0 +1,131 @@
+"""Screenings: assign, save as answered, submit once (scoring and safety rules), compare partners."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, QueryDict
+
+import assessments.catalogue  # noqa: F401  (registers the instruments)
+from assessments.catalogue import INITIAL
+from assessments.flags import raise_flag
+from assessments.framework import Instrument, registry, score
+from assessments.models import RiskFlag, Screening
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.models import Client
+
+# Partners' domain scores this far apart are a perception gap worth naming.
+GAP_POINTS = 25.0
+
+
+def instrument_of(screening: Screening) -> Instrument:
+    return registry.get(screening.instrument_key, screening.instrument_version)
+
+
+def assign(*, client: Client, key: str, by=None, request: HttpRequest | None = None) -> Screening:
+    """The client's open screening for `key`, or a new one on the latest version."""
+    existing = client.screenings.open().filter(instrument_key=key).first()
+    if existing is not None:
+        return existing
+    instrument = registry.latest(key)
+    try:
+        with transaction.atomic():
+            screening = Screening.objects.create(
+                client=client, instrument_key=key, instrument_version=instrument.version, assigned_by=by
+            )
+    except IntegrityError:
+        # Assigned at the same moment elsewhere (the one-open-per-instrument constraint).
+        return client.screenings.open().get(instrument_key=key)
+    record(
+        action=Action.SCREENING_ASSIGNED,
+        request=request,
+        actor=by,
+        target=screening,
+        client=client,
+        detail={"instrument": key, "version": instrument.version},
+    )
+    return screening
+
+
+def assign_initial(*, client: Client, request: HttpRequest | None = None) -> None:
+    for key in INITIAL:
+        if not client.screenings.filter(instrument_key=key).exists():
+            assign(client=client, key=key, request=request)
+
+
+def answers_from(screening: Screening, data: QueryDict) -> dict[str, str]:
+    """Only this instrument's questions, as sent; anything else is ignored."""
+    return {item.id: data[item.id][:10] for item in instrument_of(screening).items if data.get(item.id, "") != ""}
+
+
+@dataclass
+class Submitted:
+    screening: Screening
+    flag: RiskFlag | None
+    urgent: bool
+
+
+def submit(*, screening: Screening, request: HttpRequest | None = None, at=None) -> Submitted:
+    """Score and lock the screening once; raise a flag if its safety rules say so.
+
+    Raises IncompleteAnswers / InvalidAnswer (with messages for people) when
+    it cannot be scored yet. A repeat submission changes nothing.
+    """
+    instrument = instrument_of(screening)
+    scores = score(instrument=instrument, answers=screening.answers)
+    result = scores.get("level") or scores.get("band", "")
+    with transaction.atomic():
+        if not screening.mark_submitted(scores=scores, result=result, at=at):
+            return Submitted(screening=screening, flag=screening.risk_flags.first(), urgent=result == "urgent")
+        record(
+            action=Action.SCREENING_SUBMITTED,
+            request=request,
+            target=screening,
+            client=screening.client,
+            detail={"instrument": instrument.key, "version": instrument.version},
+        )
+        flag = None
+        if instrument.has_safety_rules and scores["level"] in (RiskFlag.Severity.URGENT, RiskFlag.Severity.ELEVATED):
+            flag = raise_flag(
+                client=screening.client,
+                severity=scores["level"],
+                reasons=scores["rules"],
+                screening=screening,
+                request=request,
+            )
+    return Submitted(screening=screening, flag=flag, urgent=result == "urgent")
+
+
+def latest_submitted(client: Client, key: str) -> Screening | None:
+    return client.screenings.submitted().filter(instrument_key=key).order_by("-submitted_at", "-id").first()
+
+
+def compare(first: Screening, second: Screening) -> dict:
+    """Two partners' power screenings side by side: per-domain gaps and whether they see opposite leanings."""
+    mine = {d["key"]: d for d in first.scores["domains"]}
+    theirs = {d["key"]: d for d in second.scores["domains"]}
+    rows = []
+    for key, domain in mine.items():
+        other = theirs.get(key)
+        if other is None:
+            continue
+        gap = round(abs(domain["score"] - other["score"]), 1)
+        rows.append(
+            {
+                "key": key,
+                "title": domain["title"],
+                "a": domain["score"],
+                "b": other["score"],
+                "gap": gap,
+                "wide": gap >= GAP_POINTS,
+            }
+        )
+    # Each answers "as they see it": if both say the say leans toward their partner (or both toward
+    # themselves), they see power leaning in opposite directions.
+    opposite = first.scores["direction"] == second.scores["direction"] != "shared"
+    return {
+        "rows": rows,
+        "index_gap": round(abs(first.scores["index"] - second.scores["index"]), 1),
+        "opposite_directions": opposite,
+        "wide_count": sum(1 for r in rows if r["wide"]),
+    }
