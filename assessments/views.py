@@ -166,6 +166,8 @@ def questions(request: HttpRequest, code) -> HttpResponse:
             return redirect("client_home")
     instrument = instrument_of(screening)
     rows = _question_rows(screening, screening.answers)
+    for row in rows:
+        row["missing"] = row["item"].id in missing
     context = {
         "screening": screening,
         "instrument": instrument,
@@ -282,7 +284,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
         choices = [
             {"value": c.value, "label": c.label, "checked": answers[item.id] == str(c.value)} for c in scale.choices
         ]
-        rows.append({"number": number, "item": item, "choices": choices})
+        rows.append({"number": number, "item": item, "choices": choices, "missing": item.id in missing})
     context = {
         "instrument": instrument,
         "rows": rows,

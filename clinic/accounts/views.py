@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from clinic.accounts import twofactor
 from clinic.accounts.decorators import role_required
@@ -42,7 +43,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if twofactor.verify(request=request, token=form.cleaned_data["token"]):
             left = twofactor.remaining_recovery_codes(request.user)
-            if left <= 3:
+            has_codes = StaticDevice.objects.filter(user=request.user, confirmed=True).exists()
+            if has_codes and left <= 3:
                 messages.warning(request, f"You have {left} recovery codes left. Make new ones on your account page.")
             return redirect(_safe_next(request))
         form.add_error(

@@ -45,10 +45,10 @@ def client_home(request: HttpRequest) -> HttpResponse:
         else:
             sent = f"Sent on {state.intake.submitted_at:%d %B %Y}."
             done.append({"title": "Your forms", "url": reverse("intake_copy"), "note": sent})
-            for screening in profile.screenings.open().order_by("assigned_at"):
-                title = instrument_of(screening).title
-                url = reverse("questions", kwargs={"code": screening.code})
-                tasks.append({"title": f"Questions: {title}", "url": url, "note": "About 5 minutes."})
+        for screening in profile.screenings.open().order_by("assigned_at"):
+            title = instrument_of(screening).title
+            url = reverse("questions", kwargs={"code": screening.code})
+            tasks.append({"title": f"Questions: {title}", "url": url, "note": "About 5 minutes."})
     return render(request, "clients/client_home.html", {"tasks": tasks, "done": done, "name": name})
 
 

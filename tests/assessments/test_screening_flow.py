@@ -73,6 +73,7 @@ def test_unanswered_questions_are_listed_and_answers_kept(as_user, client_user, 
     response = as_user(client_user).post(questions_url(screening), data)
     body = response.content.decode()
     assert "2 questions still need an answer" in body
+    assert body.count("(not answered yet)") == 2
     assert 'href="#q-voi2"' in body and 'href="#q-pre3"' in body
     screening.refresh_from_db()
     assert not screening.is_submitted

@@ -45,9 +45,9 @@ def screenshot(page):
     """screenshot(name[, on=page]) saves the page under test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def _take(name: str, on=None) -> Path:
+    def _take(name: str, on=None, full_page: bool = True) -> Path:
         path = ARTIFACTS / f"{name}.png"
-        (on or page).screenshot(path=str(path), full_page=True)
+        (on or page).screenshot(path=str(path), full_page=full_page)
         return path
 
     return _take
