@@ -20,9 +20,15 @@ def raise_flag(
     screening=None,
     warning_sign: WarningSign | None = None,
     request: HttpRequest | None = None,
+    at=None,
 ) -> RiskFlag:
     flag = RiskFlag.objects.create(
-        client=client, severity=severity, reasons=reasons, screening=screening, warning_sign=warning_sign
+        client=client,
+        severity=severity,
+        reasons=reasons,
+        screening=screening,
+        warning_sign=warning_sign,
+        raised_at=at or timezone.now(),
     )
     # Only the severity and rule ids: what the client answered stays in the record, not the log.
     record(

@@ -92,6 +92,7 @@ def submit(*, screening: Screening, request: HttpRequest | None = None, at=None)
                 reasons=scores["rules"],
                 screening=screening,
                 request=request,
+                at=at,
             )
     return Submitted(screening=screening, flag=flag, urgent=result == "urgent")
 

@@ -2,6 +2,7 @@ import dataclasses
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,8 +35,10 @@ def _case_client(request: HttpRequest, case_code, client_code) -> tuple[Case, Cl
 def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
     case, client = _case_client(request, case_code, client_code)
     signs = client.warning_signs.select_related("recorded_by")
-    flags = client.risk_flags.select_related("acknowledged_by", "resolved_by")
-    screenings = list(client.screenings.order_by("-assigned_at"))
+    flags = list(client.risk_flags.select_related("acknowledged_by", "resolved_by"))
+    for flag in flags:
+        flag.reason_texts = [RULE_REASONS.get(r, r.replace("warning_sign:", "Warning sign: ")) for r in flag.reasons]
+    screenings = list(client.screenings.order_by(F("submitted_at").desc(nulls_first=True), "-id"))
     trend = [
         (s.submitted_at.date(), s.scores["index"])
         for s in reversed(screenings)
