@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.flags import conjoint_not_advised, overdue_flag_count
-from assessments.models import RiskFlag
+from assessments.models import RiskFlag, WarningSign
 from assessments.screenings import instrument_of
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role, User
@@ -137,7 +137,17 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
     if request.user.role == Role.ADMIN:
         reassign = ReassignForm(initial={"primary_therapist": case.primary_therapist})
     people = [onboarding(client) for client in case.clients.all()]
-    context = {"case": case, "people": people, "reassign": reassign, "conjoint_paused": conjoint_not_advised(case)}
+    signs = []
+    if request.user.role == Role.THERAPIST:
+        # Clinical content: the treating therapist only.
+        signs = WarningSign.objects.filter(client__memberships__case=case).select_related("client")
+    context = {
+        "case": case,
+        "people": people,
+        "reassign": reassign,
+        "conjoint_paused": conjoint_not_advised(case),
+        "signs": signs,
+    }
     return render(request, "clients/case_detail.html", context)
 
 

@@ -52,6 +52,14 @@ def test_a_therapist_records_a_warning_sign(as_user, therapist, couple_case, per
     assert "flinched" not in str(event.detail)
     page = c.get(reverse("client_record", kwargs={"case_code": couple_case.code, "client_code": person.code}))
     assert "flinched when partner raised voice" in page.content.decode()
+    case_page = c.get(reverse("case_detail", kwargs={"code": couple_case.code})).content.decode()
+    assert "Warning signs in this case" in case_page and "Fear or safety concerns" in case_page
+
+
+def test_an_admin_sees_no_warning_signs_on_the_case_page(as_user, therapist, admin_user, couple_case, person):
+    as_user(therapist).post(new_sign_url(couple_case, person), SIGN)
+    body = as_user(admin_user).get(reverse("case_detail", kwargs={"code": couple_case.code})).content.decode()
+    assert "Warning signs in this case" not in body and "Fear or safety concerns" not in body
 
 
 def test_a_severe_sign_raises_an_urgent_flag_and_pauses_conjoint_sessions(as_user, therapist, couple_case, person):
