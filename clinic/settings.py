@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "clinic.audit",
     "intake",
     "assessments",
+    "clinic.notes",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,9 @@ INQUIRY_LIMIT_PER_HOUR = env_int("INQUIRY_LIMIT_PER_HOUR", 5, minimum=1)
 
 # A risk flag not acknowledged within this many working days is shown to admins (as a count).
 FLAG_ACK_BUSINESS_DAYS = env_int("FLAG_ACK_BUSINESS_DAYS", 1, minimum=1)
+
+# A note signed more than this many days after its session is marked a late entry.
+LATE_NOTE_DAYS = env_int("LATE_NOTE_DAYS", 3, minimum=0)
 
 # Two-factor sign-in for staff. Only the local demo may switch it off.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)

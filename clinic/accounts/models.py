@@ -33,6 +33,9 @@ class User(AbstractUser):
     is_supervisor = models.BooleanField(
         default=False, help_text="Therapists only: may co-sign notes of therapists they supervise."
     )
+    needs_cosign = models.BooleanField(
+        default=False, help_text="Therapists only: their signed notes wait for a supervisor's co-signature."
+    )
 
     objects = FulcrumUserManager()
 
@@ -42,6 +45,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(is_supervisor=False) | models.Q(role=Role.THERAPIST),
                 name="user_supervisor_is_therapist",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(needs_cosign=False) | models.Q(role=Role.THERAPIST),
+                name="user_cosign_is_therapist",
             ),
             # Password reset and staff invitations go by email: one account per address.
             models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"),

@@ -1,0 +1,349 @@
+import hashlib
+import json
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from clinic.clients.models import Case, Client
+
+
+class SessionFormat(models.TextChoices):
+    CONJOINT = "conjoint", "Conjoint (both partners)"
+    INDIVIDUAL = "individual", "Individual"
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    TELEHEALTH = "telehealth", "Telehealth"
+
+
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "Did not attend"
+
+
+class SessionLocked(Exception):
+    """A session whose note is signed cannot be moved or deleted."""
+
+
+class TherapySession(models.Model):
+    """A held (or planned) appointment of a case."""
+
+    Format = SessionFormat
+    Modality = Modality
+    Attendance = Attendance
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=50)
+    format = models.CharField(max_length=20, choices=SessionFormat.choices, default=SessionFormat.CONJOINT)
+    # For an individual session within a couple case: which partner.
+    individual_client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.PROTECT, related_name="individual_sessions"
+    )
+    modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.IN_PERSON)
+    attendance = models.CharField(max_length=20, choices=Attendance.choices, default=Attendance.ATTENDED)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(format__in=SessionFormat.values), name="session_format_valid"),
+            models.CheckConstraint(condition=models.Q(modality__in=Modality.values), name="session_modality_valid"),
+            models.CheckConstraint(
+                condition=models.Q(attendance__in=Attendance.values), name="session_attendance_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=5, duration_minutes__lte=480), name="session_duration_range"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(format=SessionFormat.INDIVIDUAL) & models.Q(individual_client__isnull=False))
+                | (models.Q(format=SessionFormat.CONJOINT) & models.Q(individual_client__isnull=True)),
+                name="session_individual_has_client",
+            ),
+        ]
+        indexes = [
+            # A case's sessions in time order (case page, practice timeline).
+            models.Index(fields=["case", "starts_at"], name="session_case_starts_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        if self.individual_client_id and not self.case.clients.filter(pk=self.individual_client_id).exists():
+            raise ValidationError({"individual_client": "Choose one of the partners in this case."})
+
+    def move(self, *, starts_at) -> None:
+        if SessionNote.objects.filter(session=self, status=NoteStatus.SIGNED).exists():
+            raise SessionLocked("This session has a signed note: it cannot be moved.")
+        self.starts_at = starts_at
+        self.save(update_fields=["starts_at"])
+
+    def delete(self, *args, **kwargs):
+        if SessionNote.objects.filter(session=self, status=NoteStatus.SIGNED).exists():
+            raise SessionLocked("This session has a signed note: it cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class NoteFormat(models.TextChoices):
+    SOAP = "soap", "SOAP"
+    DAP = "dap", "DAP"
+    BIRP = "birp", "BIRP"
+
+
+# The headings each format asks for, in order.
+FORMAT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    NoteFormat.SOAP: (
+        ("subjective", "Subjective"),
+        ("objective", "Objective"),
+        ("assessment", "Assessment"),
+        ("plan", "Plan"),
+    ),
+    NoteFormat.DAP: (("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")),
+    NoteFormat.BIRP: (
+        ("behavior", "Behaviour"),
+        ("intervention", "Intervention"),
+        ("response", "Response"),
+        ("plan", "Plan"),
+    ),
+}
+
+
+class NoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+
+
+class Practice(models.TextChoices):
+    NAMING_POWER = "naming_power", "Naming power"
+    TOLERATING_DISAGREEMENT = "tolerating_disagreement", "Tolerating disagreement"
+    RESTORING_AGENCY = "restoring_agency", "Restoring agency"
+    REPAIR = "repair", "Repair"
+
+
+class NoteLocked(Exception):
+    """A signed note changes only by addenda."""
+
+
+class StaleDraft(Exception):
+    """Someone else saved this draft since it was opened; nothing was overwritten."""
+
+    def __init__(self, current: "SessionNote") -> None:
+        self.current = current
+        super().__init__("This note was changed elsewhere since you opened it.")
+
+
+class SignRefused(ValueError):
+    pass
+
+
+class SessionNote(models.Model):
+    """The clinical record of one session. Draft → signed (locked, hashed) → optional co-sign."""
+
+    Format = NoteFormat
+    Status = NoteStatus
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # One note per session.
+    session = models.OneToOneField(TherapySession, on_delete=models.PROTECT, related_name="note")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notes_written")
+    format = models.CharField(max_length=10, choices=NoteFormat.choices, default=NoteFormat.SOAP)
+    content = models.JSONField(default=dict, blank=True)
+    safety_concern = models.BooleanField(default=False)
+    next_steps = models.TextField(blank=True, max_length=5000)
+    # Optimistic locking: every saved draft increments it.
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    content_hash = models.CharField(max_length=64, blank=True)
+    late_entry = models.BooleanField(default=False)
+    needs_cosign = models.BooleanField(default=False)
+    cosigned_at = models.DateTimeField(null=True, blank=True)
+    cosigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_comment = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(format__in=NoteFormat.values), name="note_format_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=NoteStatus.values), name="note_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status=NoteStatus.DRAFT)
+                | (models.Q(signed_at__isnull=False, signed_by__isnull=False) & ~models.Q(content_hash="")),
+                name="note_signed_has_signature",
+            ),
+        ]
+        indexes = [
+            # Dashboards: a therapist's unsigned notes, oldest first.
+            models.Index(fields=["author", "status", "created_at"], name="note_author_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note for {self.session}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == NoteStatus.SIGNED
+
+    @property
+    def awaiting_cosign(self) -> bool:
+        return self.is_signed and self.needs_cosign and self.cosigned_at is None
+
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        return FORMAT_FIELDS[self.format]
+
+    @transaction.atomic
+    def save_draft(
+        self, *, content: dict, format: str, safety_concern: bool, next_steps: str, expected_version: int
+    ) -> None:
+        """Save only if nobody saved since `expected_version`; otherwise StaleDraft and nothing changes."""
+        current = SessionNote.objects.select_for_update().get(pk=self.pk)
+        if current.is_signed:
+            raise NoteLocked
+        if current.version != expected_version:
+            raise StaleDraft(current)
+        allowed = {name for name, _ in FORMAT_FIELDS[format]}
+        self.content = {k: v for k, v in content.items() if k in allowed}
+        self.format, self.safety_concern, self.next_steps = format, safety_concern, next_steps
+        self.version = current.version + 1
+        self.updated_at = timezone.now()
+        self.save(update_fields=["content", "format", "safety_concern", "next_steps", "version", "updated_at"])
+
+    def canonical(self) -> str:
+        """What the signature covers, in a stable form."""
+        tags = sorted([t.practice, t.focus, t.evidence] for t in self.tags.all())
+        body = {
+            "session": str(self.session.code),
+            "format": self.format,
+            "content": {name: self.content.get(name, "") for name, _ in self.fields()},
+            "safety_concern": self.safety_concern,
+            "next_steps": self.next_steps,
+            "tags": tags,
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+    @transaction.atomic
+    def sign(self, *, by) -> None:
+        current = SessionNote.objects.select_for_update().get(pk=self.pk)
+        if current.is_signed:
+            raise NoteLocked
+        if by.pk != self.author_id:
+            raise SignRefused("Only the author can sign this note.")
+        if not self.tags.exists():
+            raise SignRefused("Tag at least one of the four practices before signing.")
+        now = timezone.now()
+        session_day = timezone.localdate(self.session.starts_at)
+        self.late_entry = (timezone.localdate(now) - session_day) > timedelta(days=settings.LATE_NOTE_DAYS)
+        self.status, self.signed_at, self.signed_by = NoteStatus.SIGNED, now, by
+        self.content_hash = self.compute_hash()
+        self.needs_cosign = bool(getattr(by, "needs_cosign", False))
+        self.save(update_fields=["status", "signed_at", "signed_by", "content_hash", "late_entry", "needs_cosign"])
+
+    def _check_supervisor(self, by) -> None:
+        if not self.awaiting_cosign:
+            raise SignRefused("This note is not waiting for a co-signature.")
+        if not getattr(by, "is_supervisor", False) or by.pk == self.author_id:
+            raise SignRefused("Only a supervisor other than the author can co-sign or return a note.")
+
+    @transaction.atomic
+    def cosign(self, *, by) -> None:
+        self._check_supervisor(by)
+        self.cosigned_at, self.cosigned_by = timezone.now(), by
+        self.save(update_fields=["cosigned_at", "cosigned_by"])
+
+    @transaction.atomic
+    def return_to_author(self, *, by, comment: str) -> None:
+        """Send back with a comment: unlocks the note for its author, once. The first signature stays on record."""
+        self._check_supervisor(by)
+        if self.returned_at is not None:
+            raise SignRefused("This note was already returned once; add an addendum instead.")
+        if not comment.strip():
+            raise SignRefused("Say what needs changing.")
+        self.status, self.returned_at, self.returned_by = NoteStatus.DRAFT, timezone.now(), by
+        self.return_comment = comment
+        self.save(update_fields=["status", "returned_at", "returned_by", "return_comment"])
+
+    def verify(self) -> bool:
+        """Does the signed content still match its hash?"""
+        return self.is_signed and self.compute_hash() == self.content_hash
+
+
+class PracticeTag(models.Model):
+    FOCUS_CHOICES = ((1, "Touched on"), (2, "Worked on"), (3, "Central"))
+
+    note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="tags")
+    practice = models.CharField(max_length=30, choices=Practice.choices)
+    focus = models.PositiveSmallIntegerField(choices=FOCUS_CHOICES)
+    evidence = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["practice"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(practice__in=Practice.values), name="tag_practice_valid"),
+            models.CheckConstraint(condition=models.Q(focus__gte=1, focus__lte=3), name="tag_focus_range"),
+            models.UniqueConstraint(fields=["note", "practice"], name="tag_one_per_practice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_practice_display()} ({self.focus})"
+
+
+class Addendum(models.Model):
+    """Added to a signed note; signed and timestamped itself. The original stays as it was."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=5000)
+    signed_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.signed_at:%Y-%m-%d}"
+
+    @classmethod
+    def add(cls, *, note: SessionNote, by, text: str) -> "Addendum":
+        if not note.is_signed:
+            raise SignRefused("A draft is edited directly; addenda are for signed notes.")
+        now = timezone.now()
+        digest = hashlib.sha256(f"{note.content_hash}|{by.pk}|{now.isoformat()}|{text}".encode()).hexdigest()
+        return cls.objects.create(note=note, author=by, text=text, signed_at=now, content_hash=digest)
+
+
+class PsychotherapyNote(models.Model):
+    """The therapist's private process notes: only their author ever sees them."""
+
+    session = models.ForeignKey(TherapySession, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=20000, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "author"], name="psychnote_one_per_author")]
+
+    def __str__(self) -> str:
+        return "Private note"
