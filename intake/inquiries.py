@@ -30,6 +30,8 @@ from intake.models import Inquiry
 
 # A person takes longer than this to fill the form; scripts do not.
 MINIMUM_SECONDS = 3
+# A form older than this is shown again with what was typed, to be sent once more.
+STALE_AFTER = 24 * 3600
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{7,25}$")
 _SIGNER_SALT = "inquiry-form-started"
 
@@ -102,7 +104,10 @@ class InquiryForm(forms.ModelForm):
         elif method in (Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT) and value:
             digits = sum(c.isdigit() for c in value)
             if not PHONE_PATTERN.match(value) or not 7 <= digits <= 15:
-                self.add_error("contact_value", "Enter a phone number using digits, spaces and + only.")
+                self.add_error(
+                    "contact_value",
+                    "Enter a phone number of 7 to 15 digits; spaces, +, - and brackets are fine.",
+                )
         data["contact_value"] = value
         return data
 
@@ -111,10 +116,20 @@ class InquiryForm(forms.ModelForm):
         if self.data.get("website"):
             return True
         try:
-            started = signing.loads(self.data.get("started", ""), salt=_SIGNER_SALT, max_age=24 * 3600)
+            started = signing.loads(self.data.get("started", ""), salt=_SIGNER_SALT)
         except signing.BadSignature:
             return True
         return time.time() - float(started) < MINIMUM_SECONDS
+
+    def stale(self) -> bool:
+        """Opened more than a day ago: sent by a person who waited for a safe moment, so ask once more."""
+        try:
+            signing.loads(self.data.get("started", ""), salt=_SIGNER_SALT, max_age=STALE_AFTER)
+        except signing.SignatureExpired:
+            return True
+        except signing.BadSignature:
+            return False
+        return False
 
 
 def over_limit(request: HttpRequest) -> bool:
@@ -133,11 +148,19 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
             return redirect("inquiry_thanks")
         if over_limit(request):
             return render(request, "intake/inquiry_limited.html", status=429)
+        if form.stale():
+            fresh = request.POST.copy()
+            fresh["started"] = signing.dumps(time.time() - MINIMUM_SECONDS, salt=_SIGNER_SALT)
+            form = InquiryForm(fresh)
+            form.is_valid()
+            form.add_error(None, "This page was open for a long time. Check your message and press Send again.")
+            return render(request, "intake/inquiry_start.html", {"form": form})
         if form.is_valid():
             inquiry = form.save(commit=False)
             inquiry.ip_hash = ip_hash(request)
             inquiry.save()
-            record(action=Action.INQUIRY_RECEIVED, request=request, target=inquiry)
+            # No request here: the audit row would keep the sender's address, which we promise not to store.
+            record(action=Action.INQUIRY_RECEIVED, target=inquiry)
             return redirect("inquiry_thanks")
     return render(request, "intake/inquiry_start.html", {"form": form})
 
@@ -167,7 +190,12 @@ class CloseForm(forms.Form):
         choices=[("", "Choose a reason"), *Inquiry.CloseReason.choices],
         error_messages={"required": "Choose why you are closing it."},
     )
-    note = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Keep the note under 500 characters (it has %(show_value)d)."},
+    )
 
 
 def _prefill(inquiry: Inquiry) -> dict:
@@ -216,10 +244,20 @@ def inquiry_convert(request: HttpRequest, code) -> HttpResponse:
     kind = form.cleaned_data.get("kind")
     if kind == Case.Kind.COUPLE:
         valid &= second.is_valid()
+    elif second.has_any_input():
+        form.add_error(
+            None, "You chose an individual case but filled in a partner. Clear the partner, or choose Couple."
+        )
+        valid = False
     if not valid:
         context = {"inquiry": inquiry, "close_form": CloseForm(), "form": form, "first": first, "second": second}
         return render(request, "intake/inquiry_detail.html", context, status=200)
     with transaction.atomic():
+        # Two admins converting at the same moment: the second waits here, then finds it converted.
+        inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if inquiry.status != Inquiry.Status.OPEN:
+            messages.info(request, "This inquiry has already been dealt with.")
+            return redirect("inquiry_detail", code=inquiry.code)
         people = [first.cleaned_data] + ([second.cleaned_data] if kind == Case.Kind.COUPLE else [])
         case = open_case(
             kind=kind,
@@ -245,7 +283,8 @@ def inquiry_close(request: HttpRequest, code) -> HttpResponse:
     if inquiry.status != Inquiry.Status.OPEN:
         messages.info(request, "This inquiry has already been dealt with.")
     elif not form.is_valid():
-        messages.error(request, "Choose why you are closing the inquiry; nothing was changed.")
+        problems = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, f"Nothing was changed. {problems}")
     else:
         inquiry.status = Inquiry.Status.CLOSED
         inquiry.close_reason, inquiry.close_note = form.cleaned_data["reason"], form.cleaned_data["note"]

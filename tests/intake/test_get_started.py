@@ -55,7 +55,7 @@ def test_the_address_is_kept_only_as_a_keyed_hash(client, db):
     ("change", "message"),
     [
         ({"contact_method": "email", "contact_value": "not-an-email"}, "Enter an email address like"),
-        ({"contact_value": "ring me"}, "Enter a phone number using digits"),
+        ({"contact_value": "ring me"}, "Enter a phone number of 7 to 15 digits"),
         ({"consent_to_contact": ""}, "Tick the box so we may contact you"),
         ({"message": "m" * 2001}, "Please keep this under 2000 characters"),
         ({"name": ""}, "Tell us a name we can use"),
@@ -201,3 +201,46 @@ def test_convert_and_close_need_post(as_user, admin_user):
     c = as_user(admin_user)
     assert c.get(reverse("inquiry_convert", kwargs={"code": inquiry.code})).status_code == 405
     assert c.get(reverse("inquiry_close", kwargs={"code": inquiry.code})).status_code == 405
+
+
+def test_the_audit_row_of_an_inquiry_keeps_no_address(client, db):
+    send(client, ip="203.0.113.42")
+    event = AuditEvent.objects.get(action=Action.INQUIRY_RECEIVED)
+    assert event.ip is None and event.user_agent == ""
+
+
+def test_a_form_left_open_for_days_is_shown_again_not_dropped(client, db, monkeypatch):
+    monkeypatch.setattr(inquiries, "STALE_AFTER", -1)
+    response = send(client)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "press Send again" in body and "Weekday evenings" in body
+    assert Inquiry.objects.count() == 0
+    started = re.search(r'name="started" value="([^"]+)"', body).group(1)
+    monkeypatch.setattr(inquiries, "STALE_AFTER", 24 * 3600)
+    again = client.post(reverse("inquiry_start"), {**GOOD, "started": started}, REMOTE_ADDR="203.0.113.7")
+    assert again.url == reverse("inquiry_thanks")
+    assert Inquiry.objects.count() == 1
+
+
+def test_closing_with_an_over_long_note_says_so(as_user, admin_user):
+    inquiry = open_inquiry()
+    response = as_user(admin_user).post(
+        reverse("inquiry_close", kwargs={"code": inquiry.code}), {"reason": "other", "note": "n" * 501}, follow=True
+    )
+    assert "Keep the note under 500 characters" in response.content.decode()
+    inquiry.refresh_from_db()
+    assert inquiry.status == "open"
+
+
+def test_an_individual_conversion_with_a_partner_typed_in_is_refused(as_user, admin_user, therapist):
+    inquiry = open_inquiry()
+    data = {
+        "kind": "individual",
+        "primary_therapist": therapist.pk,
+        "first-full_name": "Ash",
+        "second-full_name": "Typed",
+    }
+    response = as_user(admin_user).post(reverse("inquiry_convert", kwargs={"code": inquiry.code}), data)
+    assert "filled in a partner" in response.content.decode()
+    assert Case.objects.count() == 0
