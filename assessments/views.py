@@ -20,20 +20,14 @@ from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
-from clinic.clients.models import Case, Client
+from clinic.clients.models import Case, Client, case_and_client
 from clinic.lib.charts import Bar, bar_chart, line_chart
-
-
-def _case_client(request: HttpRequest, case_code, client_code) -> tuple[Case, Client]:
-    # Clinical pages are for the treating therapist (role_required): admins see administration, not content.
-    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
-    return case, get_object_or_404(case.clients.all(), code=client_code)
 
 
 @role_required(Role.THERAPIST)
 @require_GET
 def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = _case_client(request, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code)
     signs = client.warning_signs.select_related("recorded_by")
     flags = list(client.risk_flags.select_related("acknowledged_by", "resolved_by"))
     for flag in flags:
@@ -61,7 +55,7 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
 @role_required(Role.THERAPIST)
 @require_http_methods(["GET", "POST"])
 def warning_sign_new(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = _case_client(request, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code)
     form = WarningSignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         sign = record_warning_sign(client=client, fields=form.cleaned_data, by=request.user, request=request)
@@ -199,7 +193,7 @@ def questions_save(request: HttpRequest, code) -> JsonResponse:
 @role_required(Role.THERAPIST)
 @require_POST
 def rescreen(request: HttpRequest, case_code, client_code, key: str) -> HttpResponse:
-    case, client = _case_client(request, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code)
     if key not in ("power", "safety"):
         raise Http404
     assign(client=client, key=key, by=request.user, request=request)
@@ -215,7 +209,7 @@ def power_chart(screening: Screening, title: str):
 @role_required(Role.THERAPIST)
 @require_GET
 def screening_result(request: HttpRequest, case_code, client_code, code) -> HttpResponse:
-    case, client = _case_client(request, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code)
     screening = get_object_or_404(client.screenings.submitted(), code=code)
     instrument = instrument_of(screening)
     record(action=Action.SCREENING_VIEWED, request=request, target=screening, client=client)

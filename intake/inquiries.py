@@ -22,7 +22,7 @@ from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.cases import open_case
-from clinic.clients.forms import CaseForm, ClientForm
+from clinic.clients.forms import CaseForm, ClientForm, case_forms_valid, case_people
 from clinic.clients.models import Case
 from clinic.lib.http import client_ip
 from intake.invitations import send_invitation
@@ -240,16 +240,7 @@ def inquiry_convert(request: HttpRequest, code) -> HttpResponse:
         ClientForm(request.POST, prefix="first"),
         ClientForm(request.POST, prefix="second"),
     )
-    valid = form.is_valid() & first.is_valid()
-    kind = form.cleaned_data.get("kind")
-    if kind == Case.Kind.COUPLE:
-        valid &= second.is_valid()
-    elif second.has_any_input():
-        form.add_error(
-            None, "You chose an individual case but filled in a partner. Clear the partner, or choose Couple."
-        )
-        valid = False
-    if not valid:
+    if not case_forms_valid(form, first, second):
         context = {"inquiry": inquiry, "close_form": CloseForm(), "form": form, "first": first, "second": second}
         return render(request, "intake/inquiry_detail.html", context, status=200)
     with transaction.atomic():
@@ -258,9 +249,9 @@ def inquiry_convert(request: HttpRequest, code) -> HttpResponse:
         if inquiry.status != Inquiry.Status.OPEN:
             messages.info(request, "This inquiry has already been dealt with.")
             return redirect("inquiry_detail", code=inquiry.code)
-        people = [first.cleaned_data] + ([second.cleaned_data] if kind == Case.Kind.COUPLE else [])
+        people = case_people(form, first, second)
         case = open_case(
-            kind=kind,
+            kind=form.cleaned_data["kind"],
             therapist=form.cleaned_data["primary_therapist"],
             clients=people,
             by=request.user,

@@ -13,7 +13,7 @@ from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
-from clinic.clients.models import Case, Client
+from clinic.clients.models import Client, case_and_client
 from intake.filling import (
     AnswerTooLong,
     display_answers,
@@ -202,16 +202,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # Staff: invitations and reading intakes, from a case page.
 
 
-def _case_client(request: HttpRequest, case_code, client_code) -> tuple[Case, Client]:
-    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
-    client = get_object_or_404(case.clients.all(), code=client_code)
-    return case, client
-
-
 @role_required(Role.THERAPIST, Role.ADMIN)
 @require_POST
 def invite_client(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = _case_client(request, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code)
     if client.user_id is not None:
         messages.info(request, f"{client.display_name} already has an account; no invitation is needed.")
         return redirect("case_detail", code=case.code)
@@ -222,7 +216,7 @@ def invite_client(request: HttpRequest, case_code, client_code) -> HttpResponse:
 @role_required(Role.THERAPIST, Role.ADMIN)
 @require_POST
 def revoke_client_invitation(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = _case_client(request, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code)
     invitation = client.invitations.open().first()
     if invitation is not None and revoke_invitation(invitation=invitation, by=request.user, request=request):
         messages.success(request, f"The link for {client.display_name} no longer works.")
@@ -234,7 +228,7 @@ def revoke_client_invitation(request: HttpRequest, case_code, client_code) -> Ht
 @role_required(Role.THERAPIST, Role.ADMIN)
 @require_GET
 def intake_read(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = _case_client(request, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code)
     intake = get_object_or_404(Intake.objects.filter(status=Intake.Status.SUBMITTED), client=client)
     record(action=Action.INTAKE_VIEWED, request=request, target=intake, client=client)
     context = {"case": case, "client": client, "intake": intake, "answers": display_answers(intake)}

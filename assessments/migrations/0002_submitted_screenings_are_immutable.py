@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from clinic.lib.migrations import on_postgresql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION screening_submitted_immutable() RETURNS trigger AS $$
 BEGIN
@@ -22,17 +24,7 @@ DROP FUNCTION IF EXISTS screening_submitted_immutable();
 """
 
 
-def forwards(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("assessments", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [on_postgresql(CREATE, DROP)]

@@ -53,3 +53,25 @@ class ReassignForm(forms.Form):
         queryset=User.objects.therapists().order_by("last_name", "first_name"),
         error_messages={"required": "Choose a therapist."},
     )
+
+
+def case_forms_valid(form: CaseForm, first: ClientForm, second: ClientForm) -> bool:
+    """Validate a case form and its people: a couple needs both; an individual must leave the second blank."""
+    valid = form.is_valid() & first.is_valid()
+    kind = form.cleaned_data.get("kind")
+    if kind == Case.Kind.COUPLE:
+        valid &= second.is_valid()
+    elif second.has_any_input():
+        form.add_error(
+            None,
+            "You chose an individual case but filled in details for a second person. "
+            "Clear the second person's details, or choose Couple.",
+        )
+        valid = False
+    return valid
+
+
+def case_people(form: CaseForm, first: ClientForm, second: ClientForm) -> list[dict]:
+    """The client records to create, from valid forms."""
+    couple = form.cleaned_data["kind"] == Case.Kind.COUPLE
+    return [first.cleaned_data] + ([second.cleaned_data] if couple else [])

@@ -146,3 +146,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} in {self.case_id}"
+
+
+def case_and_client(user, case_code, client_code) -> tuple["Case", "Client"]:
+    """A case the user may see and one of its clients, or 404: the one way views reach a case's client."""
+    from django.shortcuts import get_object_or_404
+
+    case = get_object_or_404(Case.objects.visible_to(user), code=case_code)
+    return case, get_object_or_404(case.clients.all(), code=client_code)

@@ -13,7 +13,7 @@ from clinic.accounts.models import Role, User
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.cases import open_case, reassign_case
-from clinic.clients.forms import CaseForm, ClientForm, ReassignForm
+from clinic.clients.forms import CaseForm, ClientForm, ReassignForm, case_forms_valid, case_people
 from clinic.clients.models import Case, Client, Membership
 from intake.models import Inquiry
 from intake.sections import SECTIONS
@@ -102,24 +102,14 @@ def case_create(request: HttpRequest) -> HttpResponse:
         del form.fields["primary_therapist"]
     first = ClientForm(data, prefix="first")
     second = ClientForm(data, prefix="second")
-    if request.method == "POST":
-        valid = form.is_valid() & first.is_valid()
-        kind = form.cleaned_data.get("kind")
-        if kind == Case.Kind.COUPLE:
-            valid &= second.is_valid()
-        elif second.has_any_input():
-            form.add_error(
-                None,
-                "You chose an individual case but filled in details for a second person. "
-                "Clear the second person's details, or choose Couple.",
-            )
-            valid = False
-        if valid:
-            therapist = form.cleaned_data.get("primary_therapist", request.user)
-            people = [first.cleaned_data] + ([second.cleaned_data] if kind == Case.Kind.COUPLE else [])
-            case = open_case(kind=kind, therapist=therapist, clients=people, by=request.user, request=request)
-            messages.success(request, "Case opened.")
-            return redirect("case_detail", code=case.code)
+    if request.method == "POST" and case_forms_valid(form, first, second):
+        therapist = form.cleaned_data.get("primary_therapist", request.user)
+        people = case_people(form, first, second)
+        case = open_case(
+            kind=form.cleaned_data["kind"], therapist=therapist, clients=people, by=request.user, request=request
+        )
+        messages.success(request, "Case opened.")
+        return redirect("case_detail", code=case.code)
     return render(request, "clients/case_form.html", {"form": form, "first": first, "second": second})
 
 

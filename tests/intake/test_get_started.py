@@ -242,5 +242,5 @@ def test_an_individual_conversion_with_a_partner_typed_in_is_refused(as_user, ad
         "second-full_name": "Typed",
     }
     response = as_user(admin_user).post(reverse("inquiry_convert", kwargs={"code": inquiry.code}), data)
-    assert "filled in a partner" in response.content.decode()
+    assert "filled in details for a second person" in response.content.decode()
     assert Case.objects.count() == 0

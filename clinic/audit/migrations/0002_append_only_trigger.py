@@ -6,6 +6,8 @@ left to the database owner, since test runs empty tables that way.
 
 from django.db import migrations
 
+from clinic.lib.migrations import on_postgresql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
 BEGIN
@@ -25,17 +27,7 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 """
 
 
-def forwards(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [on_postgresql(CREATE, DROP)]

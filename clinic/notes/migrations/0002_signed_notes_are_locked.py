@@ -7,6 +7,8 @@ unlocks the note for its author once, leaving the content untouched).
 
 from django.db import migrations
 
+from clinic.lib.migrations import on_postgresql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION note_signed_locked() RETURNS trigger AS $$
 BEGIN
@@ -74,17 +76,7 @@ DROP FUNCTION IF EXISTS note_addendum_immutable();
 """
 
 
-def forwards(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("notes", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [on_postgresql(CREATE, DROP)]
