@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("", include("intake.inquiry_urls")),
     path("", include("assessments.urls")),
+    path("", include("clinic.notes.urls")),
 ]
 
 handler404 = "clinic.views.not_found"

@@ -49,6 +49,14 @@ class Action(models.TextChoices):
     WARNING_SIGN_RECORDED = "warning_sign_recorded", "Warning sign recorded"
     WARNING_SIGNS_VIEWED = "warning_signs_viewed", "Warning signs read"
     SAFETY_INFO_CHANGED = "safety_info_changed", "Safety page changed"
+    SESSION_CREATED = "session_created", "Session added"
+    NOTE_VIEWED = "note_viewed", "Session note read"
+    NOTE_SAVED = "note_saved", "Session note draft saved"
+    NOTE_SIGNED = "note_signed", "Session note signed"
+    NOTE_COSIGNED = "note_cosigned", "Session note co-signed"
+    NOTE_RETURNED = "note_returned", "Session note returned to author"
+    ADDENDUM_ADDED = "addendum_added", "Addendum added"
+    PRIVATE_NOTE_SAVED = "private_note_saved", "Private note saved"
 
 
 class AuditEventQuerySet(models.QuerySet):

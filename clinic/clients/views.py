@@ -127,16 +127,18 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
     if request.user.role == Role.ADMIN:
         reassign = ReassignForm(initial={"primary_therapist": case.primary_therapist})
     people = [onboarding(client) for client in case.clients.all()]
-    signs = []
+    signs, sessions = [], []
     if request.user.role == Role.THERAPIST:
         # Clinical content: the treating therapist only.
         signs = WarningSign.objects.filter(client__memberships__case=case).select_related("client")
+        sessions = case.sessions.select_related("note", "individual_client").prefetch_related("note__tags")
     context = {
         "case": case,
         "people": people,
         "reassign": reassign,
         "conjoint_paused": conjoint_not_advised(case),
         "signs": signs,
+        "sessions": sessions,
     }
     return render(request, "clients/case_detail.html", context)
 

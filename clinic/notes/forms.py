@@ -1,0 +1,130 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from clinic.notes.models import FORMAT_FIELDS, NoteFormat, Practice, PracticeTag, TherapySession
+
+LONG = 10000
+
+
+class SessionForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label="Date and start time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": "Enter the date and time, for example 2026-11-20 14:00."},
+    )
+
+    class Meta:
+        model = TherapySession
+        fields = ["starts_at", "duration_minutes", "format", "individual_client", "modality", "attendance"]
+        labels = {
+            "duration_minutes": "Duration (minutes)",
+            "individual_client": "With which partner (individual sessions)",
+        }
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.case = case
+        self.fields["individual_client"].queryset = case.clients.all()
+        self.fields["individual_client"].required = False
+        if case.kind == case.Kind.INDIVIDUAL:
+            self.fields["format"].initial = TherapySession.Format.INDIVIDUAL
+
+    def clean(self) -> dict:
+        data = super().clean()
+        fmt, person = data.get("format"), data.get("individual_client")
+        case = self.instance.case
+        if fmt == TherapySession.Format.INDIVIDUAL and person is None:
+            if case.kind == case.Kind.INDIVIDUAL:
+                data["individual_client"] = case.clients.first()
+            else:
+                self.add_error("individual_client", "Choose which partner this individual session was with.")
+        if fmt == TherapySession.Format.CONJOINT:
+            if case.kind == case.Kind.INDIVIDUAL:
+                self.add_error("format", "An individual case has individual sessions only.")
+            data["individual_client"] = None
+        starts = data.get("starts_at")
+        if starts and starts > timezone.now() + timedelta(days=365):
+            self.add_error("starts_at", "Check the year: that is more than a year ahead.")
+        return data
+
+
+class NoteForm(forms.Form):
+    """The editor: the fields of the note's format, the safety check, next steps and the four practice tags."""
+
+    format = forms.ChoiceField(choices=NoteFormat.choices, label="Format")
+    safety_concern = forms.BooleanField(required=False, label="A safety concern came up this session")
+    next_steps = forms.CharField(
+        required=False, max_length=5000, label="Plan and next steps", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, note_format: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in FORMAT_FIELDS[note_format]:
+            self.fields[f"c_{name}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=LONG,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                error_messages={"max_length": f"Keep {label} under %(limit_value)d characters."},
+            )
+        for value, label in Practice.choices:
+            self.fields[f"focus_{value}"] = forms.TypedChoiceField(
+                label=label,
+                required=False,
+                coerce=int,
+                empty_value=0,
+                choices=[("", "Not this session"), *PracticeTag.FOCUS_CHOICES],
+            )
+            self.fields[f"evidence_{value}"] = forms.CharField(
+                label=f"{label}: evidence", required=False, max_length=300
+            )
+        self.note_format = note_format
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for value, label in Practice.choices:
+            if data.get(f"focus_{value}") and not (data.get(f"evidence_{value}") or "").strip():
+                self.add_error(
+                    f"evidence_{value}", f"Add a line of evidence for {label}, or set it to “Not this session”."
+                )
+        return data
+
+    def content(self) -> dict:
+        return {name: self.cleaned_data.get(f"c_{name}", "") for name, _ in FORMAT_FIELDS[self.note_format]}
+
+    def tags(self) -> list[tuple[str, int, str]]:
+        return [
+            (value, self.cleaned_data[f"focus_{value}"], self.cleaned_data[f"evidence_{value}"].strip())
+            for value, _ in Practice.choices
+            if self.cleaned_data.get(f"focus_{value}")
+        ]
+
+    @staticmethod
+    def initial_for(note) -> dict:
+        initial = {
+            "format": note.format,
+            "safety_concern": note.safety_concern,
+            "next_steps": note.next_steps,
+            "version": note.version,
+        }
+        initial.update({f"c_{k}": v for k, v in note.content.items()})
+        for tag in note.tags.all():
+            initial[f"focus_{tag.practice}"] = tag.focus
+            initial[f"evidence_{tag.practice}"] = tag.evidence
+        return initial
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(
+        max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Write the text first."}
+    )
+
+
+class PrivateNoteForm(forms.Form):
+    text = forms.CharField(
+        required=False, max_length=20000, label="Private process notes", widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -1,0 +1,160 @@
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic.accounts.decorators import role_required
+from clinic.accounts.models import Role
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.models import Case
+from clinic.notes.forms import NoteForm, PrivateNoteForm, SessionForm, TextForm
+from clinic.notes.models import NoteLocked, PsychotherapyNote, SessionNote, SignRefused, StaleDraft, TherapySession
+from clinic.notes.writing import add_addendum, note_for, save_note, save_private_note, sign_note
+
+
+@role_required(Role.THERAPIST)
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, case_code) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
+    form = SessionForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.case, session.created_by = case, request.user
+        session.save()
+        record(action=Action.SESSION_CREATED, request=request, target=session, client=session.individual_client)
+        return redirect("note_page", code=session.code)
+    return render(request, "notes/session_form.html", {"case": case, "form": form})
+
+
+def _session_for(request: HttpRequest, code) -> TherapySession:
+    """The case's own therapist, or a supervisor for a note waiting for their co-signature."""
+    scope = Q(case__in=Case.objects.visible_to(request.user))
+    if request.user.is_supervisor:
+        scope |= Q(note__status=SessionNote.Status.SIGNED, note__needs_cosign=True, note__cosigned_at__isnull=True)
+    readable = TherapySession.objects.filter(scope)
+    return get_object_or_404(readable.select_related("case", "individual_client"), code=code)
+
+
+def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=None, status=200) -> HttpResponse:
+    own_case = session.case.primary_therapist_id == request.user.pk
+    note = SessionNote.objects.filter(session=session).prefetch_related("tags", "addenda__author").first()
+    if note is None and own_case:
+        note = note_for(session, author=request.user)
+    if note is None:
+        raise Http404
+    editable = not note.is_signed and note.author_id == request.user.pk
+    if editable and form is None:
+        form = NoteForm(initial=NoteForm.initial_for(note), note_format=note.format)
+    previous = (
+        SessionNote.objects.filter(
+            session__case=session.case, session__starts_at__lt=session.starts_at, status="signed"
+        )
+        .order_by("-session__starts_at")
+        .first()
+    )
+    private = PsychotherapyNote.objects.filter(session=session, author=request.user).first()
+    record(action=Action.NOTE_VIEWED, request=request, target=note, client=session.individual_client)
+    context = {
+        "session": session,
+        "case": session.case,
+        "note": note,
+        "form": form if editable else None,
+        "conflict": conflict,
+        "previous": previous,
+        "addendum_form": TextForm(),
+        "private_form": PrivateNoteForm(initial={"text": private.text if private else ""}),
+        "may_cosign": request.user.is_supervisor and note.awaiting_cosign and note.author_id != request.user.pk,
+    }
+    return render(request, "notes/note.html", context, status=status)
+
+
+@role_required(Role.THERAPIST)
+@require_GET
+def note_page(request: HttpRequest, code) -> HttpResponse:
+    return _page(request, _session_for(request, code))
+
+
+@role_required(Role.THERAPIST)
+@require_POST
+def note_save(request: HttpRequest, code) -> HttpResponse:
+    """Save the draft (and sign it, if asked). A newer save elsewhere is never overwritten."""
+    session = _session_for(request, code)
+    note = get_object_or_404(SessionNote.objects.filter(author=request.user), session=session)
+    posted_format = request.POST.get("format", note.format)
+    form = NoteForm(
+        request.POST, note_format=posted_format if posted_format in dict(SessionNote.Format.choices) else note.format
+    )
+    if not form.is_valid():
+        return _page(request, session, form=form)
+    try:
+        save_note(note=note, form=form, by=request.user, request=request)
+    except NoteLocked:
+        messages.info(request, "This note is signed: add an addendum instead.")
+        return redirect("note_page", code=session.code)
+    except StaleDraft as stale:
+        fresh = NoteForm(request.POST.copy(), note_format=form.note_format)
+        fresh.data["version"] = stale.current.version
+        fresh.is_valid()
+        return _page(request, session, form=fresh, conflict=stale.current, status=409)
+    if request.POST.get("go") == "sign":
+        try:
+            sign_note(note=note, by=request.user, request=request)
+        except SignRefused as refused:
+            messages.error(request, f"Saved, not signed: {refused}")
+        else:
+            messages.success(request, "Signed. The note is now locked; add an addendum if something changes.")
+    else:
+        messages.success(request, "Draft saved.")
+    return redirect("note_page", code=session.code)
+
+
+@role_required(Role.THERAPIST)
+@require_POST
+def note_addendum(request: HttpRequest, code) -> HttpResponse:
+    session = _session_for(request, code)
+    note = get_object_or_404(SessionNote.objects.filter(author=request.user), session=session)
+    form = TextForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the addendum first; nothing was added.")
+    else:
+        try:
+            add_addendum(note=note, by=request.user, text=form.cleaned_data["text"], request=request)
+        except SignRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "Addendum added and signed.")
+    return redirect("note_page", code=session.code)
+
+
+@role_required(Role.THERAPIST)
+@require_POST
+def private_note(request: HttpRequest, code) -> HttpResponse:
+    session = _session_for(request, code)
+    form = PrivateNoteForm(request.POST)
+    if form.is_valid():
+        save_private_note(session=session, by=request.user, text=form.cleaned_data["text"], request=request)
+        messages.success(request, "Private note saved. Only you can see it.")
+    else:
+        messages.error(request, "The private note is too long to save; shorten it.")
+    return redirect("note_page", code=session.code)
+
+
+@role_required(Role.THERAPIST)
+@require_POST
+def note_cosign(request: HttpRequest, code, decision: str) -> HttpResponse:
+    session = _session_for(request, code)
+    note = get_object_or_404(SessionNote.objects.all(), session=session)
+    try:
+        if decision == "cosign":
+            note.cosign(by=request.user)
+            record(action=Action.NOTE_COSIGNED, request=request, target=note, client=session.individual_client)
+            messages.success(request, "Co-signed.")
+        else:
+            note.return_to_author(by=request.user, comment=request.POST.get("comment", "")[:2000])
+            record(action=Action.NOTE_RETURNED, request=request, target=note, client=session.individual_client)
+            messages.success(request, "Returned to the author with your comment.")
+    except SignRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("note_page", code=session.code)
