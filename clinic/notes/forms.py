@@ -94,6 +94,7 @@ class NoteForm(forms.Form):
         return data
 
     def content(self) -> dict:
+        """The text of the fields shown (the note's format before any switch); the model carries it over."""
         return {name: self.cleaned_data.get(f"c_{name}", "") for name, _ in FORMAT_FIELDS[self.note_format]}
 
     def tags(self) -> list[tuple[str, int, str]]:

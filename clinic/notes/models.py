@@ -117,6 +117,19 @@ FORMAT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+def carry_over(content: dict, format: str) -> dict:
+    """The content in `format`'s fields. Text under a heading the format lacks is kept, not dropped:
+    it moves into the format's first field under its old heading (switching SOAP to DAP loses nothing)."""
+    names = [name for name, _ in FORMAT_FIELDS[format]]
+    labels = {name: label for fields in FORMAT_FIELDS.values() for name, label in fields}
+    result = {name: content.get(name, "") for name in names}
+    orphans = [f"{labels.get(k, k)}: {v}" for k, v in content.items() if k not in names and str(v).strip()]
+    if orphans:
+        first = names[0]
+        result[first] = "\n\n".join([*([result[first]] if result[first].strip() else []), *orphans])
+    return result
+
+
 class NoteStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SIGNED = "signed", "Signed"
@@ -220,8 +233,7 @@ class SessionNote(models.Model):
             raise NoteLocked
         if current.version != expected_version:
             raise StaleDraft(current)
-        allowed = {name for name, _ in FORMAT_FIELDS[format]}
-        self.content = {k: v for k, v in content.items() if k in allowed}
+        self.content = carry_over(content, format)
         self.format, self.safety_concern, self.next_steps = format, safety_concern, next_steps
         self.version = current.version + 1
         self.updated_at = timezone.now()

@@ -82,10 +82,8 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
     """Save the draft (and sign it, if asked). A newer save elsewhere is never overwritten."""
     session = _session_for(request, code)
     note = get_object_or_404(SessionNote.objects.filter(author=request.user), session=session)
-    posted_format = request.POST.get("format", note.format)
-    form = NoteForm(
-        request.POST, note_format=posted_format if posted_format in dict(SessionNote.Format.choices) else note.format
-    )
+    # The fields posted are those of the format the page showed; a new format in the select is applied on save.
+    form = NoteForm(request.POST, note_format=note.format)
     if not form.is_valid():
         return _page(request, session, form=form)
     try:

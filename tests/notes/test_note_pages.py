@@ -195,3 +195,21 @@ def test_the_case_page_lists_sessions_with_their_practices(as_user, therapist, s
     c.post(url("note_save", session), editor_data(note.version, go="sign"))
     body = c.get(reverse("case_detail", kwargs={"code": couple_case.code})).content.decode()
     assert "Naming power (2)" in body and "Signed" in body
+
+
+def test_switching_format_loses_no_text(as_user, therapist, session):
+    c = as_user(therapist)
+    note = open_note(c, session)
+    c.post(url("note_save", session), editor_data(note.version, c_objective="Sat apart; Sam spoke first."))
+    note.refresh_from_db()
+    c.post(
+        url("note_save", session), editor_data(note.version, format="dap", c_objective="Sat apart; Sam spoke first.")
+    )
+    note.refresh_from_db()
+    assert note.format == "dap"
+    assert set(note.content) == {"data", "assessment", "plan"}
+    assert "Subjective: Sam said decisions about money feel one-sided." in note.content["data"]
+    assert "Objective: Sat apart; Sam spoke first." in note.content["data"]
+    assert note.content["plan"] == "Name the pattern again next week."
+    page = c.get(url("note_page", session)).content.decode()
+    assert 'name="c_data"' in page and 'name="c_subjective"' not in page

@@ -55,10 +55,15 @@ def test_an_individual_session_names_its_partner(couple_case, therapist):
         )
 
 
-def test_drafts_save_and_keep_only_the_formats_fields(note):
-    draft(note, subjective="S", objective="O", data="not a SOAP field")
+def test_drafts_keep_text_from_another_format_under_its_heading(note):
+    draft(note, subjective="S", objective="O", data="typed under a DAP heading")
     note.refresh_from_db()
-    assert note.content == {"subjective": "S", "objective": "O"}
+    assert note.content == {
+        "subjective": "S\n\nData: typed under a DAP heading",
+        "objective": "O",
+        "assessment": "",
+        "plan": "",
+    }
     assert note.version == 2
 
 
