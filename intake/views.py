@@ -135,10 +135,9 @@ def intake_autosave(request: HttpRequest, step: int) -> JsonResponse:
     return JsonResponse({"saved": True, "saved_at": saved_at.strftime("%H:%M")})
 
 
-@role_required(Role.CLIENT)
 @require_GET
 def form_token(request: HttpRequest) -> JsonResponse:
-    """A fresh form token, so a page left open across a new sign-in can save again."""
+    """A fresh form token, so a page left open across a new sign-in can save again (any signed-in user)."""
     return JsonResponse({"csrf": get_token(request)})
 
 

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
@@ -106,6 +107,27 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
     else:
         messages.success(request, "Draft saved.")
     return redirect("note_page", code=session.code)
+
+
+@role_required(Role.THERAPIST)
+@require_POST
+def note_autosave(request: HttpRequest, code) -> JsonResponse:
+    """The editor saves while the therapist types; a newer save elsewhere answers 409 and nothing is overwritten."""
+    session = _session_for(request, code)
+    note = get_object_or_404(SessionNote.objects.filter(author=request.user), session=session)
+    form = NoteForm(request.POST, note_format=note.format)
+    if not form.is_valid():
+        problems = " ".join(e for errors in form.errors.values() for e in errors)
+        return JsonResponse({"error": "invalid", "message": f"Not saved yet: {problems}"}, status=400)
+    try:
+        save_note(note=note, form=form, by=request.user, request=request)
+    except NoteLocked:
+        return JsonResponse({"error": "signed", "message": "This note is signed."}, status=409)
+    except StaleDraft:
+        message = "Saved elsewhere since you opened it. Press Save draft to compare both versions; nothing is lost."
+        return JsonResponse({"error": "conflict", "message": message}, status=409)
+    saved_at = timezone.localtime(note.updated_at).strftime("%H:%M")
+    return JsonResponse({"saved": True, "saved_at": saved_at, "version": note.version})
 
 
 @role_required(Role.THERAPIST)

@@ -74,6 +74,9 @@
         return response.json().then(function (data) {
           if (response.ok) {
             if (signedOut) signedOut.hidden = true;
+            // Optimistic locking: the next save says which version it builds on.
+            var version = form.querySelector("input[name=version]");
+            if (version && data.version) version.value = data.version;
             show("Saved at " + data.saved_at);
           } else {
             if (response.status !== 409) dirty = true;

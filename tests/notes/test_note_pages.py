@@ -213,3 +213,16 @@ def test_switching_format_loses_no_text(as_user, therapist, session):
     assert note.content["plan"] == "Name the pattern again next week."
     page = c.get(url("note_page", session)).content.decode()
     assert 'name="c_data"' in page and 'name="c_subjective"' not in page
+
+
+def test_autosave_saves_drafts_and_refuses_to_overwrite_a_newer_one(as_user, therapist, session):
+    c = as_user(therapist)
+    note = open_note(c, session)
+    saved = c.post(url("note_autosave", session), editor_data(note.version), HTTP_ACCEPT="application/json")
+    assert saved.status_code == 200 and saved.json()["version"] == 2
+    stale = c.post(
+        url("note_autosave", session), editor_data(1, c_subjective="old tab"), HTTP_ACCEPT="application/json"
+    )
+    assert stale.status_code == 409 and stale.json()["error"] == "conflict"
+    note.refresh_from_db()
+    assert note.content["subjective"].startswith("Sam said") and note.version == 2
