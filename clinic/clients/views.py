@@ -1,12 +1,15 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.flags import conjoint_not_advised, overdue_flag_count
-from assessments.models import RiskFlag, WarningSign
+from assessments.models import RiskFlag, Screening, WarningSign
 from assessments.screenings import instrument_of
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role, User
@@ -15,7 +18,9 @@ from clinic.audit.models import Action
 from clinic.clients.cases import open_case, reassign_case
 from clinic.clients.forms import CaseForm, ClientForm, ReassignForm, case_forms_valid, case_people
 from clinic.clients.models import Case, Client, Membership
-from intake.models import Inquiry
+from clinic.notes.models import Practice, SessionNote
+from clinic.notes.timeline import practice_timeline
+from intake.models import Inquiry, Intake
 from intake.sections import SECTIONS
 from intake.status import onboarding
 
@@ -68,7 +73,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("client__memberships", queryset=Membership.objects.select_related("case")))
         .order_by("status", "-severity", "raised_at")
     )
-    return render(request, "clients/dashboard.html", {"cases": cases, "flags": flags})
+    unsigned = (
+        SessionNote.objects.filter(author=request.user, status=SessionNote.Status.DRAFT)
+        .select_related("session__case")
+        .prefetch_related(Prefetch("session__case__clients", queryset=Client.objects.order_by("memberships__id")))
+        .order_by("session__starts_at")
+    )
+    awaiting = []
+    if request.user.is_supervisor:
+        awaiting = (
+            SessionNote.objects.filter(status=SessionNote.Status.SIGNED, needs_cosign=True, cosigned_at__isnull=True)
+            .exclude(author=request.user)
+            .select_related("session", "author")
+            .order_by("signed_at")
+        )
+    # What clients have sent in the last two weeks.
+    since = timezone.now() - timedelta(days=14)
+    mine = Client.objects.visible_to(request.user)
+    new_intakes = Intake.objects.filter(client__in=mine, submitted_at__gte=since).select_related("client")
+    new_screenings = (
+        Screening.objects.submitted().filter(client__in=mine, submitted_at__gte=since).select_related("client")
+    )
+    context = {
+        "cases": cases,
+        "flags": flags,
+        "unsigned": unsigned,
+        "awaiting": awaiting,
+        "new_intakes": new_intakes.order_by("-submitted_at"),
+        "new_screenings": new_screenings.order_by("-submitted_at"),
+        "now": timezone.now(),
+    }
+    return render(request, "clients/dashboard.html", context)
 
 
 @role_required(Role.ADMIN)
@@ -127,11 +162,15 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
     if request.user.role == Role.ADMIN:
         reassign = ReassignForm(initial={"primary_therapist": case.primary_therapist})
     people = [onboarding(client) for client in case.clients.all()]
-    signs, sessions = [], []
+    signs, sessions, timeline, practice = [], [], None, ""
     if request.user.role == Role.THERAPIST:
         # Clinical content: the treating therapist only.
         signs = WarningSign.objects.filter(client__memberships__case=case).select_related("client")
         sessions = case.sessions.select_related("note", "individual_client").prefetch_related("note__tags")
+        practice = request.GET.get("practice", "")
+        if practice in Practice.values:
+            sessions = sessions.filter(note__tags__practice=practice)
+        timeline = practice_timeline(case)
     context = {
         "case": case,
         "people": people,
@@ -139,6 +178,9 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
         "conjoint_paused": conjoint_not_advised(case),
         "signs": signs,
         "sessions": sessions,
+        "timeline": timeline,
+        "practice": practice,
+        "practices": Practice.choices,
     }
     return render(request, "clients/case_detail.html", context)
 
