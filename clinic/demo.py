@@ -96,6 +96,7 @@ def seed() -> list[DemoLogin]:
     seed_intakes()
     seed_inquiries()
     seed_assessments(staff)
+    seed_notes(staff)
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
         DemoLogin("therapist1", "therapist", "couple client1+client2, individual client5"),
@@ -352,3 +353,72 @@ def seed_assessments(staff: dict) -> None:
     flag = sign.risk_flags.get()
     flag.acknowledge(by=therapist2, note="Safety plan made with client alone.")
     flag.resolve(by=therapist2, note="Individual sessions in place; conjoint work resumed after review.")
+
+
+# Twelve sessions over three months for each couple: naming power first, then tolerating
+# disagreement, then restoring agency and repair as the work moves on.
+PRACTICE_ARC = [
+    [("naming_power", 3)],
+    [("naming_power", 3), ("tolerating_disagreement", 1)],
+    [("naming_power", 2), ("tolerating_disagreement", 2)],
+    [("tolerating_disagreement", 3)],
+    [("tolerating_disagreement", 2), ("naming_power", 1)],
+    [("tolerating_disagreement", 2), ("restoring_agency", 1)],
+    [("restoring_agency", 3)],
+    [("restoring_agency", 3), ("tolerating_disagreement", 1)],
+    [("restoring_agency", 2), ("repair", 1)],
+    [("repair", 2), ("restoring_agency", 1)],
+    [("repair", 3)],
+    [("repair", 3), ("naming_power", 1)],
+]
+EVIDENCE = {
+    "naming_power": "Named the pattern of who decides about money, without blame.",
+    "tolerating_disagreement": "Both stayed in the room through a disagreement about the holidays.",
+    "restoring_agency": "Jo set a boundary about phone checking and it was heard.",
+    "repair": "Sam acknowledged the impact of last week's comment and offered a change.",
+}
+
+
+def seed_notes(staff: dict) -> None:
+    from clinic.notes.models import Addendum, PracticeTag, PsychotherapyNote, SessionNote, TherapySession
+
+    couples = Case.objects.filter(kind=Case.Kind.COUPLE).select_related("primary_therapist")
+    if TherapySession.objects.filter(case__in=couples).exists():
+        return
+    # therapist1 is marked as needing co-signature (therapist2 supervises) in the demo.
+    staff["therapist1"].needs_cosign = True
+    staff["therapist1"].save(update_fields=["needs_cosign"])
+    now = timezone.now().replace(hour=17, minute=0, second=0, microsecond=0)
+    for case in couples:
+        author = case.primary_therapist
+        for week, tags in enumerate(PRACTICE_ARC):
+            starts = now - timedelta(days=7 * (12 - week) - 1)
+            session = TherapySession.objects.create(case=case, starts_at=starts, created_by=author)
+            note = SessionNote.objects.create(
+                session=session,
+                author=author,
+                content={
+                    "subjective": "Both partners described the week; one felt unheard about money decisions.",
+                    "objective": "Calmer than last time; turned toward each other when speaking.",
+                    "assessment": "Pattern of one partner deciding alone continues but is named more readily.",
+                    "plan": "Practise a pause before replying; check in about decisions mid-week.",
+                },
+                next_steps="Practise a pause before replying; check in about decisions mid-week.",
+            )
+            PracticeTag.objects.bulk_create(
+                PracticeTag(note=note, practice=practice, focus=focus, evidence=EVIDENCE[practice])
+                for practice, focus in tags
+            )
+            last = week == len(PRACTICE_ARC) - 1
+            if last and case.primary_therapist == staff["therapist1"]:
+                continue  # the latest note of Jo & Sam is still a draft
+            late = week == 5
+            signed_at = starts + (timedelta(days=6) if late else timedelta(hours=2))
+            note.sign(by=author, at=signed_at)
+            if week == 3:
+                Addendum.add(note=note, by=author, text="Client called the next day: the pause helped at home.")
+            if author == staff["therapist1"] and week < 9:
+                # Older notes have been co-signed; the most recent signed ones still wait.
+                note.cosign(by=staff["therapist2"])
+        first = TherapySession.objects.filter(case=case).order_by("starts_at").first()
+        PsychotherapyNote.objects.create(session=first, author=author, text="My own first impressions (private).")

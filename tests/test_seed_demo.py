@@ -55,3 +55,26 @@ def test_seed_demo_adds_the_assessment_story(db):
     assert all(Screening.objects.filter(client__user__username=f"client{i}").exists() for i in range(1, 6))
     assert set(Intake.objects.values_list("status", flat=True)) == {"draft", "submitted"}
     assert Inquiry.objects.filter(status="open").count() == 2
+
+
+def test_seed_demo_adds_a_history_of_sessions_and_notes(db):
+    from clinic.notes.models import Addendum, SessionNote, TherapySession
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    for username in ("client1", "client3"):
+        case = Case.objects.get(clients__user__username=username)
+        assert TherapySession.objects.filter(case=case).count() == 12
+    notes = SessionNote.objects.all()
+    assert notes.filter(status="draft").count() == 1
+    assert notes.filter(late_entry=True).count() == 2
+    assert Addendum.objects.count() == 2
+    assert sum(1 for n in notes if n.awaiting_cosign) == 2
+    assert all(n.verify() for n in notes.filter(status="signed"))
+    first, last = (
+        SessionNote.objects.filter(session__case__clients__user__username="client3")
+        .order_by("session__starts_at")[i]
+        .tags.values_list("practice", flat=True)
+        for i in (0, 11)
+    )
+    assert "naming_power" in first and "repair" in last

@@ -256,7 +256,8 @@ class SessionNote(models.Model):
         return hashlib.sha256(self.canonical().encode()).hexdigest()
 
     @transaction.atomic
-    def sign(self, *, by) -> None:
+    def sign(self, *, by, at=None) -> None:
+        """Sign and lock. `at` records when, for notes signed earlier on paper (the demo uses it too)."""
         current = SessionNote.objects.select_for_update().get(pk=self.pk)
         if current.is_signed:
             raise NoteLocked
@@ -264,7 +265,7 @@ class SessionNote(models.Model):
             raise SignRefused("Only the author can sign this note.")
         if not self.tags.exists():
             raise SignRefused("Tag at least one of the four practices before signing.")
-        now = timezone.now()
+        now = at or timezone.now()
         session_day = timezone.localdate(self.session.starts_at)
         self.late_entry = (timezone.localdate(now) - session_day) > timedelta(days=settings.LATE_NOTE_DAYS)
         self.status, self.signed_at, self.signed_by = NoteStatus.SIGNED, now, by
