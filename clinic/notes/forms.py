@@ -57,7 +57,10 @@ class NoteForm(forms.Form):
     format = forms.ChoiceField(choices=NoteFormat.choices, label="Format")
     safety_concern = forms.BooleanField(required=False, label="A safety concern came up this session")
     next_steps = forms.CharField(
-        required=False, max_length=5000, label="Plan and next steps", widget=forms.Textarea(attrs={"rows": 3})
+        required=False,
+        max_length=5000,
+        label="Next steps (shown beside the next session's note)",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
