@@ -173,17 +173,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database", default="bench_notes", help="PostgreSQL database to create and drop")
     args = parser.parse_args()
+    original_url = os.environ.get("DATABASE_URL", "")
     configure(args)
     therapist, case = fill(args)
     measure(args, therapist, case)
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
+    if original_url.startswith("postgres"):
+        import psycopg
         from django.db import connections
 
-        connections.close_all()
         for conn in connections.all():
+            conn.close()
             if getattr(conn, "pool", None) is not None:
                 conn.close_pool()
+        with psycopg.connect(original_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
