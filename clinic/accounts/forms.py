@@ -50,10 +50,11 @@ class SafePasswordResetForm(PasswordResetForm):
 class StaffForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "username", "email", "role", "is_supervisor"]
+        fields = ["first_name", "last_name", "username", "email", "role", "is_supervisor", "needs_cosign"]
         help_texts = {
             "username": "Used to sign in. Letters, digits and @/./+/-/_ only.",
             "is_supervisor": "Therapists only: may co-sign notes of therapists they supervise.",
+            "needs_cosign": "Therapists only: their signed notes wait for a supervisor's co-signature.",
         }
 
     def __init__(self, *args, **kwargs) -> None:

@@ -78,6 +78,8 @@ class User(AbstractUser):
         errors = {}
         if self.is_supervisor and self.role != Role.THERAPIST:
             errors["is_supervisor"] = "Only therapists can be supervisors. Untick this or choose Therapist."
+        if self.needs_cosign and self.role != Role.THERAPIST:
+            errors["needs_cosign"] = "Only therapists' notes are co-signed. Untick this or choose Therapist."
         if self.email and User.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists():
             errors["email"] = "Another account already uses this email address. Use a different one."
         if errors:

@@ -123,3 +123,12 @@ def test_staff_pages_do_not_open_client_accounts(as_user, admin_user, client_use
 def test_deactivate_needs_post(as_user, admin_user, therapist):
     client = as_user(admin_user)
     assert client.get(reverse("staff_deactivate", kwargs={"code": therapist.code})).status_code == 405
+
+
+def test_an_admin_marks_a_therapist_as_needing_cosign(as_user, admin_user, therapist):
+    data = {"first_name": "T", "last_name": "M", "email": therapist.email, "role": Role.THERAPIST, "needs_cosign": "on"}
+    as_user(admin_user).post(reverse("staff_detail", kwargs={"code": therapist.code}), data)
+    therapist.refresh_from_db()
+    assert therapist.needs_cosign
+    refused = as_user(admin_user).post(reverse("staff_create"), {**NEW_STAFF, "role": Role.ADMIN, "needs_cosign": "on"})
+    assert "Only therapists&#x27; notes are co-signed" in refused.content.decode()

@@ -72,3 +72,22 @@ def test_the_case_page_shows_the_practice_timeline_and_filters_by_practice(as_us
     other = TherapySession.objects.exclude(pk__in=repair_sessions)
     assert all(str(s.code) in filtered for s in repair_sessions)
     assert not any(f"/sessions/{s.code}/note/" in filtered for s in other)
+
+
+def test_the_note_page_runs_the_same_queries_with_many_addenda_and_sessions(
+    as_user, therapist, couple_case, django_assert_max_num_queries
+):
+    from clinic.notes.models import Addendum
+
+    add_sessions(couple_case, therapist, 3)
+    note = SessionNote.objects.order_by("-session__starts_at").first()
+    Addendum.add(note=note, by=therapist, text="one")
+    c = as_user(therapist)
+    path = reverse("note_page", kwargs={"code": note.session.code})
+    once, _ = measure(django_assert_max_num_queries, c, path)
+    add_sessions(couple_case, therapist, 30, start=3)
+    for i in range(10):
+        Addendum.add(note=note, by=therapist, text=f"more {i}")
+    tenfold, response = measure(django_assert_max_num_queries, c, path)
+    assert tenfold == once
+    assert response.content.decode().count("more ") == 10
