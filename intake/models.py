@@ -90,8 +90,17 @@ class ConsentKind(models.TextChoices):
 
 
 class ConsentDocumentQuerySet(models.QuerySet):
-    def current(self, kind: str) -> "ConsentDocument | None":
-        return self.filter(kind=kind).order_by("-version").first()
+    def current(self, kind: str) -> "ConsentDocument":
+        """The version in use; the project's first version if the practice has none (e.g. a fresh database)."""
+        from intake.consent_defaults import DEFAULTS
+
+        document = self.filter(kind=kind).order_by("-version").first()
+        if document is None:
+            title, body = DEFAULTS[kind]
+            document, _ = ConsentDocument.objects.get_or_create(
+                kind=kind, version=1, defaults={"title": title, "body": body}
+            )
+        return document
 
 
 class ConsentDocument(models.Model):
