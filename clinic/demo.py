@@ -391,6 +391,7 @@ def seed_notes(staff: dict) -> None:
     now = timezone.now().replace(hour=17, minute=0, second=0, microsecond=0)
     for case in couples:
         author = case.primary_therapist
+        Case.objects.filter(pk=case.pk).update(opened_on=(now - timedelta(days=7 * 13)).date())
         for week, tags in enumerate(PRACTICE_ARC):
             starts = now - timedelta(days=7 * (12 - week) - 1)
             session = TherapySession.objects.create(case=case, starts_at=starts, created_by=author)

@@ -132,7 +132,7 @@ def dot_matrix(
     rows: Sequence[str], columns: Sequence[str], cells: dict[tuple[int, int], int], *, title: str, levels: int = 3
 ) -> SafeString:
     """A grid of dots sized by level (0 = none): e.g. practices (rows) across sessions (columns)."""
-    label_w, cell, top = 190, 26, 30
+    label_w, cell, top = 190, 36, 30
     width = label_w + cell * max(len(columns), 1) + 10
     height = top + cell * len(rows) + 10
     body: list[str] = []
