@@ -59,6 +59,8 @@ def test_supervisors_see_notes_awaiting_their_cosign(as_user, therapist, supervi
     body = as_user(supervisor).get(reverse("dashboard")).content.decode()
     assert "Awaiting your co-signature" in body and str(note.session.code) in body
     assert "Awaiting your co-signature" not in as_user(therapist).get(reverse("dashboard")).content.decode()
+    case_page = as_user(therapist).get(reverse("case_detail", kwargs={"code": couple_case.code})).content.decode()
+    assert "awaiting co-sign" in case_page
 
 
 def test_the_case_page_shows_the_practice_timeline_and_filters_by_practice(as_user, therapist, couple_case):
