@@ -19,7 +19,7 @@ from assessments.screenings import answers_from, assign, compare, instrument_of,
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
-from clinic.audit.models import Action
+from clinic.audit.models import Action, AuditEvent
 from clinic.clients.models import Case, Client, case_and_client
 from clinic.lib.charts import Bar, bar_chart, line_chart
 
@@ -48,6 +48,8 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
         "trend": line_chart({"Power index": trend}, title="Power index over time") if trend else None,
         "note_form": FlagNoteForm(),
         "rescreen_choices": [("power", "power questionnaire"), ("safety", "safety questionnaire")],
+        # The accounting of disclosures a client may ask for: every PDF of their record.
+        "disclosures": AuditEvent.objects.filter(client=client, action=Action.PDF_GENERATED).order_by("-at"),
     }
     return render(request, "assessments/client_record.html", context)
 

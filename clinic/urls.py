@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("intake.inquiry_urls")),
     path("", include("assessments.urls")),
     path("", include("clinic.notes.urls")),
+    path("", include("clinic.reports.urls")),
 ]
 
 handler404 = "clinic.views.not_found"

@@ -57,6 +57,7 @@ class Action(models.TextChoices):
     NOTE_RETURNED = "note_returned", "Session note returned to author"
     ADDENDUM_ADDED = "addendum_added", "Addendum added"
     PRIVATE_NOTE_SAVED = "private_note_saved", "Private note saved"
+    PDF_GENERATED = "pdf_generated", "PDF generated (disclosure)"
 
 
 class AuditEventQuerySet(models.QuerySet):

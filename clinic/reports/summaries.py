@@ -1,0 +1,132 @@
+"""The client summary: one client's own material, gathered in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from assessments.models import RiskFlag, Screening, WarningSign
+from clinic.clients.models import Case, Client
+from clinic.lib.charts import Bar, bar_chart, line_chart
+from clinic.notes.models import Addendum, SessionNote, TherapySession
+from intake.models import Intake
+
+PURPOSES = [
+    ("continuity", "Continuity of care"),
+    ("client_request", "The client's own request"),
+    ("supervision", "Supervision"),
+    ("legal", "Legal or required by law"),
+    ("other", "Other (say what)"),
+]
+
+
+class SummaryForm(forms.Form):
+    purpose = forms.ChoiceField(
+        choices=[("", "Choose the purpose"), *PURPOSES],
+        error_messages={"required": "Say why this summary is being made: every PDF is a disclosure and is recorded."},
+    )
+    purpose_other = forms.CharField(label="Other purpose", required=False, max_length=200)
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    notes = forms.ChoiceField(
+        choices=[("summaries", "Note summaries (assessment and plan)"), ("full", "Full notes")],
+        initial="summaries",
+        widget=forms.RadioSelect,
+        label="Session notes",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("purpose") == "other" and not data.get("purpose_other", "").strip():
+            self.add_error("purpose_other", "Say what the purpose is.")
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+    def purpose_text(self) -> str:
+        data = self.cleaned_data
+        return data["purpose_other"].strip() if data["purpose"] == "other" else dict(PURPOSES)[data["purpose"]]
+
+
+@dataclass
+class ClientSummary:
+    client: Client
+    case: Case
+    date_from: date | None
+    date_to: date | None
+    full_notes: bool
+    intake: object
+    power: list
+    safety: list
+    chart: str | None
+    trend: str | None
+    signs: list
+    flags: list
+    sessions: list
+
+
+def _in_range(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_notes: bool = False) -> ClientSummary:
+    """This client's own record only: never the partner's answers, flags, signs or individual sessions."""
+    intake = Intake.objects.filter(client=client, status="submitted").first()
+    screenings = [
+        s
+        for s in Screening.objects.submitted().filter(client=client).order_by("submitted_at")
+        if _in_range(timezone.localdate(s.submitted_at), date_from, date_to)
+    ]
+    power = [s for s in screenings if s.instrument_key == "power"]
+    safety = [s for s in screenings if s.instrument_key == "safety"]
+    chart = None
+    if power:
+        latest = power[-1]
+        chart = bar_chart(
+            [Bar(d["title"], (d["score"],), highlight=d["score"] >= 50) for d in latest.scores["domains"]],
+            title="Imbalance by domain, latest questionnaire",
+        )
+    trend = (
+        line_chart(
+            {"Power index": [(timezone.localdate(s.submitted_at), s.scores["index"]) for s in power]},
+            title="Power index over time",
+        )
+        if len(power) > 1
+        else None
+    )
+    signs = [
+        w
+        for w in WarningSign.objects.filter(client=client).order_by("observed_on")
+        if _in_range(w.observed_on, date_from, date_to)
+    ]
+    flags = list(
+        RiskFlag.objects.filter(client=client).select_related("acknowledged_by", "resolved_by").order_by("raised_at")
+    )
+    # Conjoint sessions of this case and individual sessions with this client; never the partner's individual ones.
+    sessions = (
+        TherapySession.objects.filter(case=case)
+        .filter(Q(format=TherapySession.Format.CONJOINT) | Q(individual_client=client))
+        .filter(note__status=SessionNote.Status.SIGNED)
+        .select_related("note__signed_by")
+        .prefetch_related("note__tags", Prefetch("note__addenda", queryset=Addendum.objects.select_related("author")))
+        .order_by("starts_at")
+    )
+    sessions = [s for s in sessions if _in_range(timezone.localdate(s.starts_at), date_from, date_to)]
+    return ClientSummary(
+        client=client,
+        case=case,
+        date_from=date_from,
+        date_to=date_to,
+        full_notes=full_notes,
+        intake=intake,
+        power=power,
+        safety=safety,
+        chart=chart,
+        trend=trend,
+        signs=signs,
+        flags=flags,
+        sessions=sessions,
+    )

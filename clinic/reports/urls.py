@@ -1,0 +1,11 @@
+from django.urls import path
+
+from clinic.reports import views
+
+urlpatterns = [
+    path(
+        "cases/<uuid:case_code>/clients/<uuid:client_code>/summary/",
+        views.client_summary,
+        name="client_summary",
+    ),
+]
