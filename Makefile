@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # The local demo: debug pages, console email, two-factor not enforced.
-DEMO_ENV := DEBUG=true REQUIRE_2FA=false EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+DEMO_ENV := DEBUG=true REQUIRE_2FA=false TASKS_BACKEND=immediate EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

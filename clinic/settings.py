@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "intake",
     "assessments",
     "clinic.notes",
+    "clinic.reports",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +173,20 @@ FLAG_ACK_BUSINESS_DAYS = env_int("FLAG_ACK_BUSINESS_DAYS", 1, minimum=1)
 
 # A note signed more than this many days after its session is marked a late entry.
 LATE_NOTE_DAYS = env_int("LATE_NOTE_DAYS", 3, minimum=0)
+
+# Background work (long PDFs): a real queue. "database" needs `manage.py db_worker` running;
+# "immediate" runs tasks in the request (the local demo and tests).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
+# Finished PDFs are deleted after this many hours.
+REPORT_TTL_HOURS = env_int("REPORT_TTL_HOURS", 24, minimum=1)
 
 # Two-factor sign-in for staff. Only the local demo may switch it off.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)

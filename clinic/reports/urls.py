@@ -4,6 +4,9 @@ from clinic.reports import views
 
 urlpatterns = [
     path("practice/report/", views.practice_report, name="practice_report"),
+    path("reports/<uuid:code>/", views.report_job, name="report_job"),
+    path("reports/<uuid:code>/download/", views.report_download, name="report_download"),
+    path("reports/<uuid:code>/retry/", views.report_retry, name="report_retry"),
     path(
         "cases/<uuid:case_code>/clients/<uuid:client_code>/summary/",
         views.client_summary,

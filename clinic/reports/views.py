@@ -1,20 +1,20 @@
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import case_and_client
-from clinic.reports.pdf import render_html, render_pdf
-from clinic.reports.practice import build
-from clinic.reports.summaries import SummaryForm, gather
+from clinic.reports.documents import client_summary_pdf
+from clinic.reports.models import ReportJob
+from clinic.reports.summaries import SummaryForm
+from clinic.reports.tasks import enqueue
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
@@ -25,13 +25,6 @@ def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse
     form = SummaryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        summary = gather(
-            case=case,
-            client=client,
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            full_notes=data["notes"] == "full",
-        )
         options = {
             "purpose": form.purpose_text(),
             "notes": data["notes"],
@@ -40,24 +33,12 @@ def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse
             "report": "client_summary",
         }
         record(action=Action.PDF_GENERATED, request=request, target=client, client=client, detail=options)
-        now = timezone.localtime()
-        title = f"Client summary: {client.full_name}"
-        html = render_html(
-            template="reports/client_summary.html",
-            context={
-                "s": summary,
-                "practice_name": settings.PRACTICE_NAME,
-                "generated_by": request.user,
-                "generated_at": now,
-                "purpose": options["purpose"],
-            },
-            title=title,
-        )
-        pdf = render_pdf(html=html, title=title, author=settings.PRACTICE_NAME)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        # A neutral file name: no client name lands in a downloads folder.
-        response["Content-Disposition"] = f'attachment; filename="summary-{now:%Y%m%d-%H%M}.pdf"'
-        return response
+        if data["notes"] == "full":
+            # Full notes can run to many pages: made in the background.
+            options.update(case=str(case.code), client=str(client.code))
+            return _queue(request, kind="client_summary", options=options)
+        pdf, filename = client_summary_pdf(case=case, client=client, options=options, by=request.user)
+        return _pdf_response(pdf, filename)
     return render(request, "reports/summary_form.html", {"case": case, "client": client, "form": form})
 
 
@@ -80,7 +61,6 @@ def practice_report(request: HttpRequest) -> HttpResponse:
     form = PracticeReportForm(request.POST or None, initial={"start": today - timedelta(days=90), "end": today})
     if request.method == "POST" and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        report = build(start=start, end=end)
         record(
             action=Action.PDF_GENERATED,
             request=request,
@@ -91,20 +71,48 @@ def practice_report(request: HttpRequest) -> HttpResponse:
                 "purpose": "practice report",
             },
         )
-        title = f"Practice report {start:%d %b %Y} to {end:%d %b %Y}"
-        html = render_html(
-            template="reports/practice_report.html",
-            context={
-                "r": report,
-                "practice_name": settings.PRACTICE_NAME,
-                "generated_by": request.user,
-                "generated_at": timezone.localtime(),
-            },
-            title=title,
-        )
-        response = HttpResponse(
-            render_pdf(html=html, title=title, author=settings.PRACTICE_NAME), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="practice-report-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
-        return response
+        options = {"from": start.isoformat(), "to": end.isoformat()}
+        return _queue(request, kind="practice", options=options)
     return render(request, "reports/practice_form.html", {"form": form})
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _queue(request: HttpRequest, *, kind: str, options: dict) -> HttpResponse:
+    job = ReportJob.objects.create(kind=kind, requested_by=request.user, options=options)
+    enqueue(job)
+    return redirect("report_job", code=job.code)
+
+
+def _own_job(request: HttpRequest, code) -> ReportJob:
+    return get_object_or_404(ReportJob.objects.filter(requested_by=request.user), code=code)
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_GET
+def report_job(request: HttpRequest, code) -> HttpResponse:
+    job = _own_job(request, code)
+    return render(request, "reports/job.html", {"job": job, "waiting": job.status in ("queued", "running")})
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_GET
+def report_download(request: HttpRequest, code) -> HttpResponse:
+    job = _own_job(request, code)
+    if job.status != ReportJob.Status.DONE or job.expired or job.pdf is None:
+        return render(request, "reports/job.html", {"job": job, "gone": True}, status=410)
+    return _pdf_response(bytes(job.pdf), job.filename)
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_POST
+def report_retry(request: HttpRequest, code) -> HttpResponse:
+    job = _own_job(request, code)
+    if job.status == ReportJob.Status.FAILED:
+        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.QUEUED, error="", finished_at=None)
+        enqueue(job)
+    return redirect("report_job", code=job.code)

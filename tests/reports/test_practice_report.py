@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from clinic.audit.models import Action, AuditEvent
 from clinic.clients.models import Client
+from clinic.reports.models import ReportJob
 from clinic.reports.practice import build, shown
 
 
@@ -23,9 +24,13 @@ def test_the_report_counts_the_demo_practice_without_names(as_user, admin_user, 
     assert rows["Sessions held"] == "24"
     assert rows["Risk flags raised"] == "<5"
     assert dict(report.tags)["Repair"] not in ("0", "")
-    response = as_user(admin_user).post(
+    c = as_user(admin_user)
+    queued = c.post(
         reverse("practice_report"), {"start": today.replace(year=today.year - 1).isoformat(), "end": today.isoformat()}
     )
+    job = ReportJob.objects.get()
+    assert queued.url == reverse("report_job", kwargs={"code": job.code})
+    response = c.get(reverse("report_download", kwargs={"code": job.code}))
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Signed notes by practice" in text and "Open cases per therapist" in text
