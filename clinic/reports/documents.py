@@ -41,3 +41,44 @@ def practice_report_pdf(*, start: date, end: date, by) -> tuple[bytes, str]:
     return render_pdf(
         html=html, title=title, author=settings.PRACTICE_NAME
     ), f"practice-report-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+
+
+def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:
+    """Internal: both partners' latest questionnaires side by side, the practice timeline, sessions, open flags."""
+    from assessments.models import RiskFlag
+    from assessments.screenings import compare, latest_submitted
+    from clinic.lib.charts import Bar, bar_chart
+    from clinic.notes.models import SessionNote, TherapySession
+    from clinic.notes.timeline import practice_timeline
+
+    partners = list(case.clients.order_by("memberships__id"))
+    latest = [latest_submitted(p, "power") for p in partners]
+    comparison = chart = None
+    if len(partners) == 2 and all(latest):
+        comparison = compare(latest[0], latest[1])
+        bars = [Bar(r["title"], (r["a"], r["b"]), highlight=r["wide"]) for r in comparison["rows"]]
+        chart = bar_chart(bars, title="Imbalance by domain", series=tuple(p.display_name for p in partners))
+    sessions = (
+        TherapySession.objects.filter(case=case, note__status=SessionNote.Status.SIGNED)
+        .select_related("individual_client")
+        .prefetch_related("note__tags")
+        .order_by("starts_at")
+    )
+    flags = RiskFlag.objects.unresolved().filter(client__in=partners).select_related("client").order_by("raised_at")
+    now = timezone.localtime()
+    title = f"Case summary: {case.label}"
+    context = {
+        "case": case,
+        "partners": list(zip(partners, latest, strict=True)),
+        "comparison": comparison,
+        "chart": chart,
+        "timeline": practice_timeline(case),
+        "sessions": sessions,
+        "flags": flags,
+        "practice_name": settings.PRACTICE_NAME,
+        "generated_by": by,
+        "generated_at": now,
+        "purpose": options["purpose"],
+    }
+    html = render_html(template="reports/case_summary.html", context=context, title=title)
+    return render_pdf(html=html, title=title, author=settings.PRACTICE_NAME), f"case-summary-{now:%Y%m%d-%H%M}.pdf"

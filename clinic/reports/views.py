@@ -10,8 +10,8 @@ from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
-from clinic.clients.models import case_and_client
-from clinic.reports.documents import client_summary_pdf
+from clinic.clients.models import Case, case_and_client
+from clinic.reports.documents import case_summary_pdf, client_summary_pdf
 from clinic.reports.models import ReportJob
 from clinic.reports.summaries import SummaryForm
 from clinic.reports.tasks import enqueue
@@ -22,7 +22,7 @@ from clinic.reports.tasks import enqueue
 def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """A client summary PDF. Every one is a disclosure: its purpose and options are recorded first."""
     case, client = case_and_client(request.user, case_code, client_code)
-    form = SummaryForm(request.POST or None)
+    form = SummaryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         options = {
@@ -116,3 +116,27 @@ def report_retry(request: HttpRequest, code) -> HttpResponse:
         ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.QUEUED, error="", finished_at=None)
         enqueue(job)
     return redirect("report_job", code=job.code)
+
+
+class CaseSummaryForm(SummaryForm):
+    """The same purpose question; an internal document has no notes or period options."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("date_from", "date_to", "notes"):
+            del self.fields[name]
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def case_summary(request: HttpRequest, case_code) -> HttpResponse:
+    """Internal, for the treating therapist, a supervisor reviewing it, or an admin; purpose recorded."""
+    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
+    form = CaseSummaryForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        options = {"purpose": form.purpose_text(), "report": "case_summary"}
+        for client in case.clients.all():
+            record(action=Action.PDF_GENERATED, request=request, target=case, client=client, detail=options)
+        pdf, filename = case_summary_pdf(case=case, options=options, by=request.user)
+        return _pdf_response(pdf, filename)
+    return render(request, "reports/case_summary_form.html", {"case": case, "form": form})
