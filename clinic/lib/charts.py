@@ -6,6 +6,7 @@ presentation attributes. Every chart carries a <title> and <desc> so that
 screen readers and PDF text extraction get its meaning in words.
 """
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,10 +27,12 @@ def _e(text: object) -> str:
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
+    # Ids unique per chart: a page or PDF often holds several.
+    cid = f"chart-{uuid.uuid4().hex[:8]}"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-labelledby="t d" font-family="{FONT}" font-size="12">'
-        f'<title id="t">{_e(title)}</title><desc id="d">{_e(desc)}</desc>'
+        f'height="{height}" role="img" aria-labelledby="{cid}-t {cid}-d" font-family="{FONT}" font-size="12">'
+        f'<title id="{cid}-t">{_e(title)}</title><desc id="{cid}-d">{_e(desc)}</desc>'
     )
     # Everything interpolated above and in `body` is escaped by _e().
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308

@@ -63,3 +63,9 @@ def test_dot_matrix_sizes_dots_by_level():
     radii = sorted(float(c.get("r")) for c in root.iter(f"{SVG}circle"))
     assert radii == [2.0, 2.0, 5.7, 11.0]  # 3 + 8 * level / 3, to one decimal
     assert root.find(f"{SVG}desc").text == "Naming power: S1 3; Repair: S2 1"
+
+
+def test_each_chart_has_its_own_ids():
+    first, second = parse(bar_chart([Bar("x", (1,))], title="a")), parse(bar_chart([Bar("x", (1,))], title="b"))
+    assert first.get("aria-labelledby") != second.get("aria-labelledby")
+    assert first.find(f"{SVG}title").get("id") in first.get("aria-labelledby").split()
