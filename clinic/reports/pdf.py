@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -49,4 +50,5 @@ def render_pdf(*, html: str, title: str, author: str) -> bytes:
     rendered = document.render()
     rendered.metadata.title = title
     rendered.metadata.authors = [author]
+    rendered.metadata.created = timezone.now().isoformat(timespec="seconds")
     return rendered.write_pdf(pdf_variant="pdf/ua-1")

@@ -11,7 +11,7 @@ from clinic.clients.models import Case
 from tests.conftest import sign_in
 
 
-def test_the_internal_case_summary_compares_partners_and_is_a_recorded_disclosure(client, db):
+def test_the_internal_case_summary_compares_partners_and_is_a_recorded_disclosure(client, db, first_page_png):
     call_command("seed_demo")
     case = Case.objects.get(clients__user__username="client1")
     c = sign_in(client, User.objects.get(username="therapist1"))
@@ -19,6 +19,7 @@ def test_the_internal_case_summary_compares_partners_and_is_a_recorded_disclosur
     assert "every PDF is a disclosure" in c.post(url, {}).content.decode()
     response = c.post(url, {"purpose": "supervision"})
     assert response["Content-Type"] == "application/pdf"
+    assert first_page_png("case-summary", response.content).stat().st_size > 1000
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "INTERNAL — NOT FOR RELEASE" in text.upper()
     assert "perception gap" in text and "Practices across sessions" in text and "Urgent" in text

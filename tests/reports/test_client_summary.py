@@ -103,7 +103,9 @@ def summary_url(case, person):
     return reverse("client_summary", kwargs={"case_code": case.code, "client_code": person.code})
 
 
-def test_the_summary_holds_only_the_clients_own_material(as_user, therapist, couple_case, person, record):
+def test_the_summary_holds_only_the_clients_own_material(
+    as_user, therapist, couple_case, person, record, first_page_png
+):
     c = as_user(therapist)
     queued = c.post(summary_url(couple_case, person), {"purpose": "continuity", "notes": "full"}, follow=True)
     assert "Download the PDF" in queued.content.decode()
@@ -112,6 +114,7 @@ def test_the_summary_holds_only_the_clients_own_material(as_user, therapist, cou
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('attachment; filename="summary-')
     assert person.full_name not in response["Content-Disposition"]
+    assert first_page_png("client-summary", response.content).stat().st_size > 1000
     text = pdf_text(response)
     assert "OWN-SIGN-1a2b" in text and "CONJOINT-NOTE-5c5c" in text
     assert "Confidential" in text and "Page 1 of" in text

@@ -16,7 +16,7 @@ def test_small_counts_are_suppressed():
     assert [shown(n) for n in (0, 1, 4, 5, 12)] == ["0", "<5", "<5", "5", "12"]
 
 
-def test_the_report_counts_the_demo_practice_without_names(as_user, admin_user, db):
+def test_the_report_counts_the_demo_practice_without_names(as_user, admin_user, db, first_page_png):
     call_command("seed_demo")
     today = timezone.localdate()
     report = build(start=today.replace(year=today.year - 1), end=today)
@@ -32,6 +32,7 @@ def test_the_report_counts_the_demo_practice_without_names(as_user, admin_user, 
     assert queued.url == reverse("report_job", kwargs={"code": job.code})
     response = c.get(reverse("report_download", kwargs={"code": job.code}))
     assert response["Content-Type"] == "application/pdf"
+    assert first_page_png("practice-report", response.content).stat().st_size > 1000
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Signed notes by practice" in text and "Open cases per therapist" in text
     for client in Client.objects.all():
