@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # The local demo: debug pages, console email, two-factor not enforced.
-DEMO_ENV := DEBUG=true REQUIRE_2FA=false TASKS_BACKEND=immediate EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+DEMO_ENV := DEBUG=true REQUIRE_2FA=false EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -23,6 +23,9 @@ run: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo account above."
+	@# The background worker (long PDFs) runs beside the server and stops with it.
+	@trap 'kill 0' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/python manage.py db_worker --no-reload --interval 1 & \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

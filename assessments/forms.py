@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import WarningSign
+from clinic.lib.widgets import DatePicker
 
 
 class WarningSignForm(forms.ModelForm):
@@ -14,7 +15,7 @@ class WarningSignForm(forms.ModelForm):
             "action_taken": "Action taken",
         }
         widgets = {
-            "observed_on": forms.DateInput(attrs={"type": "date"}),
+            "observed_on": DatePicker(),
             "description": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {"severity": "A severe sign raises an urgent risk flag straight away."}

@@ -11,6 +11,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from clinic.lib.widgets import DatePicker
+
 LONG_TEXT = 5000
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{7,25}$")
 
@@ -64,7 +66,7 @@ class AboutYouForm(SectionForm):
     date_of_birth = forms.DateField(
         label="Date of birth",
         help_text="For example 1988-03-27.",
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        widget=DatePicker(attrs={"autocomplete": "bday"}),
         error_messages={
             "required": "Enter your date of birth.",
             "invalid": "Enter your date of birth as year-month-day, for example 1988-03-27.",

@@ -9,6 +9,7 @@ from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action, AuditEvent
+from clinic.lib.widgets import DatePicker
 
 PAGE_SIZE = 50
 
@@ -17,8 +18,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="Person (username)", required=False, max_length=150)
     action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *Action.choices])
     target_id = forms.CharField(label="Record reference", required=False, max_length=64)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", required=False, widget=DatePicker())
+    date_to = forms.DateField(label="To", required=False, widget=DatePicker())
     before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def clean(self) -> dict:

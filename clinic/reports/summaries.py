@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments.models import RiskFlag, Screening, WarningSign
 from clinic.clients.models import Case, Client
 from clinic.lib.charts import Bar, bar_chart, line_chart
+from clinic.lib.widgets import DatePicker
 from clinic.notes.models import Addendum, SessionNote, TherapySession
 from intake.models import Intake
 
@@ -28,8 +29,8 @@ class SummaryForm(forms.Form):
         error_messages={"required": "Say why this summary is being made: every PDF is a disclosure and is recorded."},
     )
     purpose_other = forms.CharField(label="Other purpose", required=False, max_length=200)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    date_from = forms.DateField(required=False, widget=DatePicker(), label="From")
+    date_to = forms.DateField(required=False, widget=DatePicker(), label="To")
     notes = forms.ChoiceField(
         choices=[("summaries", "Note summaries (assessment and plan)"), ("full", "Full notes")],
         initial="summaries",

@@ -11,6 +11,7 @@ from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, case_and_client
+from clinic.lib.widgets import DatePicker
 from clinic.reports.documents import case_summary_pdf, client_summary_pdf
 from clinic.reports.models import ReportJob
 from clinic.reports.summaries import SummaryForm
@@ -43,8 +44,8 @@ def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse
 
 
 class PracticeReportForm(forms.Form):
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    start = forms.DateField(widget=DatePicker(), label="From")
+    end = forms.DateField(widget=DatePicker(), label="To")
 
     def clean(self) -> dict:
         data = super().clean()
