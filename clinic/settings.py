@@ -187,6 +187,10 @@ TASKS = {
 }
 # Finished PDFs are deleted after this many hours.
 REPORT_TTL_HOURS = env_int("REPORT_TTL_HOURS", 24, minimum=1)
+# A PDF still "being made" after this many minutes lost its worker: it is queued again,
+# up to REPORT_JOB_ATTEMPTS tries in all, then marked failed with a message.
+REPORT_JOB_STALL_MINUTES = env_int("REPORT_JOB_STALL_MINUTES", 10, minimum=1)
+REPORT_JOB_ATTEMPTS = env_int("REPORT_JOB_ATTEMPTS", 3, minimum=1)
 
 # Two-factor sign-in for staff. Only the local demo may switch it off.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)

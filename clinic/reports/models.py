@@ -28,6 +28,9 @@ class ReportJob(models.Model):
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     filename = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a worker last took the job; a job "being made" for longer than
+    # REPORT_JOB_STALL_MINUTES lost its worker (killed, machine restarted).
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 

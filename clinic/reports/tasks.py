@@ -1,8 +1,9 @@
 """Background PDFs on the task queue (django-tasks; a database-backed worker in production)."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
@@ -28,7 +29,14 @@ def produce(job: ReportJob) -> tuple[bytes, str]:
 @task()
 def make_report(job_id: int) -> None:
     """Make the job's PDF; a failure is recorded on the job with a message people can act on."""
-    ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.RUNNING, attempts=F("attempts") + 1)
+    # Only a waiting job is taken: a task delivered twice, or one for a job
+    # already finished, does nothing.
+    claimed = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+        status=ReportJob.Status.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now()
+    )
+    if not claimed:
+        logger.info("report job %s is not waiting; nothing to do", job_id)
+        return
     job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
         pdf, filename = produce(job)
@@ -47,3 +55,37 @@ def make_report(job_id: int) -> None:
 
 def enqueue(job: ReportJob) -> None:
     make_report.enqueue(job.pk)
+
+
+STALLED_MESSAGE = (
+    "Making this PDF was interrupted {attempts} times (the background worker stopped). "
+    "Try again; if it happens again, tell your administrator."
+)
+
+
+def recover_stalled(now=None) -> tuple[int, int]:
+    """Queue again every job whose worker vanished mid-PDF; fail it after REPORT_JOB_ATTEMPTS tries.
+
+    A job is stalled when it has been "being made" for longer than
+    REPORT_JOB_STALL_MINUTES (a PDF takes seconds). Returns (queued again, failed).
+    """
+    now = now or timezone.now()
+    stalled = ReportJob.objects.filter(
+        status=ReportJob.Status.RUNNING,
+        started_at__lt=now - timedelta(minutes=settings.REPORT_JOB_STALL_MINUTES),
+    )
+    requeued = failed = 0
+    for job in stalled.only("pk", "attempts"):
+        if job.attempts >= settings.REPORT_JOB_ATTEMPTS:
+            failed += ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+                status=ReportJob.Status.FAILED,
+                error=STALLED_MESSAGE.format(attempts=job.attempts),
+                finished_at=now,
+            )
+        elif ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+            status=ReportJob.Status.QUEUED, started_at=None
+        ):
+            logger.warning("report job %s stalled after %s attempt(s); queued again", job.pk, job.attempts)
+            enqueue(job)
+            requeued += 1
+    return requeued, failed

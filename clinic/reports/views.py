@@ -15,7 +15,7 @@ from clinic.lib.widgets import DatePicker
 from clinic.reports.documents import case_summary_pdf, client_summary_pdf
 from clinic.reports.models import ReportJob
 from clinic.reports.summaries import SummaryForm
-from clinic.reports.tasks import enqueue
+from clinic.reports.tasks import enqueue, recover_stalled
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
@@ -97,6 +97,9 @@ def _own_job(request: HttpRequest, code) -> ReportJob:
 @require_GET
 def report_job(request: HttpRequest, code) -> HttpResponse:
     job = _own_job(request, code)
+    if job.status == ReportJob.Status.RUNNING and recover_stalled() != (0, 0):
+        # The person waiting is told at once when the worker vanished mid-PDF.
+        job.refresh_from_db()
     return render(request, "reports/job.html", {"job": job, "waiting": job.status in ("queued", "running")})
 
 
@@ -114,7 +117,9 @@ def report_download(request: HttpRequest, code) -> HttpResponse:
 def report_retry(request: HttpRequest, code) -> HttpResponse:
     job = _own_job(request, code)
     if job.status == ReportJob.Status.FAILED:
-        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.QUEUED, error="", finished_at=None)
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=ReportJob.Status.QUEUED, error="", finished_at=None, started_at=None
+        )
         enqueue(job)
     return redirect("report_job", code=job.code)
 
