@@ -26,7 +26,9 @@ STAFF = [
     # username, first, last, role, supervisor
     ("admin", "Ada", "Admin", Role.ADMIN, False),
     ("therapist1", "Theo", "Marsh", Role.THERAPIST, False),
-    ("therapist2", "Tess", "Okafor", Role.THERAPIST, True),
+    ("therapist2", "Tess", "Okafor", Role.THERAPIST, False),
+    # Supervises therapist1 (who needs co-signature); has no cases of their own.
+    ("supervisor", "Sol", "Reyes", Role.THERAPIST, True),
 ]
 
 # username, full name, preferred name, email, may_email, may_call
@@ -100,7 +102,8 @@ def seed() -> list[DemoLogin]:
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
         DemoLogin("therapist1", "therapist", "couple client1+client2, individual client5"),
-        DemoLogin("therapist2", "therapist (supervisor)", "couple client3+client4"),
+        DemoLogin("therapist2", "therapist", "couple client3+client4"),
+        DemoLogin("supervisor", "therapist (supervisor)", "co-signs therapist1's notes"),
         *(DemoLogin(f"client{i}", "client", "") for i in range(1, 6)),
     ]
 
@@ -385,7 +388,7 @@ def seed_notes(staff: dict) -> None:
     couples = Case.objects.filter(kind=Case.Kind.COUPLE).select_related("primary_therapist")
     if TherapySession.objects.filter(case__in=couples).exists():
         return
-    # therapist1 is marked as needing co-signature (therapist2 supervises) in the demo.
+    # therapist1 is marked as needing co-signature (supervisor supervises) in the demo.
     staff["therapist1"].needs_cosign = True
     staff["therapist1"].save(update_fields=["needs_cosign"])
     now = timezone.now().replace(hour=17, minute=0, second=0, microsecond=0)
@@ -420,6 +423,6 @@ def seed_notes(staff: dict) -> None:
                 Addendum.add(note=note, by=author, text="Client called the next day: the pause helped at home.")
             if author == staff["therapist1"] and week < 9:
                 # Older notes have been co-signed; the most recent signed ones still wait.
-                note.cosign(by=staff["therapist2"])
+                note.cosign(by=staff["supervisor"])
         first = TherapySession.objects.filter(case=case).order_by("starts_at").first()
         PsychotherapyNote.objects.create(session=first, author=author, text="My own first impressions (private).")

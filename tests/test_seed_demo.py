@@ -15,14 +15,15 @@ def test_seed_demo_creates_the_documented_practice_and_is_idempotent(db, capsys)
     first = counts()
     call_command("seed_demo")
     assert counts() == first
-    assert first[:3] == (8, 5, 3)
+    assert first[:3] == (9, 5, 3)
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert "therapist1" in out and "client5" in out
 
     users = {u.username: u for u in User.objects.all()}
     assert users["admin"].role == Role.ADMIN
-    assert users["therapist2"].is_supervisor
+    assert users["supervisor"].is_supervisor and not users["therapist2"].is_supervisor
+    assert users["therapist1"].needs_cosign
     assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
 
     def case_of(username):
