@@ -22,6 +22,7 @@ from clinic.audit.events import record
 from clinic.audit.models import Action, AuditEvent
 from clinic.clients.models import Case, Client, case_and_client
 from clinic.lib.charts import Bar, bar_chart, line_chart
+from clinic.lib.http import posted
 
 
 @role_required(Role.THERAPIST)
@@ -58,7 +59,7 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def warning_sign_new(request: HttpRequest, case_code, client_code) -> HttpResponse:
     case, client = case_and_client(request.user, case_code, client_code)
-    form = WarningSignForm(request.POST or None)
+    form = WarningSignForm(posted(request))
     if request.method == "POST" and form.is_valid():
         sign = record_warning_sign(client=client, fields=form.cleaned_data, by=request.user, request=request)
         note = " An urgent risk flag was raised." if sign.risk_flags.exists() else ""
@@ -107,7 +108,7 @@ def safety_page(request: HttpRequest) -> HttpResponse:
 def safety_edit(request: HttpRequest) -> HttpResponse:
     current = SafetyInfo.current()
     initial = {"intro": current.intro, "hotlines": SafetyInfoForm.lines_of(current.hotlines)}
-    form = SafetyInfoForm(request.POST or None, initial=initial)
+    form = SafetyInfoForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         info = SafetyInfo.objects.create(
             intro=form.cleaned_data["intro"], hotlines=form.cleaned_data["hotlines"], updated_by=request.user

@@ -24,7 +24,7 @@ from clinic.audit.models import Action
 from clinic.clients.cases import open_case
 from clinic.clients.forms import CaseForm, ClientForm, case_forms_valid, case_people
 from clinic.clients.models import Case
-from clinic.lib.http import client_ip
+from clinic.lib.http import client_ip, posted
 from intake.invitations import send_invitation
 from intake.models import Inquiry
 
@@ -141,7 +141,7 @@ def over_limit(request: HttpRequest) -> bool:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def inquiry_start(request: HttpRequest) -> HttpResponse:
-    form = InquiryForm(request.POST or None)
+    form = InquiryForm(posted(request))
     if request.method == "POST":
         if form.looks_automated():
             # Answer as if it worked, so a script learns nothing; store nothing.

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from clinic.accounts import twofactor
@@ -18,6 +18,7 @@ from clinic.accounts.models import Role, User
 from clinic.accounts.staff import create_staff, set_active
 from clinic.audit.events import record
 from clinic.audit.models import Action
+from clinic.lib.http import posted
 from clinic.middleware import otp_exempt
 
 
@@ -39,7 +40,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     if not twofactor.has_device(request.user):
         return redirect("two_factor_setup")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if twofactor.verify(request=request, token=form.cleaned_data["token"]):
             left = twofactor.remaining_recovery_codes(request.user)
@@ -62,7 +63,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         # Replacing the app needs the current one first.
         return redirect("two_factor_verify")
     device = twofactor.pending_device(request.user)
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(posted(request))
     if request.method == "POST" and form.is_valid():
         codes = twofactor.confirm_enrolment(request=request, device=device, token=form.cleaned_data["token"])
         if codes is not None:
@@ -92,6 +93,7 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def account(request: HttpRequest) -> HttpResponse:
     context = {
         "has_device": twofactor.has_device(request.user),
@@ -102,7 +104,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
@@ -148,6 +150,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 
 
 @role_required(Role.ADMIN)
+@require_safe
 def staff_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "active")
     staff = User.objects.staff().order_by("last_name", "first_name", "username")
@@ -166,7 +169,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest) -> HttpResponse:
-    form = StaffForm(request.POST or None)
+    form = StaffForm(posted(request))
     if request.method == "POST" and form.is_valid():
         user = create_staff(user=form.save(commit=False), by=request.user, request=request)
         messages.success(request, f"{user} can now set a password from the link emailed to {user.email}.")
@@ -178,7 +181,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_detail(request: HttpRequest, code) -> HttpResponse:
     member = get_object_or_404(User.objects.staff(), code=code)
-    form = StaffForm(request.POST or None, instance=member)
+    form = StaffForm(posted(request), instance=member)
     if member == request.user:
         # An admin cannot demote themselves and leave the practice without one.
         form.fields["role"].disabled = True

@@ -4,6 +4,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
@@ -47,6 +48,7 @@ def filtered_events(data: dict):
 
 
 @role_required(Role.ADMIN)
+@require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events, older = [], None

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.flags import conjoint_not_advised, overdue_flag_count
 from assessments.models import RiskFlag, Screening, WarningSign
@@ -18,6 +18,7 @@ from clinic.audit.models import Action
 from clinic.clients.cases import open_case, reassign_case
 from clinic.clients.forms import CaseForm, ClientForm, ReassignForm, case_forms_valid, case_people
 from clinic.clients.models import Case, Client, Membership
+from clinic.lib.http import posted
 from clinic.notes.models import Practice, SessionNote
 from clinic.notes.timeline import practice_timeline
 from intake.models import Inquiry, Intake
@@ -25,6 +26,7 @@ from intake.sections import SECTIONS
 from intake.status import onboarding
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home."""
     if request.user.role == Role.ADMIN:
@@ -35,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CLIENT)
+@require_safe
 def client_home(request: HttpRequest) -> HttpResponse:
     profile = Client.objects.filter(user=request.user).select_related("intake").first()
     name = profile.display_name if profile else request.user.first_name
@@ -63,6 +66,7 @@ def _cases_for(user: User):
 
 
 @role_required(Role.THERAPIST)
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = _cases_for(request.user).open()
     # Open and acknowledged flags of this therapist's clients come first; urgent before elevated.
@@ -107,6 +111,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
+@require_safe
 def practice_home(request: HttpRequest) -> HttpResponse:
     counts = User.objects.staff().aggregate(
         therapists=Count("id", filter=Q(role=Role.THERAPIST, is_active=True)),
@@ -119,6 +124,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
+@require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Case.Status.OPEN)
     cases = _cases_for(request.user)
@@ -130,7 +136,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.THERAPIST, Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    data = request.POST or None
+    data = posted(request)
     form = CaseForm(data)
     if request.user.role == Role.THERAPIST:
         # A therapist opens cases for themselves; admins assign.
@@ -149,6 +155,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
+@require_safe
 def case_detail(request: HttpRequest, code) -> HttpResponse:
     members = Prefetch(
         "clients",

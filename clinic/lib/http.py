@@ -19,3 +19,12 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def user_agent(request: HttpRequest) -> str:
     return request.META.get("HTTP_USER_AGENT", "")[:300]
+
+
+def posted(request: HttpRequest):
+    """The data to bind a form to: what was posted, even when empty, or None for a GET.
+
+    (`request.POST or None` leaves a form unbound when a POST arrives empty, so
+    it shows no errors — or, where code goes on to read cleaned_data, fails.)
+    """
+    return request.POST if request.method == "POST" else None

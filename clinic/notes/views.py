@@ -10,6 +10,7 @@ from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case
+from clinic.lib.http import posted
 from clinic.notes.forms import NoteForm, PrivateNoteForm, SessionForm, TextForm
 from clinic.notes.models import NoteLocked, PsychotherapyNote, SessionNote, SignRefused, StaleDraft, TherapySession
 from clinic.notes.writing import add_addendum, note_for, save_note, save_private_note, sign_note
@@ -19,7 +20,7 @@ from clinic.notes.writing import add_addendum, note_for, save_note, save_private
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest, case_code) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
-    form = SessionForm(request.POST or None, case=case)
+    form = SessionForm(posted(request), case=case)
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)
         session.case, session.created_by = case, request.user
@@ -65,7 +66,7 @@ def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=
         "conflict": conflict,
         "previous": previous,
         "addendum_form": TextForm(),
-        "private_form": PrivateNoteForm(initial={"text": private.text if private else ""}),
+        "private_form": PrivateNoteForm(initial={"text": private.text if private else ""}) if own_case else None,
         "may_cosign": request.user.is_supervisor and note.awaiting_cosign and note.author_id != request.user.pk,
     }
     return render(request, "notes/note.html", context, status=status)
@@ -151,7 +152,10 @@ def note_addendum(request: HttpRequest, code) -> HttpResponse:
 @role_required(Role.THERAPIST)
 @require_POST
 def private_note(request: HttpRequest, code) -> HttpResponse:
+    """A process note of the treating therapist's own (a supervisor co-signing does not write one)."""
     session = _session_for(request, code)
+    if session.case.primary_therapist_id != request.user.pk:
+        raise Http404
     form = PrivateNoteForm(request.POST)
     if form.is_valid():
         save_private_note(session=session, by=request.user, text=form.cleaned_data["text"], request=request)

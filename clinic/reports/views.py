@@ -11,6 +11,7 @@ from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, case_and_client
+from clinic.lib.http import posted
 from clinic.lib.widgets import DatePicker
 from clinic.reports.documents import case_summary_pdf, client_summary_pdf
 from clinic.reports.models import ReportJob
@@ -59,7 +60,7 @@ class PracticeReportForm(forms.Form):
 def practice_report(request: HttpRequest) -> HttpResponse:
     """Aggregates only, no names of clients; small counts shown as "<5"."""
     today = timezone.localdate()
-    form = PracticeReportForm(request.POST or None, initial={"start": today - timedelta(days=90), "end": today})
+    form = PracticeReportForm(posted(request), initial={"start": today - timedelta(days=90), "end": today})
     if request.method == "POST" and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         record(

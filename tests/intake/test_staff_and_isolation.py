@@ -27,9 +27,13 @@ def test_the_therapist_reads_a_submitted_intake_and_it_is_audited(as_user, thera
     assert (event.actor, event.client) == (therapist, client_record)
 
 
-def test_an_admin_may_read_it_too(as_user, admin_user, couple_case, client_record):
+def test_an_admin_does_not_browse_it(as_user, admin_user, couple_case, client_record):
+    """Admins reach clinical content only through a summary made with a recorded purpose."""
     submitted_intake(client_record)
-    assert as_user(admin_user).get(read_url(couple_case, client_record)).status_code == 200
+    assert as_user(admin_user).get(read_url(couple_case, client_record)).status_code == 404
+    case_page = as_user(admin_user).get(reverse("case_detail", kwargs={"code": couple_case.code})).content.decode()
+    assert read_url(couple_case, client_record) not in case_page
+    assert not AuditEvent.objects.filter(action=Action.INTAKE_VIEWED).exists()
 
 
 def test_a_draft_is_not_shown_to_staff(as_user, therapist, couple_case, client_record):
