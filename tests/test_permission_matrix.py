@@ -1,0 +1,334 @@
+"""Who may use every URL: one row per URL pattern, asked as each demo user with real ids.
+
+The demo practice is seeded once for the module (and rolled back at its
+end). Each URL is filled with ids from the demo's own records — mostly
+therapist1's couple client1 + client2 — and requested as anonymous,
+client1, client2 (client1's partner), client5, therapist1, therapist2,
+supervisor and admin, by GET and by POST. The expected answer is written
+down per user:
+
+    ok     200 (a page, or a form shown again with its errors)
+    empty  204 (done, nothing to show)
+    moved  a redirect that is not to the sign-in page (done, or sent on)
+    refused  such a redirect back with an explanation, having changed nothing
+    login  a redirect to the sign-in page
+    404    not found: nothing about the record is revealed
+    405    the method is not offered
+    gone   410 (a finished PDF asked for when it is no longer there)
+
+A URL pattern without a row fails the build. A POST that is refused (login,
+404, 405) must change nothing: every table's row count, the audit log
+included, is the same before and after.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.test import RequestFactory
+from django.urls import reverse
+
+from clinic.accounts.models import User
+from tests.conftest import sign_in
+from tests.factories import make_case
+from tests.test_url_protection import ALL
+
+USERS = ["anonymous", "client1", "client2", "client5", "therapist1", "therapist2", "supervisor", "admin"]
+CLIENTS = ["client1", "client2", "client5"]
+STAFF = ["therapist1", "therapist2", "supervisor", "admin"]
+
+
+def who(default: str, **overrides: str) -> dict[str, str]:
+    """Expected answers: `default` for every signed-in user, "login" for anonymous, then overrides."""
+    expected = {user: default for user in USERS}
+    expected["anonymous"] = "login"
+    expected.update(overrides)
+    return expected
+
+
+def public(answer: str = "ok", **overrides: str) -> dict[str, str]:
+    return {**{user: answer for user in USERS}, **overrides}
+
+
+def only(*users: str, answer: str = "ok", others: str = "404") -> dict[str, str]:
+    """`users` get `answer`, every other signed-in user `others`, anonymous visitors the sign-in page."""
+    return who(others, **dict.fromkeys(users, answer))
+
+
+THERAPISTS = ("therapist1", "therapist2", "supervisor")
+# Typical access patterns.
+ADMIN_ONLY = only("admin")
+STAFF_ONLY = only(*STAFF)
+TREATING = only("therapist1", "admin")  # therapist1's case: its therapist and admins
+THERAPIST1 = only("therapist1")  # clinical content: the treating therapist alone
+NOT_OFFERED = public("405", anonymous="login")
+
+
+def not_offered_to(*users: str) -> dict[str, str]:
+    """A method the view does not take: 405 for the roles the view serves, 404 for everyone else."""
+    return only(*users, answer="405")
+
+
+@dataclass
+class Row:
+    kwargs: Callable[[dict], dict] = lambda ids: {}
+    get: dict[str, str] = field(default_factory=dict)
+    post: dict[str, str] = field(default_factory=lambda: NOT_OFFERED)
+    data: Callable[[dict], dict] = lambda ids: {}
+
+
+def case(ids):
+    return {"code": ids["case"]}
+
+
+def case_code(ids):
+    return {"case_code": ids["case"]}
+
+
+def client1(ids):
+    return {"case_code": ids["case"], "client_code": ids["client1"]}
+
+
+def session(ids):
+    return {"code": ids["session"]}
+
+
+def flag(ids):
+    return {"code": ids["flag"]}
+
+
+def job(ids):
+    return {"code": ids["job"]}
+
+
+def admin_post(kwargs, answer: str = "moved") -> Row:
+    """A POST-only admin action on a demo record."""
+    return Row(kwargs, get=not_offered_to("admin"), post=only("admin", answer=answer))
+
+
+def clinical_post(kwargs, answer: str = "moved", **also: str) -> Row:
+    """A POST-only clinical action on therapist1's records."""
+    return Row(kwargs, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer=answer) | also)
+
+
+def clinical_page(kwargs) -> Row:
+    """A page of clinical content on therapist1's case."""
+    return Row(kwargs, get=THERAPIST1, post=not_offered_to(*THERAPISTS))
+
+
+def admin_page() -> Row:
+    return Row(get=ADMIN_ONLY, post=not_offered_to("admin"))
+
+
+def client_page(kwargs=lambda ids: {}, **answers: str) -> Row:
+    """A client's own page; `answers` per client (others: 404)."""
+    return Row(kwargs, get=only(*CLIENTS, answer="404") | answers, post=not_offered_to(*CLIENTS))
+
+
+SIGNED_IN_ELSEWHERE = public("moved", anonymous="ok")
+
+MATRIX: dict[str, Row] = {
+    "home": Row(get=who("moved"), post=NOT_OFFERED),
+    "healthz": Row(get=public(), post=public("405")),
+    # Accounts
+    "account": Row(get=who("ok"), post=NOT_OFFERED),
+    "login": Row(get=SIGNED_IN_ELSEWHERE, post=SIGNED_IN_ELSEWHERE),
+    "logout": Row(get=NOT_OFFERED, post=who("moved")),
+    "password_change": Row(get=who("ok"), post=who("ok")),
+    "password_reset": Row(get=public(), post=public()),
+    "password_reset_done": Row(get=public(), post=public("405")),
+    "password_reset_confirm": Row(lambda ids: {"uidb64": "MQ", "token": "set-password"}, get=public(), post=public()),
+    "password_reset_complete": Row(get=public(), post=public("405")),
+    "two_factor_verify": Row(get=who("moved"), post=who("moved")),
+    "two_factor_setup": Row(get=who("ok"), post=who("ok")),
+    # Clients have no second factor, so no recovery codes to renew.
+    "recovery_codes_renew": Row(get=NOT_OFFERED, post=who("ok", **dict.fromkeys(CLIENTS, "refused"))),
+    # Clients' own pages
+    "client_home": client_page(client1="ok", client2="ok", client5="ok"),
+    # client1 and client5 have sent their intakes (they land on the copy); client2 is half-way.
+    "intake_start": client_page(client1="moved", client2="moved", client5="moved"),
+    "intake_section": Row(
+        lambda ids: {"step": 1},
+        get=only(*CLIENTS, answer="moved") | {"client2": "ok"},
+        post=only(*CLIENTS, answer="moved") | {"client2": "ok"},
+    ),
+    "intake_autosave": Row(
+        lambda ids: {"step": 1},
+        get=not_offered_to(*CLIENTS),
+        post=only(*CLIENTS, answer="409") | {"client2": "ok"},
+    ),
+    "intake_copy": client_page(client1="ok", client2="moved", client5="ok"),
+    "form_token": Row(get=who("ok"), post=who("405")),
+    "questions": Row(lambda ids: {"code": ids["questions"]}, get=only("client1"), post=only("client1")),
+    "questions_save": Row(lambda ids: {"code": ids["questions"]}, get=not_offered_to(*CLIENTS), post=only("client1")),
+    # Public pages
+    "invitation_accept": Row(lambda ids: {"token": ids["token"]}, get=public(), post=public()),
+    "quick_exit": Row(get=public("405"), post=public("empty")),
+    "safety_page": Row(get=public(), post=public("405")),
+    "self_check": Row(get=public(), post=public()),
+    # An empty "Get started" form fails the time trap: treated as a robot, thanked, nothing kept.
+    "inquiry_start": Row(get=public(), post=public("refused")),
+    "inquiry_thanks": Row(get=public(), post=public("405")),
+    # Therapists
+    "dashboard": Row(get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
+    "case_list": Row(get=STAFF_ONLY, post=not_offered_to(*STAFF)),
+    "case_create": Row(get=STAFF_ONLY, post=STAFF_ONLY),
+    "case_detail": Row(case, get=TREATING, post=not_offered_to("therapist1", "admin", "therapist2", "supervisor")),
+    # client1 already has an account; there is no open link to revoke.
+    "invite_client": Row(
+        client1, get=not_offered_to(*STAFF), post=TREATING | {"therapist1": "refused", "admin": "refused"}
+    ),
+    "revoke_client_invitation": Row(
+        client1, get=not_offered_to(*STAFF), post=TREATING | {"therapist1": "refused", "admin": "refused"}
+    ),
+    "intake_read": clinical_page(client1),
+    "client_record": clinical_page(client1),
+    "comparison": clinical_page(case_code),
+    "screening_result": clinical_page(lambda ids: client1(ids) | {"code": ids["screening"]}),
+    "warning_sign_new": Row(client1, get=THERAPIST1, post=THERAPIST1),
+    "rescreen": clinical_post(lambda ids: client1(ids) | {"key": "power"}),
+    "flag_acknowledge": clinical_post(flag),
+    "flag_resolve": clinical_post(flag),
+    "session_new": Row(case_code, get=THERAPIST1, post=THERAPIST1),
+    # The note waits for co-signature, so the supervisor may read it (and co-sign or return it).
+    "note_page": Row(session, get=only("therapist1", "supervisor"), post=not_offered_to(*THERAPISTS)),
+    "note_save": clinical_post(session, answer="ok"),
+    "note_autosave": clinical_post(session, answer="400"),
+    "note_addendum": clinical_post(session, answer="refused"),
+    "private_note": clinical_post(session),
+    # therapist1 cannot co-sign their own note.
+    "note_cosign": clinical_post(session, answer="refused", supervisor="moved"),
+    "note_return": clinical_post(session, answer="refused", supervisor="moved"),
+    "case_summary": Row(case_code, get=TREATING, post=TREATING),
+    "client_summary": Row(client1, get=TREATING, post=TREATING),
+    # therapist1's own background PDF (still queued, so there is nothing to download yet).
+    "report_job": Row(job, get=only("therapist1"), post=not_offered_to(*STAFF)),
+    "report_download": Row(job, get=only("therapist1", answer="gone"), post=not_offered_to(*STAFF)),
+    "report_retry": Row(job, get=not_offered_to(*STAFF), post=only("therapist1", answer="moved")),
+    # Practice admin
+    "practice_home": admin_page(),
+    "staff_list": admin_page(),
+    "staff_create": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
+    "staff_detail": Row(lambda ids: {"code": ids["staff"]}, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    "staff_deactivate": admin_post(lambda ids: {"code": ids["staff"]}),
+    "staff_reactivate": admin_post(lambda ids: {"code": ids["staff"]}),
+    "case_reassign": admin_post(case),
+    "audit_log": admin_page(),
+    "consent_texts": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
+    "safety_edit": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
+    "inquiry_list": admin_page(),
+    "inquiry_detail": Row(lambda ids: {"code": ids["inquiry"]}, get=ADMIN_ONLY, post=not_offered_to("admin")),
+    "inquiry_convert": admin_post(lambda ids: {"code": ids["inquiry"]}, "ok"),
+    "inquiry_close": admin_post(lambda ids: {"code": ids["inquiry"]}),
+    "practice_report": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
+}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo practice, seeded once, and the real ids the rows use."""
+    from django.conf import settings
+
+    from assessments.models import RiskFlag, Screening
+    from assessments.screenings import assign
+    from clinic.clients.models import Case, Client
+    from clinic.notes.models import SessionNote
+    from clinic.reports.models import ReportJob
+    from intake.invitations import send_invitation
+    from intake.models import Inquiry
+
+    hashers = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        users = {u.username: u for u in User.objects.all()}
+        couple = Case.objects.get(clients__user__username="client1")
+        jo = Client.objects.get(user__username="client1")
+        awaiting = SessionNote.objects.filter(session__case=couple, cosigned_at__isnull=True, signed_at__isnull=False)
+        note = awaiting.order_by("-session__starts_at").first()
+        job = ReportJob.objects.create(kind="practice", requested_by=users["therapist1"], options={})
+        # Someone therapist1 is about to see, invited but without an account yet.
+        newcomer = make_case(therapist=users["therapist1"], kind=Case.Kind.INDIVIDUAL).clients.get()
+        request = RequestFactory().post("/")
+        request.user = users["therapist1"]
+        token = send_invitation(client=newcomer, by=users["therapist1"], request=request).link.rsplit("/", 2)[-2]
+        ids = {
+            "users": users,
+            "case": couple.code,
+            "client1": jo.code,
+            "session": note.session.code,
+            "screening": Screening.objects.filter(client=jo, submitted_at__isnull=False).first().code,
+            "questions": assign(client=jo, key="power", by=users["therapist1"]).code,
+            "flag": RiskFlag.objects.filter(client=jo).first().code,
+            "staff": users["therapist1"].code,
+            "inquiry": Inquiry.objects.first().code,
+            "job": job.code,
+            "token": token,
+        }
+        yield ids
+        transaction.set_rollback(True)
+    settings.PASSWORD_HASHERS = hashers
+
+
+def as_demo(username: str, ids: dict) -> HttpClient:
+    http = HttpClient()
+    http.raise_request_exception = True
+    if username != "anonymous":
+        sign_in(http, ids["users"][username])
+    return http
+
+
+def outcome(response) -> str:
+    if response.status_code in (301, 302, 303):
+        return "login" if response.url.startswith(reverse("login") + "?") else "moved"
+    return {200: "ok", 204: "empty", 404: "404", 405: "405", 410: "gone"}.get(
+        response.status_code, str(response.status_code)
+    )
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+REFUSED = {"login", "404", "405", "refused"}
+
+
+def test_every_url_pattern_has_a_row():
+    names = {p.name for p in ALL}
+    assert not names - set(MATRIX), f"add these URL names to the permission matrix: {sorted(names - set(MATRIX))}"
+    assert not set(MATRIX) - names, f"rows for URL names that no longer exist: {sorted(set(MATRIX) - names)}"
+
+
+def test_every_row_names_every_user():
+    for name, row in MATRIX.items():
+        assert set(row.get) == set(row.post) == set(USERS), name
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_who_may_use_each_url(demo, db, name, method):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(demo))
+    expected = row.get if method == "get" else row.post
+    wrong = []
+    for user in USERS:
+        point = transaction.savepoint()
+        http = as_demo(user, demo)
+        before = row_counts() if method == "post" and expected[user] in REFUSED else None
+        response = http.post(url, row.data(demo)) if method == "post" else http.get(url)
+        answer = outcome(response)
+        if answer == "moved" and expected[user] == "refused":
+            answer = "refused"  # a redirect back; the row counts below tell whether it changed anything
+        if answer != expected[user]:
+            wrong.append(f"{user}: expected {expected[user]}, got {answer} ({response.status_code})")
+        elif before is not None:
+            after = row_counts()
+            changed = {label: (n, after[label]) for label, n in before.items() if after[label] != n}
+            if changed:
+                wrong.append(f"{user}: a refused POST changed rows {changed}")
+        transaction.savepoint_rollback(point)
+    assert not wrong, f"{method.upper()} {url}\n" + "\n".join(wrong)
