@@ -297,6 +297,26 @@ def row_counts() -> dict[str, int]:
 REFUSED = {"login", "404", "405", "refused"}
 
 
+def header_problems(response) -> list[str]:
+    """Every answer, whoever asks and whatever the status, carries the security headers."""
+    expected = {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    problems = [
+        f"{name} is {response.headers.get(name)!r}"
+        for name, value in expected.items()
+        if response.headers.get(name) != value
+    ]
+    if "frame-ancestors 'none'" not in response.headers.get("Content-Security-Policy", ""):
+        problems.append("no Content-Security-Policy")
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        problems.append(f"Cache-Control is {response.headers.get('Cache-Control')!r}")
+    return problems
+
+
 def test_every_url_pattern_has_a_row():
     names = {p.name for p in ALL}
     assert not names - set(MATRIX), f"add these URL names to the permission matrix: {sorted(names - set(MATRIX))}"
@@ -320,6 +340,7 @@ def test_who_may_use_each_url(demo, db, name, method):
         http = as_demo(user, demo)
         before = row_counts() if method == "post" and expected[user] in REFUSED else None
         response = http.post(url, row.data(demo)) if method == "post" else http.get(url)
+        wrong.extend(f"{user}: {problem}" for problem in header_problems(response))
         answer = outcome(response)
         if answer == "moved" and expected[user] == "refused":
             answer = "refused"  # a redirect back; the row counts below tell whether it changed anything
