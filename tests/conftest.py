@@ -26,7 +26,8 @@ def _close_connection_pools(django_db_setup, django_db_blocker):
     """
     yield
     for connection in connections.all(initialized_only=True):
-        if getattr(connection, "pool", None) is None:
+        # Only a pool that was opened (reading `connection.pool` would open one).
+        if connection.alias not in getattr(type(connection), "_connection_pools", {}):
             continue
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute(

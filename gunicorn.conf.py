@@ -1,0 +1,45 @@
+"""gunicorn settings for Fulcrum, all from the environment (see README, "Production deployment").
+
+Threaded workers: each process keeps one PostgreSQL connection pool
+(DB_POOL_MAX connections) shared by its threads, so WEB_CONCURRENCY times
+DB_POOL_MAX must stay below the server's max_connections (100 by default).
+"""
+
+import os
+
+from gunicorn.glogging import Logger
+
+from clinic.lib.logs import redact
+
+_cores = os.cpu_count() or 1
+
+bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A PDF of a long record is the slowest request (a few seconds); anything near this is stuck.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Workers are replaced now and then, so no slow leak can grow for ever.
+max_requests = 2000
+max_requests_jitter = 200
+# Django's settings are loaded once, before the workers fork.
+preload_app = True
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+# No query string and no referrer: they can carry what people typed or a secret link.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+class AccessLogger(Logger):
+    """The access log without secret path parts (invitation and password links)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = redact(atoms["U"])
+        return atoms
+
+
+logger_class = AccessLogger
