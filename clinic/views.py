@@ -1,8 +1,9 @@
 import logging
+import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -59,7 +60,25 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors that touch the database: it may be what failed.
+    """The page for an unexpected failure, rendered without touching the database.
+
+    When the database itself is out of reach (restarting, failing over), the
+    answer is 503 with Retry-After and says so; scripts that save drafts get
+    JSON they can act on (the page keeps what was typed and tries again).
+    """
     from django.template import loader
 
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        if "application/json" in request.headers.get("Accept", ""):
+            response = JsonResponse(
+                {
+                    "error": "unavailable",
+                    "message": "Not saved yet: our records are out of reach for a moment. Trying again…",
+                },
+                status=503,
+            )
+        else:
+            response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+        response["Retry-After"] = "15"
+        return response
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

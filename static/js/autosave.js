@@ -81,6 +81,8 @@
           } else {
             if (response.status !== 409) dirty = true;
             show(data.message || "Not saved yet.");
+            // The server is briefly unavailable (503): keep the text and try again.
+            if (response.status >= 500) schedule(5000);
           }
         });
       })
