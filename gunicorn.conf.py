@@ -24,8 +24,9 @@ keepalive = 5
 # Workers are replaced now and then, so no slow leak can grow for ever.
 max_requests = 2000
 max_requests_jitter = 200
-# Django's settings are loaded once, before the workers fork.
-preload_app = True
+# Each worker loads the app itself, after the fork: nothing opened before it (such as
+# the database pool and its threads) is shared by accident.
+preload_app = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"

@@ -11,6 +11,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from clinic.lib.forms import BootstrapBoundField
 from clinic.lib.widgets import DatePicker
 
 LONG_TEXT = 5000
@@ -43,6 +44,7 @@ def clean_phone(value: str) -> str:
 
 
 class SectionForm(forms.Form):
+    bound_field_class = BootstrapBoundField
     required_css_class = "required"
 
     def __init__(self, *args, **kwargs) -> None:
@@ -126,6 +128,15 @@ class SafeContactForm(SectionForm):
     def __init__(self, *args, known_email: str = "", known_phone: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.known_email, self.known_phone = known_email, known_phone
+
+    @property
+    def ticks(self) -> list:
+        """The ways of contact, shown together as one group of ticks."""
+        return [self[name] for name in self.CHANNELS]
+
+    @property
+    def details(self) -> list:
+        return [field for field in self if field.name not in self.CHANNELS]
 
     def clean_safe_phone(self) -> str:
         return clean_phone(self.cleaned_data["safe_phone"])

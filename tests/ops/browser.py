@@ -99,11 +99,10 @@ class Browser:
     def get(self, path: str, **kw) -> Response:
         return self.request("GET", path, **kw)
 
-    def post_form(self, path: str, fields: dict, **kw) -> Response:
+    def post_form(self, path: str, fields: dict, *, headers: dict | None = None, **kw) -> Response:
         body = urlencode({**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}, doseq=True)
-        return self.request(
-            "POST", path, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"}, **kw
-        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        return self.request("POST", path, body=body, headers=headers, **kw)
 
     def sign_in(self, username: str, password: str) -> Response:
         self.get("/account/login/", label="sign in")

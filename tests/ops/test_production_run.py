@@ -90,7 +90,7 @@ def test_scripts_refuse_to_start_without_their_settings():
         assert name in result.stderr
 
 
-def test_the_readme_deployment_runs_as_written(production_env):
+def test_the_readme_deployment_runs_as_written(production_env, tmp_path):
     env = production_env
     release = run(["bin/release"], env)
     assert release.returncode == 0, release.stdout + release.stderr
@@ -102,8 +102,12 @@ def test_the_readme_deployment_runs_as_written(production_env):
     )
     assert created.returncode == 0, created.stderr
 
-    web = subprocess.Popen(["bin/web"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    worker = subprocess.Popen(["bin/worker"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # Logs to files: a pipe nobody reads while the test runs could fill and stall the server.
+    web_log, worker_log = tmp_path / "web.log", tmp_path / "worker.log"
+    with web_log.open("wb") as out:
+        web = subprocess.Popen(["bin/web"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    with worker_log.open("wb") as out:
+        worker = subprocess.Popen(["bin/worker"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     browser = Browser(f"http://127.0.0.1:{env['PORT']}")
     try:
         wait_until_up(browser)
@@ -153,7 +157,8 @@ def test_the_readme_deployment_runs_as_written(production_env):
         browser.close()
         for process in (web, worker):
             process.terminate()
-        logs = b"".join(process.communicate(timeout=30)[0] for process in (web, worker)).decode()
+            process.wait(timeout=30)
+        logs = web_log.read_text() + worker_log.read_text()
     assert "Traceback" not in logs, logs[-3000:]
     assert ADMIN_PASSWORD not in logs
     assert '"GET /welcome/[redacted]/" 404' in logs
