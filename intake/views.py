@@ -39,7 +39,7 @@ from intake.sections import SECTIONS, ConsentForm, step_of
 
 
 def _own_client(request: HttpRequest) -> Client:
-    return get_object_or_404(Client.objects.visible_to(request.user), user=request.user)
+    return get_object_or_404(Client.objects.visible_to(request.user).select_related("intake"), user=request.user)
 
 
 def _section(step: int):
