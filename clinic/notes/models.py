@@ -342,9 +342,18 @@ class Addendum(models.Model):
     def add(cls, *, note: SessionNote, by, text: str) -> "Addendum":
         if not note.is_signed:
             raise SignRefused("A draft is edited directly; addenda are for signed notes.")
-        now = timezone.now()
-        digest = hashlib.sha256(f"{note.content_hash}|{by.pk}|{now.isoformat()}|{text}".encode()).hexdigest()
-        return cls.objects.create(note=note, author=by, text=text, signed_at=now, content_hash=digest)
+        addendum = cls(note=note, author=by, text=text, signed_at=timezone.now())
+        addendum.content_hash = addendum.compute_hash()
+        addendum.save()
+        return addendum
+
+    def compute_hash(self) -> str:
+        """Chained to the note's own hash: an addendum cannot be moved to another note unnoticed."""
+        text = f"{self.note.content_hash}|{self.author_id}|{self.signed_at.isoformat()}|{self.text}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def verify(self) -> bool:
+        return self.compute_hash() == self.content_hash
 
 
 class PsychotherapyNote(models.Model):
