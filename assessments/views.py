@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.flags import acknowledge_flag, record_warning_sign, resolve_flag
@@ -21,8 +20,9 @@ from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action, AuditEvent
 from clinic.clients.models import Case, Client, case_and_client
+from clinic.clients.retention import refuse_if_closed
 from clinic.lib.charts import Bar, bar_chart, line_chart
-from clinic.lib.http import posted
+from clinic.lib.http import posted, safe_local_url
 
 
 @role_required(Role.THERAPIST)
@@ -50,7 +50,9 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
         "note_form": FlagNoteForm(),
         "rescreen_choices": [("power", "power questionnaire"), ("safety", "safety questionnaire")],
         # The accounting of disclosures a client may ask for: every PDF of their record.
-        "disclosures": AuditEvent.objects.filter(client=client, action=Action.PDF_GENERATED).order_by("-at"),
+        "disclosures": AuditEvent.objects.filter(
+            client=client, action__in=[Action.PDF_GENERATED, Action.RECORD_EXPORTED]
+        ).order_by("-at"),
     }
     return render(request, "assessments/client_record.html", context)
 
@@ -88,10 +90,7 @@ def flag_step(request: HttpRequest, code, step: str) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, "Flag " + ("acknowledged." if step == "acknowledge" else "resolved."))
-    back = request.POST.get("back", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("dashboard")
+    return redirect(safe_local_url(request, request.POST.get("back", "")) or "dashboard")
 
 
 # The safety page: public, so it can be reached from anywhere, and holds nothing about anyone.
@@ -199,6 +198,8 @@ def rescreen(request: HttpRequest, case_code, client_code, key: str) -> HttpResp
     case, client = case_and_client(request.user, case_code, client_code)
     if key not in ("power", "safety"):
         raise Http404
+    if refused := refuse_if_closed(request, case):
+        return refused
     assign(client=client, key=key, by=request.user, request=request)
     messages.success(request, f"{client.display_name} will see the questionnaire on their home page.")
     return redirect("client_record", case_code=case.code, client_code=client.code)

@@ -99,6 +99,7 @@ def seed() -> list[DemoLogin]:
     seed_inquiries()
     seed_assessments(staff)
     seed_notes(staff)
+    seed_closed_case(staff)
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
         DemoLogin("therapist1", "therapist", "couple client1+client2, individual client5"),
@@ -426,3 +427,26 @@ def seed_notes(staff: dict) -> None:
                 note.cosign(by=staff["supervisor"])
         first = TherapySession.objects.filter(case=case).order_by("starts_at").first()
         PsychotherapyNote.objects.create(session=first, author=author, text="My own first impressions (private).")
+
+
+def seed_closed_case(staff: dict) -> None:
+    """A case discharged eight years ago, past the retention period: listed for an admin's review."""
+    from clinic.notes.models import TherapySession
+
+    if Client.objects.filter(full_name="Alex Former").exists():
+        return
+    therapist = staff["therapist2"]
+    case = open_case(
+        kind=Case.Kind.INDIVIDUAL,
+        therapist=therapist,
+        clients=[{"full_name": "Alex Former", "email": ""}],
+        by=staff["admin"],
+    )
+    last = timezone.now() - timedelta(days=365 * 8 + 30)
+    TherapySession.objects.create(case=case, starts_at=last, created_by=therapist)
+    Case.objects.filter(pk=case.pk).update(
+        opened_on=(last - timedelta(days=120)).date(),
+        status=Case.Status.CLOSED,
+        discharged_on=last.date(),
+        discharge_note="Goals met; ended by agreement.",
+    )

@@ -171,6 +171,9 @@ INQUIRY_LIMIT_PER_HOUR = env_int("INQUIRY_LIMIT_PER_HOUR", 5, minimum=1)
 # A risk flag not acknowledged within this many working days is shown to admins (as a count).
 FLAG_ACK_BUSINESS_DAYS = env_int("FLAG_ACK_BUSINESS_DAYS", 1, minimum=1)
 
+# Records of a closed case are kept this many years after the last service, then listed for an admin's review.
+RETENTION_YEARS = env_int("RETENTION_YEARS", 7, minimum=1)
+
 # A note signed more than this many days after its session is marked a late entry.
 LATE_NOTE_DAYS = env_int("LATE_NOTE_DAYS", 3, minimum=0)
 

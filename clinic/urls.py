@@ -3,6 +3,7 @@ from django.urls import include, path
 from clinic import views
 from clinic.accounts import views as accounts
 from clinic.audit import views as audit
+from clinic.clients import retention
 from clinic.clients import views as clients
 
 urlpatterns = [
@@ -28,6 +29,8 @@ urlpatterns = [
     path("cases/new/", clients.case_create, name="case_create"),
     path("cases/<uuid:code>/", clients.case_detail, name="case_detail"),
     path("cases/<uuid:code>/therapist/", clients.case_reassign, name="case_reassign"),
+    path("cases/<uuid:code>/discharge/", retention.case_discharge, name="case_discharge"),
+    path("cases/<uuid:code>/reopen/", retention.case_reopen, name="case_reopen"),
     # Practice admin
     path("practice/", clients.practice_home, name="practice_home"),
     path("practice/staff/", accounts.staff_list, name="staff_list"),
@@ -46,6 +49,8 @@ urlpatterns = [
         name="staff_reactivate",
     ),
     path("practice/audit/", audit.event_list, name="audit_log"),
+    path("practice/retention/", retention.retention_list, name="retention_list"),
+    path("practice/retention/<uuid:code>/", retention.retention_review, name="retention_review"),
     path("", include("intake.urls")),
     path("", include("intake.inquiry_urls")),
     path("", include("assessments.urls")),

@@ -14,6 +14,7 @@ from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client, case_and_client
+from clinic.clients.retention import refuse_if_closed
 from clinic.lib.http import posted
 from intake.filling import (
     AnswerTooLong,
@@ -206,6 +207,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def invite_client(request: HttpRequest, case_code, client_code) -> HttpResponse:
     case, client = case_and_client(request.user, case_code, client_code)
+    if refused := refuse_if_closed(request, case):
+        return refused
     if client.user_id is not None:
         messages.info(request, f"{client.display_name} already has an account; no invitation is needed.")
         return redirect("case_detail", code=case.code)

@@ -7,10 +7,12 @@ verified second factor, as in production.
 """
 
 import pytest
-from django.db import connections
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.test import RequestFactory
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from clinic.accounts.models import Role
+from clinic.accounts.models import Role, User
 from clinic.clients.models import Case
 from tests.factories import make_case, make_device, make_user
 
@@ -106,3 +108,50 @@ def as_user(client):
         return sign_in(client, user)
 
     return _as
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo practice, seeded once, and the real ids the rows use."""
+    from django.conf import settings
+
+    from assessments.models import RiskFlag, Screening
+    from assessments.screenings import assign
+    from clinic.clients.models import Case, Client
+    from clinic.notes.models import SessionNote
+    from clinic.reports.models import ReportJob
+    from intake.invitations import send_invitation
+    from intake.models import Inquiry
+
+    hashers = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        users = {u.username: u for u in User.objects.all()}
+        couple = Case.objects.get(clients__user__username="client1")
+        jo = Client.objects.get(user__username="client1")
+        awaiting = SessionNote.objects.filter(session__case=couple, cosigned_at__isnull=True, signed_at__isnull=False)
+        note = awaiting.order_by("-session__starts_at").first()
+        job = ReportJob.objects.create(kind="practice", requested_by=users["therapist1"], options={})
+        # Someone therapist1 is about to see, invited but without an account yet.
+        newcomer = make_case(therapist=users["therapist1"], kind=Case.Kind.INDIVIDUAL).clients.get()
+        request = RequestFactory().post("/")
+        request.user = users["therapist1"]
+        token = send_invitation(client=newcomer, by=users["therapist1"], request=request).link.rsplit("/", 2)[-2]
+        ids = {
+            "users": users,
+            "case": couple.code,
+            "client1": jo.code,
+            "session": note.session.code,
+            "screening": Screening.objects.filter(client=jo, submitted_at__isnull=False).first().code,
+            "questions": assign(client=jo, key="power", by=users["therapist1"]).code,
+            "flag": RiskFlag.objects.filter(client=jo).first().code,
+            "staff": users["therapist1"].code,
+            "inquiry": Inquiry.objects.first().code,
+            "job": job.code,
+            "token": token,
+            "closed_case": Case.objects.get(clients__full_name="Alex Former").code,
+        }
+        yield ids
+        transaction.set_rollback(True)
+    settings.PASSWORD_HASHERS = hashers

@@ -26,15 +26,11 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client as HttpClient
-from django.test import RequestFactory
 from django.urls import reverse
 
-from clinic.accounts.models import User
 from tests.conftest import sign_in
-from tests.factories import make_case
 from tests.test_url_protection import ALL
 
 USERS = ["anonymous", "client1", "client2", "client5", "therapist1", "therapist2", "supervisor", "admin"]
@@ -205,6 +201,7 @@ MATRIX: dict[str, Row] = {
     "note_return": clinical_post(session, answer="refused", supervisor="moved"),
     "case_summary": Row(case_code, get=TREATING, post=TREATING),
     "client_summary": Row(client1, get=TREATING, post=TREATING),
+    "client_export": Row(client1, get=TREATING, post=TREATING),
     # therapist1's own background PDF (still queued, so there is nothing to download yet).
     "report_job": Row(job, get=only("therapist1"), post=not_offered_to(*STAFF)),
     "report_download": Row(job, get=only("therapist1", answer="gone"), post=not_offered_to(*STAFF)),
@@ -217,6 +214,12 @@ MATRIX: dict[str, Row] = {
     "staff_deactivate": admin_post(lambda ids: {"code": ids["staff"]}),
     "staff_reactivate": admin_post(lambda ids: {"code": ids["staff"]}),
     "case_reassign": admin_post(case),
+    # Closing a case: its therapist or an admin; reopening (the couple's case is open, so a no-op): admins.
+    "case_discharge": Row(case, get=TREATING, post=TREATING),
+    "case_reopen": admin_post(case, "refused"),
+    "retention_list": admin_page(),
+    # An empty decision on the demo's long-closed case is refused with a message.
+    "retention_review": admin_post(lambda ids: {"code": ids["closed_case"]}, "refused"),
     "audit_log": admin_page(),
     "consent_texts": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     "safety_edit": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
@@ -226,52 +229,6 @@ MATRIX: dict[str, Row] = {
     "inquiry_close": admin_post(lambda ids: {"code": ids["inquiry"]}),
     "practice_report": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
 }
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo practice, seeded once, and the real ids the rows use."""
-    from django.conf import settings
-
-    from assessments.models import RiskFlag, Screening
-    from assessments.screenings import assign
-    from clinic.clients.models import Case, Client
-    from clinic.notes.models import SessionNote
-    from clinic.reports.models import ReportJob
-    from intake.invitations import send_invitation
-    from intake.models import Inquiry
-
-    hashers = settings.PASSWORD_HASHERS
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        users = {u.username: u for u in User.objects.all()}
-        couple = Case.objects.get(clients__user__username="client1")
-        jo = Client.objects.get(user__username="client1")
-        awaiting = SessionNote.objects.filter(session__case=couple, cosigned_at__isnull=True, signed_at__isnull=False)
-        note = awaiting.order_by("-session__starts_at").first()
-        job = ReportJob.objects.create(kind="practice", requested_by=users["therapist1"], options={})
-        # Someone therapist1 is about to see, invited but without an account yet.
-        newcomer = make_case(therapist=users["therapist1"], kind=Case.Kind.INDIVIDUAL).clients.get()
-        request = RequestFactory().post("/")
-        request.user = users["therapist1"]
-        token = send_invitation(client=newcomer, by=users["therapist1"], request=request).link.rsplit("/", 2)[-2]
-        ids = {
-            "users": users,
-            "case": couple.code,
-            "client1": jo.code,
-            "session": note.session.code,
-            "screening": Screening.objects.filter(client=jo, submitted_at__isnull=False).first().code,
-            "questions": assign(client=jo, key="power", by=users["therapist1"]).code,
-            "flag": RiskFlag.objects.filter(client=jo).first().code,
-            "staff": users["therapist1"].code,
-            "inquiry": Inquiry.objects.first().code,
-            "job": job.code,
-            "token": token,
-        }
-        yield ids
-        transaction.set_rollback(True)
-    settings.PASSWORD_HASHERS = hashers
 
 
 def as_demo(username: str, ids: dict) -> HttpClient:

@@ -15,7 +15,7 @@ def test_seed_demo_creates_the_documented_practice_and_is_idempotent(db, capsys)
     first = counts()
     call_command("seed_demo")
     assert counts() == first
-    assert first[:3] == (9, 5, 3)
+    assert first[:3] == (9, 6, 4)
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert "therapist1" in out and "client5" in out

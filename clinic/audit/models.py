@@ -58,6 +58,10 @@ class Action(models.TextChoices):
     ADDENDUM_ADDED = "addendum_added", "Addendum added"
     PRIVATE_NOTE_SAVED = "private_note_saved", "Private note saved"
     PDF_GENERATED = "pdf_generated", "PDF generated (disclosure)"
+    RECORD_EXPORTED = "record_exported", "Record exported (disclosure)"
+    CASE_DISCHARGED = "case_discharged", "Case closed (discharge)"
+    CASE_REOPENED = "case_reopened", "Case reopened"
+    RETENTION_REVIEWED = "retention_reviewed", "Records reviewed after the retention period"
 
 
 class AuditEventQuerySet(models.QuerySet):

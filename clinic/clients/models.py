@@ -103,6 +103,12 @@ class Case(models.Model):
     opened_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Discharge: the case is closed on this date; records are then kept for RETENTION_YEARS.
+    discharged_on = models.DateField(null=True, blank=True)
+    discharge_note = models.CharField(max_length=500, blank=True)
+    # An admin's decision after the retention period: keep the records until this date (never deleted by the app).
+    keep_until = models.DateField(null=True, blank=True)
+    keep_note = models.CharField(max_length=500, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -111,6 +117,12 @@ class Case(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=CaseKind.values), name="case_kind_valid"),
             models.CheckConstraint(condition=models.Q(status__in=CaseStatus.values), name="case_status_valid"),
+            # A closed case says when it was discharged; an open one has no discharge date.
+            models.CheckConstraint(
+                condition=models.Q(status=CaseStatus.OPEN, discharged_on__isnull=True)
+                | models.Q(status=CaseStatus.CLOSED, discharged_on__isnull=False),
+                name="case_discharge_matches_status",
+            ),
         ]
         indexes = [
             # A therapist's own open cases (dashboard, case list).
@@ -125,6 +137,10 @@ class Case(models.Model):
         """A readable name for staff pages. Uses prefetched clients when present."""
         names = [c.display_name for c in self.clients.all()]
         return " & ".join(names) or "Case"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED
 
     @property
     def expected_size(self) -> int:

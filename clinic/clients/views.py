@@ -18,6 +18,7 @@ from clinic.audit.models import Action
 from clinic.clients.cases import open_case, reassign_case
 from clinic.clients.forms import CaseForm, ClientForm, ReassignForm, case_forms_valid, case_people
 from clinic.clients.models import Case, Client, Membership
+from clinic.clients.retention import due_for_review
 from clinic.lib.http import posted
 from clinic.notes.models import Practice, SessionNote
 from clinic.notes.timeline import practice_timeline
@@ -120,6 +121,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
     counts["open_cases"] = Case.objects.open().count()
     counts["overdue_flags"] = overdue_flag_count()
     counts["open_inquiries"] = Inquiry.objects.filter(status=Inquiry.Status.OPEN).count()
+    counts["retention_due"] = due_for_review().count()
     return render(request, "clients/practice_home.html", {"counts": counts})
 
 

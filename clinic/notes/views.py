@@ -10,6 +10,7 @@ from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case
+from clinic.clients.retention import refuse_if_closed
 from clinic.lib.http import posted
 from clinic.notes.forms import NoteForm, PrivateNoteForm, SessionForm, TextForm
 from clinic.notes.models import NoteLocked, PsychotherapyNote, SessionNote, SignRefused, StaleDraft, TherapySession
@@ -20,6 +21,8 @@ from clinic.notes.writing import add_addendum, note_for, save_note, save_private
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest, case_code) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
+    if refused := refuse_if_closed(request, case):
+        return refused
     form = SessionForm(posted(request), case=case)
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)

@@ -13,4 +13,9 @@ urlpatterns = [
         views.client_summary,
         name="client_summary",
     ),
+    path(
+        "cases/<uuid:case_code>/clients/<uuid:client_code>/export/",
+        views.client_export,
+        name="client_export",
+    ),
 ]

@@ -14,6 +14,7 @@ from clinic.clients.models import Case, case_and_client
 from clinic.lib.http import posted
 from clinic.lib.widgets import DatePicker
 from clinic.reports.documents import case_summary_pdf, client_summary_pdf
+from clinic.reports.export import record_zip
 from clinic.reports.models import ReportJob
 from clinic.reports.summaries import SummaryForm
 from clinic.reports.tasks import enqueue, recover_stalled
@@ -147,3 +148,19 @@ def case_summary(request: HttpRequest, case_code) -> HttpResponse:
         pdf, filename = case_summary_pdf(case=case, options=options, by=request.user)
         return _pdf_response(pdf, filename)
     return render(request, "reports/case_summary_form.html", {"case": case, "form": form})
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def client_export(request: HttpRequest, case_code, client_code) -> HttpResponse:
+    """A records request: the client's own record as JSON plus the summary PDF, in one ZIP. A recorded disclosure."""
+    case, client = case_and_client(request.user, case_code, client_code)
+    form = CaseSummaryForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        options = {"purpose": form.purpose_text(), "report": "record_export", "notes": "full"}
+        record(action=Action.RECORD_EXPORTED, request=request, target=client, client=client, detail=options)
+        archive, filename = record_zip(case=case, client=client, by=request.user, purpose=options["purpose"])
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(request, "reports/export_form.html", {"case": case, "client": client, "form": form})

@@ -1,8 +1,15 @@
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+
+from assessments.flags import record_warning_sign
+from assessments.screenings import assign, submit
+from clinic.clients.models import Client
+from clinic.notes.models import PracticeTag, PsychotherapyNote, SessionNote, TherapySession
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -24,3 +31,84 @@ def first_page_png():
         return png.with_suffix(".png")
 
     return _save
+
+
+@pytest.fixture
+def person(couple_case, client_user):
+    return Client.objects.get(user=client_user)
+
+
+@pytest.fixture
+def partner(couple_case, partner_user):
+    return Client.objects.get(user=partner_user)
+
+
+def signed_note(case, therapist, *, text, individual=None, sign=True):
+    session = TherapySession.objects.create(
+        case=case,
+        starts_at=timezone.now() - timedelta(days=3),
+        created_by=therapist,
+        format="individual" if individual else "conjoint",
+        individual_client=individual,
+    )
+    note = SessionNote.objects.create(
+        session=session, author=therapist, content={"assessment": text, "plan": "Plan text"}
+    )
+    PracticeTag.objects.create(note=note, practice="repair", focus=2, evidence="e")
+    if sign:
+        note.sign(by=therapist)
+    return session
+
+
+@pytest.fixture
+def record(person, partner, therapist, couple_case):
+    """This client's material, and marker strings that must never appear in their summary."""
+    record_warning_sign(
+        client=person,
+        fields={
+            "type": "fear",
+            "observed_on": timezone.localdate(),
+            "severity": "moderate",
+            "source": "observed",
+            "description": "OWN-SIGN-1a2b",
+            "action_taken": "individual_sessions",
+        },
+        by=therapist,
+        request=None,
+    )
+    record_warning_sign(
+        client=partner,
+        fields={
+            "type": "threats",
+            "observed_on": timezone.localdate(),
+            "severity": "severe",
+            "source": "observed",
+            "description": "PARTNER-SIGN-9z9z",
+            "action_taken": "safety_plan",
+        },
+        by=therapist,
+        request=None,
+    )
+    partner_screening = assign(client=partner, key="safety")
+    partner_screening.save_answers(
+        {i: "0" for i in ("ws_recurring", "ws_denial", "ws_self", "ws_fear", "ws_conflict")}
+        | {
+            i: "0"
+            for i in (
+                "dg_physical",
+                "dg_threats",
+                "dg_sexual",
+                "dg_monitoring",
+                "dg_afraid",
+                "dg_weapons",
+                "dg_strangling",
+                "dg_selfharm",
+            )
+        }
+        | {"dg_physical": "1"}
+    )
+    submit(screening=partner_screening)
+    session = signed_note(couple_case, therapist, text="CONJOINT-NOTE-5c5c")
+    signed_note(couple_case, therapist, text="PARTNER-INDIVIDUAL-7x7x", individual=partner)
+    signed_note(couple_case, therapist, text="DRAFT-NOTE-3d3d", sign=False)
+    PsychotherapyNote.objects.create(session=session, author=therapist, text="PRIVATE-PROCESS-8q8q")

@@ -1,0 +1,142 @@
+"""A client's record for a records request: machine-readable JSON and the client summary PDF, in one ZIP.
+
+The JSON holds the same material as the client summary with full notes
+(clinic.reports.summaries.gather): this client's own answers, screenings,
+warning signs and flags; conjoint sessions and their own individual ones,
+with signed notes and addenda. Never the partner's material, never drafts,
+never psychotherapy notes.
+"""
+
+import io
+import json
+import zipfile
+
+from django.utils import timezone
+
+from clinic.clients.models import Case, Client
+from clinic.reports.documents import client_summary_pdf
+from clinic.reports.summaries import gather
+
+SCHEMA = "fulcrum.client-record"
+SCHEMA_VERSION = 1
+
+
+def _when(value):
+    return value.isoformat() if value else None
+
+
+def _who(user):
+    return (user.get_full_name() or user.username) if user else None
+
+
+def record_data(*, case: Case, client: Client, by, purpose: str) -> dict:
+    s = gather(case=case, client=client, full_notes=True)
+    intake = s.intake
+    return {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": timezone.now().isoformat(),
+        "generated_by": _who(by),
+        "purpose": purpose,
+        "client": {
+            "reference": str(client.code),
+            "full_name": client.full_name,
+            "preferred_name": client.preferred_name,
+            "email": client.email,
+            "phone": client.phone,
+            "safe_contact": {
+                "email": client.may_email,
+                "calls": client.may_call,
+                "texts": client.may_text,
+                "voicemail": client.may_leave_voicemail,
+                "safe_times": client.safe_times,
+            },
+        },
+        "intake": intake
+        and {
+            "submitted_at": _when(intake.submitted_at),
+            "signature_name": intake.signature_name,
+            "answers": intake.answers,
+        },
+        "screenings": [
+            {
+                "instrument": sc.instrument_key,
+                "instrument_version": sc.instrument_version,
+                "submitted_at": _when(sc.submitted_at),
+                "answers": sc.answers,
+                "scores": sc.scores,
+                "result": sc.result,
+            }
+            for sc in [*s.power, *s.safety]
+        ],
+        "warning_signs": [
+            {
+                "type": w.type,
+                "observed_on": _when(w.observed_on),
+                "severity": w.severity,
+                "source": w.source,
+                "description": w.description,
+                "action_taken": w.action_taken,
+                "recorded_at": _when(w.recorded_at),
+            }
+            for w in s.signs
+        ],
+        "risk_flags": [
+            {
+                "severity": f.severity,
+                "status": f.status,
+                "reasons": f.reasons,
+                "raised_at": _when(f.raised_at),
+                "acknowledged_at": _when(f.acknowledged_at),
+                "acknowledged_by": _who(f.acknowledged_by),
+                "acknowledge_note": f.acknowledge_note,
+                "resolved_at": _when(f.resolved_at),
+                "resolved_by": _who(f.resolved_by),
+                "resolve_note": f.resolve_note,
+            }
+            for f in s.flags
+        ],
+        "sessions": [
+            {
+                "starts_at": _when(session.starts_at),
+                "duration_minutes": session.duration_minutes,
+                "format": session.format,
+                "modality": session.modality,
+                "attendance": session.attendance,
+                "note": {
+                    "format": session.note.format,
+                    "content": session.note.content,
+                    "next_steps": session.note.next_steps,
+                    "practices": [
+                        {"practice": t.practice, "focus": t.focus, "evidence": t.evidence}
+                        for t in session.note.tags.all()
+                    ],
+                    "signed_by": _who(session.note.signed_by),
+                    "signed_at": _when(session.note.signed_at),
+                    "late_entry": session.note.late_entry,
+                    "content_hash": session.note.content_hash,
+                    "addenda": [
+                        {
+                            "text": a.text,
+                            "by": _who(a.author),
+                            "signed_at": _when(a.signed_at),
+                            "content_hash": a.content_hash,
+                        }
+                        for a in session.note.addenda.all()
+                    ],
+                },
+            }
+            for session in s.sessions
+        ],
+    }
+
+
+def record_zip(*, case: Case, client: Client, by, purpose: str) -> tuple[bytes, str]:
+    data = record_data(case=case, client=client, by=by, purpose=purpose)
+    pdf, _ = client_summary_pdf(case=case, client=client, options={"notes": "full", "purpose": purpose}, by=by)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("record.json", json.dumps(data, indent=1, ensure_ascii=False))
+        archive.writestr("summary.pdf", pdf)
+    # A neutral file name: no client name lands in a downloads folder.
+    return buffer.getvalue(), f"record-{timezone.localtime():%Y%m%d-%H%M}.zip"
