@@ -13,6 +13,7 @@ from assessments.models import RiskFlag, Screening
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client
+from clinic.lib.http import storable
 
 # Partners' domain scores this far apart are a perception gap worth naming.
 GAP_POINTS = 25.0
@@ -55,7 +56,11 @@ def assign_initial(*, client: Client, request: HttpRequest | None = None) -> Non
 
 def answers_from(screening: Screening, data: QueryDict) -> dict[str, str]:
     """Only this instrument's questions, as sent; anything else is ignored."""
-    return {item.id: data[item.id][:10] for item in instrument_of(screening).items if data.get(item.id, "") != ""}
+    return {
+        item.id: storable(data[item.id][:10])
+        for item in instrument_of(screening).items
+        if storable(data.get(item.id, "")) != ""
+    }
 
 
 @dataclass

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from clinic.lib.http import safe_local_url
+
 logger = logging.getLogger(__name__)
 
 # Fields that must never be echoed back, even to the person who typed them.
@@ -48,8 +50,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             if value.strip() and not any(marker in name.lower() for marker in _SECRET_FIELD_MARKERS):
                 typed.append(value)
     back = request.headers.get("Referer", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
+    back = safe_local_url(request, back)
     return render(request, "errors/csrf_failure.html", {"typed": typed, "back": back}, status=403)
 
 

@@ -8,6 +8,7 @@ from assessments.screenings import assign_initial
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client
+from clinic.lib.http import storable
 from intake.models import ConsentDocument, Intake
 from intake.sections import SECTIONS, ConsentForm, SafeContactForm, Section
 
@@ -42,7 +43,7 @@ def raw_values(section: Section, data: QueryDict) -> dict:
         if isinstance(field, forms.BooleanField):
             values[name] = data.get(name) in ("on", "true", "1")
             continue
-        value = data.get(name, "")
+        value = storable(data.get(name, ""))
         if len(value) > MAX_RAW_LENGTH:
             raise AnswerTooLong(name)
         values[name] = value

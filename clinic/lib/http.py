@@ -28,3 +28,29 @@ def posted(request: HttpRequest):
     it shows no errors — or, where code goes on to read cleaned_data, fails.)
     """
     return request.POST if request.method == "POST" else None
+
+
+def safe_local_url(request: HttpRequest, target: str) -> str:
+    """`target` if it is a printable address on this site (a "next" or "back" value), else "".
+
+    Only a path or an http(s) URL: anything else handed to redirect() would be taken for a view name.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if (
+        target.startswith(("/", "http://", "https://"))
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return ""
+
+
+def storable(text: str) -> str:
+    """Text as it can be stored everywhere: without NUL characters, which PostgreSQL refuses in text and JSON.
+
+    For values saved as typed (drafts); validated forms refuse NUL with a message instead.
+    """
+    return text.replace("\x00", "")
