@@ -354,7 +354,8 @@ def main() -> int:
     # People: therapists with authenticators, and enough couples for the whole run.
     password = make_password(PASSWORD)
     therapists, identities = [], []
-    pairs = max(args.clients * 6 // 2, 10)
+    # Enough people that no simulated client runs out of new ones before the time is up.
+    pairs = max(args.clients * 10 // 2, 10)
     for t in range(args.therapists):
         user = User.objects.create(
             username=f"therapist{t}", role=Role.THERAPIST, password=password, email=f"t{t}@example.org"
@@ -374,6 +375,8 @@ def main() -> int:
             client.save(update_fields=["user"])
             identities.append((user.username, client.full_name))
     random.shuffle(identities)
+    lanes = 8
+    reader_identities = [identities.pop() for _ in range(lanes)]  # kept apart for the throughput phase
     connection.close()
 
     # The server's log goes to a file: a pipe nobody reads fills up and stops gunicorn mid-request.
@@ -417,9 +420,8 @@ def main() -> int:
         elapsed = time.monotonic() - started
 
         # Throughput: the intake page against a minimal view, same server, same concurrency.
-        lanes = 8
         readers = []
-        for username, _name in identities[:lanes]:
+        for username, _name in reader_identities:
             b = Browser(run.base)
             b.get("/account/login/")
             b.post_form("/account/login/", {"username": username, "password": PASSWORD})
@@ -475,6 +477,9 @@ def main() -> int:
               f"{statistics.median(values) * 1000:10.1f} {percentile(values, 95) * 1000:8.1f}")  # fmt: skip
     failures = sum(run.failures.values())
     print(f"{'all':34} {total:9d} {failures:9d}   ({total / elapsed:.1f} requests/s)")
+    print(
+        f"Client identities used: {len(run.intakes)} finished intake of {len(identities) + len(run.intakes)} left at the start"
+    )
     for label, sample in run.failure_samples.items():
         print(f"  first failure of {label}: {sample}")
     if args.db_restart_at:
