@@ -355,7 +355,7 @@ def main() -> int:
     password = make_password(PASSWORD)
     therapists, identities = [], []
     # Enough people that no simulated client runs out of new ones before the time is up.
-    pairs = max(args.clients * 10 // 2, 10)
+    pairs = max(args.clients * args.duration // 30, 10)
     for t in range(args.therapists):
         user = User.objects.create(
             username=f"therapist{t}", role=Role.THERAPIST, password=password, email=f"t{t}@example.org"
