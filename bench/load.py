@@ -445,6 +445,10 @@ def main() -> int:
     from clinic.notes.models import SessionNote, TherapySession
     from intake.models import Intake
 
+    # The bench's own pooled connections may predate a database restart (the drill): start afresh.
+    connection.close()
+    if connection.pool is not None:
+        connection.close_pool()
     connection.connect()
     submitted = set(
         Intake.objects.filter(status=Intake.Status.SUBMITTED).values_list("client__user__username", flat=True)

@@ -122,6 +122,9 @@ def database_config(url: str) -> dict:
             "max_size": env_int("DB_POOL_MAX", 10, minimum=1),
             "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1),
         }
+        # Django then has the pool check each connection before handing it out, so that after a
+        # database restart nobody's request gets a dead connection (one round trip on loopback).
+        config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
