@@ -204,6 +204,8 @@ OTP_TOTP_ISSUER = PRACTICE_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Sessions: idle and absolute limits, enforced by clinic.middleware.
+# Database sessions; a lost connection while saving one is answered as an outage, not a bad request.
+SESSION_ENGINE = "clinic.lib.sessions"
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT

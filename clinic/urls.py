@@ -58,5 +58,7 @@ urlpatterns = [
     path("", include("clinic.reports.urls")),
 ]
 
+handler400 = "clinic.views.bad_request"
+handler403 = "clinic.views.permission_denied"
 handler404 = "clinic.views.not_found"
 handler500 = "clinic.views.server_error"

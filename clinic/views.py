@@ -59,6 +59,29 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "errors/404.html", status=404)
 
 
+def _plain_refusal(status: int, heading: str, explanation: str) -> HttpResponse:
+    """A refusal page that needs neither the database nor the session (the request may be malformed)."""
+    from django.template import loader
+
+    context = {"heading": heading, "explanation": explanation}
+    return HttpResponse(loader.get_template("errors/400.html").render(context), status=status)
+
+
+@login_not_required
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _plain_refusal(
+        400,
+        "We could not handle that request",
+        "Something about the request was not right, so nothing was changed. Go back and try again; "
+        "if it keeps happening, sign out and in again.",
+    )
+
+
+@login_not_required
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _plain_refusal(403, "Not available to you", "You do not have access to this page, so nothing was changed.")
+
+
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
     """The page for an unexpected failure, rendered without touching the database.

@@ -1,7 +1,12 @@
 """When the database is out of reach, people get a calm 503 page (scripts get JSON) and nothing breaks further."""
 
+from importlib import import_module
+
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.urls import reverse
 
@@ -44,3 +49,32 @@ def test_other_failures_stay_a_plain_500(signed_in, monkeypatch):
     monkeypatch.setattr(SessionStore, "load", broken)
     response = signed_in.get(reverse("client_home"))
     assert response.status_code == 500 and "Something went wrong" in response.content.decode()
+
+
+def test_a_session_that_cannot_be_saved_is_an_outage_not_a_bad_request(signed_in, monkeypatch):
+    """Seen in the restart drill: Django called this "session deleted by a concurrent request" (400)."""
+    from clinic.middleware import SESSION_SEEN_KEY
+
+    session = signed_in.session
+    session[SESSION_SEEN_KEY] -= 60  # the request will record that the person was seen again
+    session.save()
+
+    def lost(self, *args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Session, "save", lost)
+    response = signed_in.get(reverse("client_home"))
+    assert response.status_code == 503 and response["Retry-After"] == "15"
+    assert "Please try again in a moment" in response.content.decode()
+
+
+def test_a_session_deleted_meanwhile_is_still_refused(client_user):
+    """A session signed out elsewhere mid-request must not be silently recreated."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["x"] = 1
+    store.create()
+    Session.objects.filter(session_key=store.session_key).delete()
+    store["x"] = 2
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.filter(session_key=store.session_key).exists()
