@@ -133,7 +133,6 @@ class QueryCounter:
 
 
 def measure(args, therapist, case) -> None:
-    from django.db import connection
     from django.test import Client as HttpClient
     from django.urls import reverse
 
@@ -147,22 +146,32 @@ def measure(args, therapist, case) -> None:
         "case page": reverse("case_detail", kwargs={"code": case.code}),
         "note page": reverse("note_page", kwargs={"code": session.code}),
     }
-    print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    time_pages(client, pages, args.repeat)
+
+
+def time_pages(client, pages: dict[str, str], repeat: int, **extra) -> dict[str, float]:
+    """Print median and p95 server time and the query count of each page; returns the medians."""
+    from django.db import connection
+
+    print(f"{'page':<16} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    medians = {}
     for name, path in pages.items():
-        client.get(path)  # warm caches and templates
+        client.get(path, **extra)  # warm caches and templates
         timings = []
         counter = QueryCounter()
         # A wrapper, not the query log: each request resets the log when it starts.
         with connection.execute_wrapper(counter):
-            response = client.get(path)
+            response = client.get(path, **extra)
         assert response.status_code == 200, (name, response.status_code)
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             start = time.perf_counter()
-            client.get(path)
+            client.get(path, **extra)
             timings.append((time.perf_counter() - start) * 1000)
         timings.sort()
         p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-        print(f"{name:<12} {statistics.median(timings):>10.1f} {p95:>8.1f} {counter.count:>8}")
+        medians[name] = statistics.median(timings)
+        print(f"{name:<16} {medians[name]:>10.2f} {p95:>8.2f} {counter.count:>8}")
+    return medians
 
 
 def main() -> None:
@@ -177,6 +186,11 @@ def main() -> None:
     configure(args)
     therapist, case = fill(args)
     measure(args, therapist, case)
+    drop_scratch(original_url, args.database)
+
+
+def drop_scratch(original_url: str, database: str) -> None:
+    """Close every connection and drop the scratch PostgreSQL database (nothing to do on SQLite)."""
     if original_url.startswith("postgres"):
         import psycopg
         from django.db import connections
@@ -186,7 +200,7 @@ def main() -> None:
             if getattr(conn, "pool", None) is not None:
                 conn.close_pool()
         with psycopg.connect(original_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
