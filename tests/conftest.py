@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from clinic.accounts.models import Role, User
-from clinic.clients.models import Case
+from clinic.clients.models import Case, Client
 from tests.factories import make_case, make_device, make_user
 
 
@@ -87,6 +87,17 @@ def outsider(db, colleague):
 @pytest.fixture
 def couple_case(therapist, client_user, partner_user):
     return make_case(therapist=therapist, users=[client_user, partner_user])
+
+
+@pytest.fixture
+def person(couple_case, client_user):
+    """The client record of `client_user` in the couple case."""
+    return Client.objects.get(user=client_user)
+
+
+@pytest.fixture
+def partner(couple_case, partner_user):
+    return Client.objects.get(user=partner_user)
 
 
 def sign_in(django_client, user):

@@ -7,18 +7,7 @@ from django.urls import reverse
 
 from assessments.models import RiskFlag, SafetyInfo, WarningSign
 from clinic.audit.models import Action, AuditEvent
-from clinic.clients.models import Client
 from clinic.lib.dates import add_business_days
-
-
-@pytest.fixture
-def person(couple_case, client_user):
-    return Client.objects.get(user=client_user)
-
-
-@pytest.fixture
-def partner(couple_case, partner_user):
-    return Client.objects.get(user=partner_user)
 
 
 def new_sign_url(case, person):

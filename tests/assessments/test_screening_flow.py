@@ -8,20 +8,9 @@ from assessments.framework import registry
 from assessments.models import RiskFlag, Screening
 from assessments.screenings import assign, compare, submit
 from clinic.audit.models import Action, AuditEvent
-from clinic.clients.models import Client
 
 POWER = registry.get("power", 1)
 SAFETY = registry.get("safety", 1)
-
-
-@pytest.fixture
-def person(couple_case, client_user):
-    return Client.objects.get(user=client_user)
-
-
-@pytest.fixture
-def partner(couple_case, partner_user):
-    return Client.objects.get(user=partner_user)
 
 
 def answers(instrument, **overrides):

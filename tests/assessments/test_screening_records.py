@@ -2,12 +2,6 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from assessments.models import RiskFlag, Screening, ScreeningLocked, WarningSign
-from clinic.clients.models import Client
-
-
-@pytest.fixture
-def person(couple_case, client_user):
-    return Client.objects.get(user=client_user)
 
 
 def make_screening(person, **kw) -> Screening:

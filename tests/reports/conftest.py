@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from assessments.flags import record_warning_sign
 from assessments.screenings import assign, submit
-from clinic.clients.models import Client
 from clinic.notes.models import PracticeTag, PsychotherapyNote, SessionNote, TherapySession
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -31,16 +30,6 @@ def first_page_png():
         return png.with_suffix(".png")
 
     return _save
-
-
-@pytest.fixture
-def person(couple_case, client_user):
-    return Client.objects.get(user=client_user)
-
-
-@pytest.fixture
-def partner(couple_case, partner_user):
-    return Client.objects.get(user=partner_user)
 
 
 def signed_note(case, therapist, *, text, individual=None, sign=True):
