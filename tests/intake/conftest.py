@@ -1,18 +1,3 @@
-import pytest
-
-from clinic.clients.models import Client
-
-
-@pytest.fixture
-def client_record(couple_case, client_user):
-    return Client.objects.get(user=client_user)
-
-
-@pytest.fixture
-def partner_record(couple_case, partner_user):
-    return Client.objects.get(user=partner_user)
-
-
 ABOUT = {
     "legal_name": "Jordan Avery",
     "preferred_name": "Jo",

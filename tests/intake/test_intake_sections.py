@@ -18,16 +18,16 @@ def post(c, step, data, go="next"):
     return c.post(section_url(step), {**data, "go": go})
 
 
-def test_starting_resumes_in_the_section_last_worked_in(as_user, client_user, client_record):
+def test_starting_resumes_in_the_section_last_worked_in(as_user, client_user, person):
     c = as_user(client_user)
     assert c.get(reverse("intake_start")).url == section_url(1)
     post(c, 1, ABOUT)
     c.post(reverse("intake_autosave", kwargs={"step": 3}), {"name": "Pri"}, HTTP_ACCEPT="application/json")
     assert c.get(reverse("intake_start")).url == section_url(3)
-    assert AuditEvent.objects.filter(action=Action.INTAKE_STARTED, client=client_record).count() == 1
+    assert AuditEvent.objects.filter(action=Action.INTAKE_STARTED, client=person).count() == 1
 
 
-def test_each_section_shows_progress_and_a_neutral_title(as_user, client_user, client_record):
+def test_each_section_shows_progress_and_a_neutral_title(as_user, client_user, person):
     response = as_user(client_user).get(section_url(2))
     body = response.content.decode()
     assert "Step 2 of 7" in body
@@ -35,10 +35,10 @@ def test_each_section_shows_progress_and_a_neutral_title(as_user, client_user, c
     assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_a_valid_section_is_saved_and_moves_on(as_user, client_user, client_record):
+def test_a_valid_section_is_saved_and_moves_on(as_user, client_user, person):
     response = post(as_user(client_user), 1, ABOUT)
     assert response.url == section_url(2)
-    intake = Intake.objects.get(client=client_record)
+    intake = Intake.objects.get(client=person)
     assert intake.answers["about"]["legal_name"] == "Jordan Avery"
     assert intake.completed == ["about"]
 
@@ -63,51 +63,51 @@ def test_a_valid_section_is_saved_and_moves_on(as_user, client_user, client_reco
         (4, {"reasons": "y" * 5001}, "Please keep this under 5000 characters"),
     ],
 )
-def test_bad_answers_get_clear_messages_and_are_kept_as_typed(as_user, client_user, client_record, step, data, message):
+def test_bad_answers_get_clear_messages_and_are_kept_as_typed(as_user, client_user, person, step, data, message):
     c = as_user(client_user)
     if step == 2:
-        Intake.objects.filter(client=client_record).delete()
-        client_record.phone = ""
-        client_record.save()
+        Intake.objects.filter(client=person).delete()
+        person.phone = ""
+        person.save()
     response = post(c, step, data)
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body
     assert 'id="error-summary"' in body
-    stored = Intake.objects.get(client=client_record).answers[SECTIONS[step - 1].slug]
+    stored = Intake.objects.get(client=person).answers[SECTIONS[step - 1].slug]
     for name, value in data.items():
         assert stored[name] == (True if value == "on" else value)
-    assert SECTIONS[step - 1].slug not in Intake.objects.get(client=client_record).completed
+    assert SECTIONS[step - 1].slug not in Intake.objects.get(client=person).completed
 
 
-def test_going_back_saves_without_complaining(as_user, client_user, client_record):
+def test_going_back_saves_without_complaining(as_user, client_user, person):
     response = post(as_user(client_user), 2, {"safe_times": "half-typed"}, go="back")
     assert response.url == section_url(1)
-    assert Intake.objects.get(client=client_record).answers["contact"]["safe_times"] == "half-typed"
+    assert Intake.objects.get(client=person).answers["contact"]["safe_times"] == "half-typed"
 
 
-def test_safe_contact_choices_govern_messages_as_soon_as_saved(as_user, client_user, client_record):
-    client_record.may_email = True
-    client_record.email = "old@example.org"
-    client_record.save()
+def test_safe_contact_choices_govern_messages_as_soon_as_saved(as_user, client_user, person):
+    person.may_email = True
+    person.email = "old@example.org"
+    person.save()
     c = as_user(client_user)
     post(c, 1, ABOUT)
     post(c, 2, {"may_call": "on", "safe_phone": "07700 900222", "safe_times": "After 6pm"})
-    client_record.refresh_from_db()
-    assert (client_record.may_email, client_record.may_call, client_record.phone) == (False, True, "07700 900222")
-    assert client_record.safe_times == "After 6pm"
+    person.refresh_from_db()
+    assert (person.may_email, person.may_call, person.phone) == (False, True, "07700 900222")
+    assert person.safe_times == "After 6pm"
     event = AuditEvent.objects.get(action=Action.SAFE_CONTACT_CHANGED)
     assert event.detail == {"may_email": False, "may_call": True, "may_text": False, "may_leave_voicemail": False}
 
 
-def test_the_agreement_lists_missing_sections_before_sending(as_user, client_user, client_record):
+def test_the_agreement_lists_missing_sections_before_sending(as_user, client_user, person):
     c = as_user(client_user)
     post(c, 1, ABOUT)
     response = post(c, 7, {"agree": "on", "signature": "Jordan Avery"})
     body = response.content.decode()
     assert "A few earlier answers are still needed" in body
     assert f'href="{section_url(3)}"' in body
-    assert not Intake.objects.get(client=client_record).is_submitted
+    assert not Intake.objects.get(client=person).is_submitted
 
 
 def fill_all(c):
@@ -115,22 +115,22 @@ def fill_all(c):
         assert post(c, step, data).status_code == 302
 
 
-def test_the_signature_must_match_the_name_given(as_user, client_user, client_record):
+def test_the_signature_must_match_the_name_given(as_user, client_user, person):
     c = as_user(client_user)
     fill_all(c)
     response = post(c, 7, {"agree": "on", "signature": "Someone Else"})
     assert "Type your full name exactly as in" in response.content.decode()
     response = post(c, 7, {"signature": "Jordan Avery"})
     assert "Tick the box" in response.content.decode()
-    assert not Intake.objects.get(client=client_record).is_submitted
+    assert not Intake.objects.get(client=person).is_submitted
 
 
-def test_submitting_once_stores_the_signed_versions(as_user, client_user, client_record):
+def test_submitting_once_stores_the_signed_versions(as_user, client_user, person):
     c = as_user(client_user)
     fill_all(c)
     response = post(c, 7, {"agree": "on", "signature": "  jordan   avery "})
     assert response.url == reverse("intake_copy")
-    intake = Intake.objects.get(client=client_record)
+    intake = Intake.objects.get(client=person)
     assert intake.is_submitted
     assert intake.signature_name == "jordan avery"
     assert intake.signed_on == timezone.localdate()
@@ -140,22 +140,22 @@ def test_submitting_once_stores_the_signed_versions(as_user, client_user, client
     assert "cannot be changed here" in copy
 
 
-def test_a_repeat_submission_changes_nothing(as_user, client_user, client_record):
+def test_a_repeat_submission_changes_nothing(as_user, client_user, person):
     c = as_user(client_user)
     fill_all(c)
     post(c, 7, {"agree": "on", "signature": "Jordan Avery"})
-    first = Intake.objects.get(client=client_record)
+    first = Intake.objects.get(client=person)
     again = post(c, 7, {"agree": "on", "signature": "Jordan Avery"})
     assert again.url == reverse("intake_copy")
     late_edit = post(c, 1, {**ABOUT, "legal_name": "Changed Later"})
     assert late_edit.url == reverse("intake_copy")
-    second = Intake.objects.get(client=client_record)
+    second = Intake.objects.get(client=person)
     assert (second.submitted_at, second.answers) == (first.submitted_at, first.answers)
-    assert Intake.objects.filter(client=client_record).count() == 1
+    assert Intake.objects.filter(client=person).count() == 1
     assert AuditEvent.objects.filter(action=Action.INTAKE_SUBMITTED).count() == 1
 
 
-def test_a_submitted_intake_refuses_autosave(as_user, client_user, client_record):
+def test_a_submitted_intake_refuses_autosave(as_user, client_user, person):
     c = as_user(client_user)
     fill_all(c)
     post(c, 7, {"agree": "on", "signature": "Jordan Avery"})
@@ -165,14 +165,14 @@ def test_a_submitted_intake_refuses_autosave(as_user, client_user, client_record
     assert response.status_code == 409
 
 
-def test_the_consent_step_shows_the_current_texts(as_user, client_user, client_record):
+def test_the_consent_step_shows_the_current_texts(as_user, client_user, person):
     body = as_user(client_user).get(section_url(7)).content.decode()
     assert "Agreement to take part" in body
     assert "How we look after your information" in body
 
 
 @pytest.mark.parametrize("step", [0, 8, 99])
-def test_unknown_steps_are_404(as_user, client_user, client_record, step):
+def test_unknown_steps_are_404(as_user, client_user, person, step):
     assert as_user(client_user).get(section_url(step)).status_code == 404
 
 

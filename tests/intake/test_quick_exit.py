@@ -4,7 +4,7 @@ from django.urls import reverse
 from clinic.audit.models import Action, AuditEvent
 
 
-def test_quick_exit_ends_the_session(as_user, client_user, client_record):
+def test_quick_exit_ends_the_session(as_user, client_user, person):
     c = as_user(client_user)
     key = c.session.session_key
     response = c.post(reverse("quick_exit"))
@@ -21,7 +21,7 @@ def test_quick_exit_works_without_a_form_token_or_a_session(client, db):
     assert DjangoClient(enforce_csrf_checks=True).post(reverse("quick_exit")).status_code == 204
 
 
-def test_every_client_page_has_the_exit_first(as_user, client_user, client_record, settings):
+def test_every_client_page_has_the_exit_first(as_user, client_user, person, settings):
     settings.QUICK_EXIT_URL = "https://neutral.example/weather"
     c = as_user(client_user)
     for url in (reverse("client_home"), reverse("intake_section", kwargs={"step": 1}), reverse("account")):
