@@ -59,17 +59,17 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "errors/404.html", status=404)
 
 
-def _plain_refusal(status: int, heading: str, explanation: str) -> HttpResponse:
-    """A refusal page that needs neither the database nor the session (the request may be malformed)."""
+def _plain_page(status: int, heading: str, explanation: str) -> HttpResponse:
+    """An error page that needs neither the database nor the session (either may be what failed)."""
     from django.template import loader
 
     context = {"heading": heading, "explanation": explanation}
-    return HttpResponse(loader.get_template("errors/400.html").render(context), status=status)
+    return HttpResponse(loader.get_template("errors/plain.html").render(context), status=status)
 
 
 @login_not_required
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _plain_refusal(
+    return _plain_page(
         400,
         "We could not handle that request",
         "Something about the request was not right, so nothing was changed. Go back and try again; "
@@ -79,7 +79,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _plain_refusal(403, "Not available to you", "You do not have access to this page, so nothing was changed.")
+    return _plain_page(403, "Not available to you", "You do not have access to this page, so nothing was changed.")
 
 
 @login_not_required
@@ -90,8 +90,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     answer is 503 with Retry-After and says so; scripts that save drafts get
     JSON they can act on (the page keeps what was typed and tries again).
     """
-    from django.template import loader
-
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         if "application/json" in request.headers.get("Accept", ""):
             response = JsonResponse(
@@ -102,7 +100,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
                 status=503,
             )
         else:
-            response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+            response = _plain_page(
+                503,
+                "Please try again in a moment",
+                "We could not reach our records just now. This usually lasts less than a minute. Anything you "
+                "saved before is safe; if you were filling in a page, go back to it: what you typed is still there.",
+            )
         response["Retry-After"] = "15"
         return response
-    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+    return _plain_page(
+        500,
+        "Something went wrong",
+        "The page could not be shown because of a problem on our side. Please try again in a few minutes; "
+        "anything you saved before is safe.",
+    )
