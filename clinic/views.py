@@ -60,10 +60,20 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def _plain_page(status: int, heading: str, explanation: str) -> HttpResponse:
-    """An error page that needs neither the database nor the session (either may be what failed)."""
+    """An error page that needs neither the database nor the session (either may be what failed).
+
+    It has the client layout, quick exit included: a client may be the one who sees it.
+    """
+    from django.conf import settings
     from django.template import loader
 
-    context = {"heading": heading, "explanation": explanation}
+    context = {
+        "heading": heading,
+        "explanation": explanation,
+        "practice_name": settings.PRACTICE_NAME,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
+        "show_nav": False,
+    }
     return HttpResponse(loader.get_template("errors/plain.html").render(context), status=status)
 
 

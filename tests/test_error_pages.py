@@ -12,6 +12,7 @@ def test_an_unknown_host_gets_a_plain_bad_request_page(client, db):
     assert response.status_code == 400
     assert "We could not handle that request" in body and "nothing was changed" in body
     assert "evil.example" not in body and "DisallowedHost" not in body
+    assert 'id="quick-exit"' in body and "js/quick-exit.js" in body
 
 
 def test_a_form_with_too_many_fields_is_refused_calmly(as_user, client_user, couple_case):
