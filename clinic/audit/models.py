@@ -62,6 +62,22 @@ class Action(models.TextChoices):
     CASE_DISCHARGED = "case_discharged", "Case closed (discharge)"
     CASE_REOPENED = "case_reopened", "Case reopened"
     RETENTION_REVIEWED = "retention_reviewed", "Records reviewed after the retention period"
+    RELEASE_AUTHORIZED = "release_authorized", "Couple records release authorized"
+    RELEASE_AUTHORIZATION_RECORDED = "release_auth_recorded", "Paper release authorization recorded"
+    RELEASE_AUTHORIZATION_REVOKED = "release_auth_revoked", "Release authorization revoked"
+    RELEASE_PREPARED = "release_prepared", "Release prepared for review"
+    RELEASE_REDACTED = "release_redacted", "Passage redacted from a release"
+    RELEASE_CONFIRMED = "release_confirmed", "Release reviewed and confirmed"
+    RELEASE_CANCELLED = "release_cancelled", "Release cancelled before it left"
+    RELEASE_DOWNLOADED = "release_downloaded", "Release downloaded"
+    SAFE_CONTACT_CHANGED_BY_STAFF = "safe_contact_staff", "Contact choices changed by staff at the client's request"
+    PASSWORD_RESET_SENT = "password_reset_sent", "Password reset link sent"
+    INQUIRY_HELD = "inquiry_held", "Inquiry held for review (over the limit)"
+    INQUIRY_RELEASED = "inquiry_released", "Held inquiry accepted after review"
+    INVITATION_LIMITED = "invitation_limited", "Invitation link refused after too many attempts"
+    CONJOINT_OVERRIDE = "conjoint_override", "Conjoint session added despite an open urgent flag"
+    FLAG_NOTIFIED = "flag_notified", "Therapist told of an urgent flag by email"
+    SUPERVISION_CHANGED = "supervision_changed", "Supervisor assignment changed"
 
 
 class AuditEventQuerySet(models.QuerySet):
