@@ -12,6 +12,7 @@ from clinic.audit.models import Action
 from clinic.clients.models import Client
 from clinic.lib.dates import show
 from clinic.lib.http import storable
+from clinic.lib.phones import display_phone
 from intake.models import ConsentDocument, Intake
 from intake.sections import SECTIONS, ConsentForm, SafeContactForm, Section
 
@@ -149,6 +150,9 @@ def display_answers(intake: Intake) -> list[dict]:
                 shown = "Yes" if value else "No"
             elif getattr(field, "choices", None) and value:
                 shown = dict(field.choices).get(value, value)
+            elif name.endswith("phone") and value:
+                # Kept as typed; read back in the practice's format.
+                shown = display_phone(value)
             elif isinstance(field, forms.DateField) and value:
                 # Stored as typed (ISO from the date picker); shown as the practice's country writes dates.
                 try:

@@ -47,3 +47,11 @@ def normalize_phone(value: str) -> str:
     home = number.country_code == phonenumbers.country_code_for_region(practice.phone_region)
     style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)
+
+
+def display_phone(value: str) -> str:
+    """A stored number shown the practice's way; text that is not a number is shown as it is."""
+    try:
+        return normalize_phone(value)
+    except forms.ValidationError:
+        return value
