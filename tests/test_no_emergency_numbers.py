@@ -16,10 +16,51 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Emergency and crisis lines in use around the world (police, ambulance, fire, crisis lines). 100 is left
 # to the "call ..." check below: scores here are out of 100.
-EMERGENCY_NUMBERS = (
-    "000 101 102 103 106 108 110 111 112 113 115 116 117 118 119 120 122 123 128 130 133 190 191 192 193 "
-    "194 197 199 911 933 988 990 991 995 997 998 999 1122 10111 116117 116123 116000 116111"
-).split()
+EMERGENCY_NUMBERS = [
+    "000",
+    "101",
+    "102",
+    "103",
+    "106",
+    "108",
+    "110",
+    "111",
+    "112",
+    "113",
+    "115",
+    "116",
+    "117",
+    "118",
+    "119",
+    "120",
+    "122",
+    "123",
+    "128",
+    "130",
+    "133",
+    "190",
+    "191",
+    "192",
+    "193",
+    "194",
+    "197",
+    "199",
+    "911",
+    "933",
+    "988",
+    "990",
+    "991",
+    "995",
+    "997",
+    "998",
+    "999",
+    "1122",
+    "10111",
+    "116117",
+    "116123",
+    "116000",
+    "116111",
+]
 KNOWN = re.compile(r"(?<![\w.,/-])(?:" + "|".join(sorted(EMERGENCY_NUMBERS, key=len, reverse=True)) + r")(?![\w/%-])")
 # "call 15", "dial 0800 1111", "text 741741", "tel:17": any number given to be called or texted.
 CALL = re.compile(r"\b(?:call|dial|ring|phone|text|tel:)\s*(?:us\s+)?(?:on\s+)?\+?\d[\d \-]{0,12}\d?", re.IGNORECASE)
@@ -93,6 +134,8 @@ def test_the_instrument_check_finds_a_number_written_in(source):
 
 
 def test_the_practice_s_number_by_name_is_fine():
-    assert numbers_in_template('<p>If you are in danger now, call <a href="tel:{{ emergency_number }}">x</a>.</p>') == []
+    assert (
+        numbers_in_template('<p>If you are in danger now, call <a href="tel:{{ emergency_number }}">x</a>.</p>') == []
+    )
     assert numbers_in_python('INSTRUCTIONS = "If you are in danger now, call {emergency_number}."') == []
     assert numbers_in_template('<input max="100" style="width: 100%"><p>Up to 2000 characters, 27 questions.</p>') == []

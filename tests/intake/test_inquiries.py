@@ -33,6 +33,9 @@ TYPED = {
     "consent_to_contact": "on",
 }
 
+# "2135550123" in full-width digits, which the phone library would otherwise read.
+WIDE_DIGITS = "".join(chr(0xFF10 + int(d)) for d in "2135550123")
+
 
 @pytest.fixture(autouse=True)
 def _no_minimum_time(monkeypatch):
@@ -87,7 +90,15 @@ def test_an_error_is_summarised_with_a_link_to_its_field_and_everything_typed_is
 
 @pytest.mark.parametrize(
     "number",
-    ["123456", "1234567890123456", "213 555 O123", "(213) 555-0123 ext 4", "555-0123", "(123) 555-0123", "２１３５５５０１２３"],
+    [
+        "123456",
+        "1234567890123456",
+        "213 555 O123",
+        "(213) 555-0123 ext 4",
+        "555-0123",
+        "(123) 555-0123",
+        WIDE_DIGITS,
+    ],
     ids=["six-digits", "sixteen-digits", "a-letter", "words", "no-area-code", "no-such-area-code", "wide-digits"],
 )
 def test_a_phone_number_must_be_a_whole_number_of_the_practice_s_country(client, db, number):

@@ -12,6 +12,9 @@ from intake.models import Intake
 from tests.country import use_country
 from tests.intake.conftest import ABOUT
 
+# "2135550123" in full-width digits, which the phone library would otherwise read.
+WIDE_DIGITS = "".join(chr(0xFF10 + int(d)) for d in "2135550123")
+
 
 @pytest.mark.parametrize(
     ("typed", "kept"),
@@ -48,8 +51,26 @@ def test_a_uk_practice_keeps_numbers_in_the_uk_format(settings, typed, kept):
 
 @pytest.mark.parametrize(
     "typed",
-    ["555-0123", "(123) 555-0123", "213 555 012", "213 555 01234", "call me", "２１３５５５０１２３", "213-555-0123 x4", "9" * 40],
-    ids=["no-area-code", "no-such-area-code", "too-short", "too-long", "words", "wide-digits", "extension", "very-long"],
+    [
+        "555-0123",
+        "(123) 555-0123",
+        "213 555 012",
+        "213 555 01234",
+        "call me",
+        WIDE_DIGITS,
+        "213-555-0123 x4",
+        "9" * 40,
+    ],
+    ids=[
+        "no-area-code",
+        "no-such-area-code",
+        "too-short",
+        "too-long",
+        "words",
+        "wide-digits",
+        "extension",
+        "very-long",
+    ],
 )
 def test_a_number_that_is_not_one_gets_an_error_that_shows_the_format(settings, typed):
     use_country(settings, "US")
