@@ -9,3 +9,14 @@ for _instrument in (POWER_V1, SAFETY_V1):
 
 # The questionnaires a client is asked to complete after intake, in order.
 INITIAL = ("power", "safety")
+
+# What a client sees as a questionnaire's name (home page, page heading) when the practice has not
+# named it: never the clinical title, which says what it screens for.
+NEUTRAL_TITLE = "A few questions"
+
+
+def client_title(key: str) -> str:
+    """The neutral name a client sees for instrument `key` (settings.QUESTIONNAIRE_TITLES)."""
+    from django.conf import settings
+
+    return settings.QUESTIONNAIRE_TITLES.get(key, NEUTRAL_TITLE)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import WarningSign
+from clinic.lib import country
 from clinic.lib.widgets import DatePicker
 
 
@@ -51,9 +52,18 @@ class SafetyInfoForm(forms.Form):
         label="Services, one per line",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Name | phone number | hours | a short note. For example: Helpline | 0808 2000 247 | 24 hours | Free and confidential.",
+        help_text="Name | phone number | hours | a short note.",
         error_messages={"required": "List at least one service people can call."},
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The example is one of the practice's own country's services.
+        example = country.current().hotlines[-1]
+        self.fields["hotlines"].help_text = (
+            f"Name | phone number | hours | a short note. For example: {example['name']} | {example['phone']} "
+            "| 24 hours | Free and confidential."
+        )
 
     def clean_hotlines(self) -> list[dict]:
         lines = [line.strip() for line in self.cleaned_data["hotlines"].splitlines() if line.strip()]

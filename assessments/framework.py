@@ -76,6 +76,11 @@ class Instrument:
     bands: tuple[Band, ...] = ()
     has_safety_rules: bool = False
 
+    def instructions_for(self, *, emergency_number: str) -> str:
+        """The instructions as a client reads them. An instrument never writes an emergency number
+        itself (it depends on the practice's country): it says {emergency_number} where one belongs."""
+        return self.instructions.replace("{emergency_number}", emergency_number)
+
     def scale(self, key: str) -> Scale:
         return next(s for s in self.scales if s.key == key)
 

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from clinic.clients.models import Client
+from clinic.lib import country
 
 
 class ScreeningStatus(models.TextChoices):
@@ -321,33 +322,14 @@ class SafetyInfo(models.Model):
 
     @classmethod
     def current(cls) -> "SafetyInfo":
-        return cls.objects.order_by("-updated_at", "-id").first() or cls(
-            intro=DEFAULT_SAFETY_INTRO, hotlines=DEFAULT_HOTLINES
-        )
+        """The page as clients read it: the latest saved one, or the default of the practice's country.
 
-
-DEFAULT_SAFETY_INTRO = (
-    "If you are in danger now, call the emergency number 999 (or 112).\n\n"
-    "You are not alone, and what is happening is not your fault. The services below are free and confidential. "
-    "You can call them to talk things through, to make a plan to stay safe, or to find somewhere to go. "
-    "Your practice can help you too: you can ask for a session on your own at any time.\n\n"
-    "If someone else may check your phone or computer, consider using a device they cannot see, "
-    "and use the Exit button or the Esc key to leave this page quickly."
-)
-
-# Placeholders a practice replaces with its own local services from the safety page editor.
-DEFAULT_HOTLINES = [
-    {"name": "Emergency services", "phone": "999", "hours": "24 hours", "note": "If you are in danger now."},
-    {
-        "name": "National domestic abuse helpline",
-        "phone": "0808 2000 247",
-        "hours": "24 hours",
-        "note": "Free, confidential support for anyone experiencing abuse.",
-    },
-    {
-        "name": "Samaritans",
-        "phone": "116 123",
-        "hours": "24 hours",
-        "note": "If you are thinking about harming yourself, or need someone to talk to.",
-    },
-]
+        A saved page that still holds another country's default emergency number is shown with this
+        country's (see clinic.lib.country.help_page_for); read-only: never save the result.
+        """
+        practice = country.current()
+        info = cls.objects.order_by("-updated_at", "-id").first()
+        if info is None:
+            return cls(intro=practice.safety_intro, hotlines=practice.default_hotlines())
+        info.intro, info.hotlines = country.help_page_for(practice, intro=info.intro, hotlines=info.hotlines)
+        return info

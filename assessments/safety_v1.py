@@ -141,9 +141,11 @@ SAFETY_V1 = Instrument(
     key="safety",
     version=1,
     title="Feeling safe",
+    # The emergency number is the practice's ({emergency_number}, filled in when the page is shown).
+    # Instructions decide no score (they are not in the fingerprint), so this stays version 1.
     instructions=(
         "These questions help your therapist make sure sessions are safe for you. Answer as honestly as you can; "
-        "your partner will never see your answers. If you are in danger now, call 999."
+        "your partner will never see your answers. If you are in danger now, call {emergency_number}."
     ),
     scales=(FREQUENCY, YES_NO),
     domains=DOMAINS,

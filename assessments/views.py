@@ -6,9 +6,9 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.catalogue import client_title
 from assessments.flags import acknowledge_flag, record_warning_sign, resolve_flag
 from assessments.forms import FlagNoteForm, SafetyInfoForm, WarningSignForm
 from assessments.framework import IncompleteAnswers, Instrument, InvalidAnswer, registry, score
@@ -22,6 +22,8 @@ from clinic.audit.models import Action, AuditEvent
 from clinic.clients.models import Case, Client, case_and_client
 from clinic.clients.retention import refuse_if_closed
 from clinic.lib.charts import Bar, bar_chart, line_chart
+from clinic.lib.country import current as current_country
+from clinic.lib.dates import show
 from clinic.lib.http import posted, safe_local_url
 
 
@@ -170,6 +172,8 @@ def questions(request: HttpRequest, code) -> HttpResponse:
     context = {
         "screening": screening,
         "instrument": instrument,
+        "title": client_title(instrument.key),
+        "instructions": instrument.instructions_for(emergency_number=current_country().emergency_number),
         "rows": rows,
         "missing": [r for r in rows if r["item"].id in missing],
         "problem": problem,
@@ -186,7 +190,7 @@ def questions_save(request: HttpRequest, code) -> JsonResponse:
         screening.save_answers(answers_from(screening, request.POST))
     except ScreeningLocked:
         return JsonResponse({"error": "submitted", "message": "These answers were already sent."}, status=409)
-    return JsonResponse({"saved": True, "saved_at": timezone.localtime(screening.updated_at).strftime("%H:%M")})
+    return JsonResponse({"saved": True, "saved_at": show(screening.updated_at, "TIME_FORMAT")})
 
 
 # Clinicians: results, comparison, rescreening

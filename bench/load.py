@@ -50,9 +50,9 @@ VERSION = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="
 # What a client types on each intake page, field by field (the last value of a field is what counts).
 SECTIONS = [
     {"legal_name": "{name}", "preferred_name": "", "pronouns": "they/them", "date_of_birth": "1990-02-03",
-     "email": "{user}@example.org", "phone": "07700 900123"},
-    {"may_call": "on", "safe_phone": "07700 900123", "safe_times": "Weekday mornings"},
-    {"name": "Priya Shah", "relationship": "friend", "phone": "07700 900999", "knows_about_care": "on"},
+     "email": "{user}@example.org", "phone": "(213) 555-0123"},
+    {"may_call": "on", "safe_phone": "(213) 555-0123", "safe_times": "Weekday mornings"},
+    {"name": "Priya Shah", "relationship": "friend", "phone": "(213) 555-0199", "knows_about_care": "on"},
     {"reasons": "We keep having the same argument about money and who decides things.",
      "goals": "To talk without it turning into a fight.", "previous_therapy": "no"},
     {"length": "9 years", "living": "together", "children": "One daughter, 6.", "who_suggested": "me",

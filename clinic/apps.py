@@ -5,3 +5,6 @@ class ClinicConfig(AppConfig):
     """The project package itself: cross-app commands such as seed_demo."""
 
     name = "clinic"
+
+    def ready(self) -> None:
+        from clinic import checks  # noqa: F401  (registers the start-up checks)

@@ -48,6 +48,11 @@ CASES = [
 ]
 
 
+def _demo_phone(username: str) -> str:
+    """A US number in the 555-01xx range, which is kept for fiction: client1 is (213) 555-0101."""
+    return f"(213) 555-01{int(username[-1]):02d}"
+
+
 @dataclass
 class DemoLogin:
     username: str
@@ -84,7 +89,7 @@ def seed() -> list[DemoLogin]:
                     "full_name": full_name,
                     "preferred_name": preferred,
                     "email": email,
-                    "phone": "07700 900" + username[-1] * 3,
+                    "phone": _demo_phone(username),
                     "may_email": may_email,
                     "may_call": may_call,
                 }
@@ -118,7 +123,7 @@ def _answers(username: str) -> dict:
             "pronouns": "",
             "date_of_birth": "1987-06-14" if username == "client1" else "1990-02-03",
             "email": email,
-            "phone": "07700 900" + username[-1] * 3,
+            "phone": _demo_phone(username),
         },
         "contact": {
             "may_email": may_email,
@@ -132,7 +137,7 @@ def _answers(username: str) -> dict:
         "emergency": {
             "name": "Priya Shah",
             "relationship": "friend",
-            "phone": "07700 900999",
+            "phone": "(213) 555-0199",
             "knows_about_care": True,
         },
         "reasons": {
@@ -148,7 +153,7 @@ def _answers(username: str) -> dict:
             "who_suggested": "me",
             "decisions": "Mostly my partner decides about money; I decide about our daughter's school things.",
         },
-        "health": {"current_care": "GP only.", "medication": "", "difficult_experiences": ""},
+        "health": {"current_care": "Primary care doctor only.", "medication": "", "difficult_experiences": ""},
     }
 
 
@@ -186,7 +191,7 @@ DEMO_INQUIRIES = [
     {
         "name": "R.",
         "contact_method": Inquiry.ContactMethod.TEXT,
-        "contact_value": "07700 900456",
+        "contact_value": "(310) 555-0156",
         "may_leave_message": False,
         "message": "I would like to talk to someone on my own first. Please text, do not call.",
         "preferred_times": "Weekday mornings",

@@ -12,7 +12,9 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from clinic.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from clinic.lib import country
+from clinic.lib.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
+from clinic.lib.neutral import unneutral_words
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +37,29 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 PRACTICE_NAME = env_str("PRACTICE_NAME", "Fulcrum Practice")
+
+# The practice's country decides the emergency number, the default help page, the quick-exit
+# destination, phone numbers, the time zone and how dates are written (clinic/lib/country.py).
+PRACTICE_COUNTRY = env_choice("PRACTICE_COUNTRY", country.DEFAULT_COUNTRY, list(country.COUNTRIES))
+_COUNTRY = country.profile(PRACTICE_COUNTRY)
+
+# What a client (and anyone looking over their shoulder) reads as the tab title and as the names of
+# their questionnaires on the home page. Neutral words only: a practice may choose its own.
+SITE_TITLE = env_str("SITE_TITLE", "Fulcrum")
+QUESTIONNAIRE_TITLES = {
+    "power": env_str("QUESTIONNAIRE_TITLE_POWER", "Questions about your relationship"),
+    "safety": env_str("QUESTIONNAIRE_TITLE_SAFETY", "A short check-in"),
+}
+for _name, _value in [("SITE_TITLE", SITE_TITLE)] + [
+    (f"QUESTIONNAIRE_TITLE_{key.upper()}", title) for key, title in QUESTIONNAIRE_TITLES.items()
+]:
+    if not _value.strip():
+        raise ImproperlyConfigured(f"{_name} must not be empty.")
+    if unneutral_words(_value):
+        raise ImproperlyConfigured(
+            f"{_name} is shown to clients and must use neutral words; {_value!r} contains "
+            f"{', '.join(repr(w) for w in unneutral_words(_value))}."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -99,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "clinic.context_processors.practice",
+                "clinic.context_processors.country",
             ],
         },
     },
@@ -170,7 +196,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Client invitations: how long a link works.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 # Where the quick-exit control sends a client: a neutral, everyday site.
-QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", _COUNTRY.quick_exit_url)
 # Public "Get started" form: inquiries accepted per address per hour.
 INQUIRY_LIMIT_PER_HOUR = env_int("INQUIRY_LIMIT_PER_HOUR", 5, minimum=1)
 
@@ -254,8 +280,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
+# The country's language decides the date formats, from clinic/formats/ (en: United States, en_GB).
+LANGUAGE_CODE = _COUNTRY.language_code
+FORMAT_MODULE_PATH = ["clinic.formats"]
+TIME_ZONE = env_str("TIME_ZONE", _COUNTRY.time_zone)
 USE_I18N = True
 USE_TZ = True
 

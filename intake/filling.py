@@ -1,5 +1,7 @@
 """Filling in the intake: start it, save a section as typed, apply safe-contact choices, submit once."""
 
+from datetime import date
+
 from django import forms
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, QueryDict
@@ -8,7 +10,9 @@ from assessments.screenings import assign_initial
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client
+from clinic.lib.dates import show
 from clinic.lib.http import storable
+from clinic.lib.phones import display_phone
 from intake.models import ConsentDocument, Intake
 from intake.sections import SECTIONS, ConsentForm, SafeContactForm, Section
 
@@ -146,6 +150,15 @@ def display_answers(intake: Intake) -> list[dict]:
                 shown = "Yes" if value else "No"
             elif getattr(field, "choices", None) and value:
                 shown = dict(field.choices).get(value, value)
+            elif name.endswith("phone") and value:
+                # Kept as typed; read back in the practice's format.
+                shown = display_phone(value)
+            elif isinstance(field, forms.DateField) and value:
+                # Stored as typed (ISO from the date picker); shown as the practice's country writes dates.
+                try:
+                    shown = show(date.fromisoformat(value), "DATE_FORMAT")
+                except (TypeError, ValueError):
+                    shown = value
             else:
                 shown = value
             rows.append({"label": field.label, "value": shown})

@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-import re
 import time
 from datetime import timedelta
 
@@ -15,6 +14,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
@@ -25,6 +26,7 @@ from clinic.clients.cases import open_case
 from clinic.clients.forms import CaseForm, ClientForm, case_forms_valid, case_people
 from clinic.clients.models import Case
 from clinic.lib.http import client_ip, posted
+from clinic.lib.phones import normalize_phone, phone_help
 from intake.invitations import send_invitation
 from intake.models import Inquiry
 
@@ -32,7 +34,6 @@ from intake.models import Inquiry
 MINIMUM_SECONDS = 3
 # A form older than this is shown again with what was typed, to be sent once more.
 STALE_AFTER = 24 * 3600
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{7,25}$")
 _SIGNER_SALT = "inquiry-form-started"
 
 
@@ -69,6 +70,7 @@ class InquiryForm(forms.ModelForm):
         }
         help_texts = {
             "name": "It does not have to be your full name.",
+            "contact_value": format_lazy("A phone number or an email address. {}", lazy(phone_help, str)()),
             "message": "Only what you are comfortable sharing here. Up to 2000 characters.",
         }
         widgets = {
@@ -102,12 +104,10 @@ class InquiryForm(forms.ModelForm):
             except forms.ValidationError:
                 self.add_error("contact_value", "Enter an email address like name@example.com.")
         elif method in (Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT) and value:
-            digits = sum(c.isdigit() for c in value)
-            if not PHONE_PATTERN.match(value) or not 7 <= digits <= 15:
-                self.add_error(
-                    "contact_value",
-                    "Enter a phone number of 7 to 15 digits; spaces, +, - and brackets are fine.",
-                )
+            try:
+                value = normalize_phone(value)
+            except forms.ValidationError as error:
+                self.add_error("contact_value", error)
         data["contact_value"] = value
         return data
 

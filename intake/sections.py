@@ -4,18 +4,19 @@ Answers are stored as typed (see Intake.answers); these forms decide when a
 section is complete and say, in plain words, what still needs doing.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 
 from clinic.lib.forms import BootstrapBoundField
+from clinic.lib.phones import normalize_phone, phone_help
 from clinic.lib.widgets import DatePicker
 
 LONG_TEXT = 5000
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{7,25}$")
 
 
 def textarea(rows: int = 4) -> forms.Textarea:
@@ -37,10 +38,12 @@ def long_text(label: str, *, required: bool = False, help_text: str = "") -> for
 
 
 def clean_phone(value: str) -> str:
-    value = value.strip()
-    if value and (not PHONE_PATTERN.match(value) or not 7 <= sum(c.isdigit() for c in value) <= 15):
-        raise forms.ValidationError("Enter a phone number using digits, spaces and + only, for example 07700 900123.")
-    return value
+    """Checked and written the way of the practice's country (clinic.lib.phones)."""
+    return normalize_phone(value)
+
+
+# The example follows the practice's country, so it is read when the form is drawn.
+PHONE_HELP = lazy(phone_help, str)()
 
 
 class SectionForm(forms.Form):
@@ -82,7 +85,11 @@ class AboutYouForm(SectionForm):
         error_messages={"invalid": "Enter an email address like name@example.com."},
     )
     phone = forms.CharField(
-        label="Phone number", required=False, max_length=25, widget=forms.TextInput(attrs={"autocomplete": "tel"})
+        label="Phone number",
+        required=False,
+        max_length=25,
+        help_text=PHONE_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
     )
 
     def clean_date_of_birth(self) -> date:
@@ -114,7 +121,7 @@ class SafeContactForm(SectionForm):
         label="Safe phone number",
         required=False,
         max_length=25,
-        help_text="Leave empty to use the number you gave before.",
+        help_text=format_lazy("Leave empty to use the number you gave before. {}", PHONE_HELP),
     )
     safe_times = forms.CharField(
         label="Times when it is safe to contact you",
@@ -162,7 +169,10 @@ class EmergencyContactForm(SectionForm):
         error_messages={"required": "Say how you know them, for example friend."},
     )
     phone = forms.CharField(
-        label="Their phone number", max_length=25, error_messages={"required": "Enter their phone number."}
+        label="Their phone number",
+        max_length=25,
+        help_text=PHONE_HELP,
+        error_messages={"required": "Enter their phone number."},
     )
     knows_about_care = forms.BooleanField(label="They know I am in contact with this practice", required=False)
 

@@ -15,6 +15,7 @@ from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client, case_and_client
 from clinic.clients.retention import refuse_if_closed
+from clinic.lib.dates import show
 from clinic.lib.http import posted
 from intake.filling import (
     AnswerTooLong,
@@ -134,7 +135,7 @@ def intake_autosave(request: HttpRequest, step: int) -> JsonResponse:
             {"error": "too_long", "message": "Not saved: one answer is far too long. Please shorten it."}, status=400
         )
     saved_at = timezone.localtime(intake.updated_at)
-    return JsonResponse({"saved": True, "saved_at": saved_at.strftime("%H:%M")})
+    return JsonResponse({"saved": True, "saved_at": show(saved_at, "TIME_FORMAT")})
 
 
 @require_GET

@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.functional import lazy
 
 from clinic.accounts.models import User
 from clinic.clients.models import Case, Client
+from clinic.lib.phones import normalize_phone, phone_help
 
 CLIENT_FIELDS = [
     "full_name",
@@ -40,7 +42,11 @@ class ClientForm(forms.ModelForm):
         help_texts = {
             "preferred_name": "What they like to be called, if different.",
             "may_email": "Only tick what the client has told you is safe. The client can change this later.",
+            "phone": lazy(phone_help, str)(),
         }
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
 
     def has_any_input(self) -> bool:
         """Whether the person typed anything into this block (a blank second partner is not an error)."""

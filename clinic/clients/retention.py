@@ -25,6 +25,7 @@ from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case
+from clinic.lib.dates import show
 from clinic.lib.http import posted
 from clinic.lib.widgets import DatePicker
 
@@ -77,7 +78,7 @@ class DischargeForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError("The discharge date cannot be in the future.")
         if day < self.case.opened_on:
-            raise forms.ValidationError(f"The case opened on {self.case.opened_on:%d %b %Y}; choose that day or later.")
+            raise forms.ValidationError(f"The case opened on {show(self.case.opened_on)}; choose that day or later.")
         return day
 
 
@@ -101,7 +102,7 @@ class KeepForm(forms.Form):
 def case_discharge(request: HttpRequest, code) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), code=code)
     if case.is_closed:
-        messages.info(request, f"This case was closed on {case.discharged_on:%d %b %Y}.")
+        messages.info(request, f"This case was closed on {show(case.discharged_on)}.")
         return redirect("case_detail", code=case.code)
     form = DischargeForm(posted(request), case=case, initial={"discharged_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -168,7 +169,7 @@ def retention_review(request: HttpRequest, code) -> HttpResponse:
         target=case,
         detail={"keep_until": form.cleaned_data["keep_until"].isoformat(), "note": form.cleaned_data["note"]},
     )
-    messages.success(request, f"Recorded: kept until {form.cleaned_data['keep_until']:%d %b %Y}.")
+    messages.success(request, f"Recorded: kept until {show(form.cleaned_data['keep_until'])}.")
     return redirect("retention_list")
 
 

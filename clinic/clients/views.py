@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from assessments.catalogue import client_title
 from assessments.flags import conjoint_not_advised, overdue_flag_count
 from assessments.models import RiskFlag, Screening, WarningSign
-from assessments.screenings import instrument_of
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role, User
 from clinic.audit.events import record
@@ -19,6 +19,7 @@ from clinic.clients.cases import open_case, reassign_case
 from clinic.clients.forms import CaseForm, ClientForm, ReassignForm, case_forms_valid, case_people
 from clinic.clients.models import Case, Client, Membership
 from clinic.clients.retention import due_for_review
+from clinic.lib.dates import show
 from clinic.lib.http import posted
 from clinic.notes.models import Practice, SessionNote
 from clinic.notes.timeline import practice_timeline
@@ -52,12 +53,13 @@ def client_home(request: HttpRequest) -> HttpResponse:
             note = f"{count} of {len(SECTIONS)} parts done. Everything you typed is saved."
             tasks.append({"title": "Continue your forms", "url": reverse("intake_start"), "note": note})
         else:
-            sent = f"Sent on {state.intake.submitted_at:%d %B %Y}."
+            sent = f"Sent on {show(state.intake.submitted_at, 'DATE_FORMAT')}."
             done.append({"title": "Your forms", "url": reverse("intake_copy"), "note": sent})
         for screening in profile.screenings.open().order_by("assigned_at"):
-            title = instrument_of(screening).title
+            # The neutral name, never the clinical title: a partner may glance at this page.
+            title = client_title(screening.instrument_key)
             url = reverse("questions", kwargs={"code": screening.code})
-            tasks.append({"title": f"Questions: {title}", "url": url, "note": "About 5 minutes."})
+            tasks.append({"title": title, "url": url, "note": "About 5 minutes."})
     return render(request, "clients/client_home.html", {"tasks": tasks, "done": done, "name": name})
 
 

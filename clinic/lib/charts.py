@@ -14,6 +14,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.lib.dates import show
+
 INK = "#1f2d3a"
 MUTED = "#6c757d"
 GRID = "#dee2e6"
@@ -115,11 +117,10 @@ def line_chart(series: dict[str, Sequence[tuple[date, float]]], *, title: str, m
                 body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
             for x, y in coords:
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
-            words.append(f"{name}: " + ", ".join(f"{d:%d %b %Y} {v:g}" for d, v in values))
+            words.append(f"{name}: " + ", ".join(f"{show(d)} {v:g}" for d, v in values))
         for d in sorted(set(points)):
-            body.append(
-                f'<text x="{x_of(d):.1f}" y="{height - 14}" fill="{MUTED}" text-anchor="middle">{d:%d %b}</text>'
-            )
+            label = show(d, "MONTH_DAY_FORMAT")
+            body.append(f'<text x="{x_of(d):.1f}" y="{height - 14}" fill="{MUTED}" text-anchor="middle">{label}</text>')
         if len(series) > 1:
             for i, name in enumerate(series):
                 x = left + i * 150

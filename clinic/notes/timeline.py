@@ -2,6 +2,7 @@
 
 from clinic.clients.models import Case
 from clinic.lib.charts import dot_matrix
+from clinic.lib.dates import show
 from clinic.notes.models import Practice, PracticeTag
 
 
@@ -20,5 +21,5 @@ def practice_timeline(case: Case, *, last: int = 16):
     cells = {
         (rows.index(practice), notes.index(note_id)): focus for _, note_id, practice, focus in tags if note_id in notes
     }
-    columns = [f"{dates[n]:%d/%m}" for n in notes]
+    columns = [show(dates[n], "MONTH_DAY_FORMAT") for n in notes]
     return dot_matrix([label for _, label in Practice.choices], columns, cells, title="Practices across sessions")

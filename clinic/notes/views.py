@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
@@ -11,6 +10,7 @@ from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case
 from clinic.clients.retention import refuse_if_closed
+from clinic.lib.dates import show
 from clinic.lib.http import posted
 from clinic.notes.forms import NoteForm, PrivateNoteForm, SessionForm, TextForm
 from clinic.notes.models import NoteLocked, PsychotherapyNote, SessionNote, SignRefused, StaleDraft, TherapySession
@@ -130,7 +130,7 @@ def note_autosave(request: HttpRequest, code) -> JsonResponse:
     except StaleDraft:
         message = "Saved elsewhere since you opened it. Press Save draft to compare both versions; nothing is lost."
         return JsonResponse({"error": "conflict", "message": message}, status=409)
-    saved_at = timezone.localtime(note.updated_at).strftime("%H:%M")
+    saved_at = show(note.updated_at, "TIME_FORMAT")
     return JsonResponse({"saved": True, "saved_at": saved_at, "version": note.version})
 
 

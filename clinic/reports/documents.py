@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from clinic.clients.models import Case, Client
+from clinic.lib.dates import show
 from clinic.reports.pdf import render_html, render_pdf
 from clinic.reports.practice import build
 from clinic.reports.summaries import gather
@@ -30,7 +31,7 @@ def client_summary_pdf(*, case: Case, client: Client, options: dict, by) -> tupl
 
 
 def practice_report_pdf(*, start: date, end: date, by) -> tuple[bytes, str]:
-    title = f"Practice report {start:%d %b %Y} to {end:%d %b %Y}"
+    title = f"Practice report {show(start)} to {show(end)}"
     context = {
         "r": build(start=start, end=end),
         "practice_name": settings.PRACTICE_NAME,

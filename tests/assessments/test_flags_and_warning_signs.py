@@ -151,7 +151,7 @@ def test_the_safety_page_is_public_calm_and_editable_by_admins(client, as_user, 
     assert page.status_code == 200
     body = page.content.decode()
     assert "Help and support" in body and "<title>Fulcrum</title>" in body
-    assert 'href="tel:999"' in body
+    assert 'href="tel:911"' in body
     admin = as_user(admin_user)
     bad = admin.post(reverse("safety_edit"), {"intro": "Hello", "hotlines": "Just a name"})
     assert "Line 1 needs at least a name and a phone number" in bad.content.decode()

@@ -26,7 +26,7 @@ def questions_url(screening):
 def test_after_intake_the_client_sees_questionnaires_to_complete(as_user, client_user, person):
     screening = assign(client=person, key="power")
     body = as_user(client_user).get(reverse("client_home")).content.decode()
-    assert "Questions: How things are between you" in body or "Your tasks" in body
+    assert "Questions about your relationship" in body and "How things are between you" not in body
     page = as_user(client_user).get(questions_url(screening)).content.decode()
     assert "Think about the last 3 months" in page
     assert page.count('type="radio"') == 27 * 5 - 0  # 27 questions, 5 choices each

@@ -91,7 +91,7 @@ def test_a_new_client_completes_intake_without_losing_a_word(
     page.get_by_label("Their name").fill("Priya Shah")
     page.get_by_label("How you know them").press_sequentially("my neighbour")
     expect(page.locator("#save-status")).to_contain_text("Saved at")
-    page.get_by_label("Their phone number").press_sequentially("07700 900")
+    page.get_by_label("Their phone number").press_sequentially("(213) 555-01")
     page.close(run_before_unload=True)
 
     page = page.context.new_page()
@@ -102,14 +102,14 @@ def test_a_new_client_completes_intake_without_losing_a_word(
     section(page, "Emergency contact")
     expect(page.get_by_label("Their name")).to_have_value("Priya Shah")
     expect(page.get_by_label("How you know them")).to_have_value("my neighbour")
-    expect(page.get_by_label("Their phone number")).to_have_value("07700 900")
+    expect(page.get_by_label("Their phone number")).to_have_value("(213) 555-01")
 
     # The session ends while the page is open: what is typed stays, and saves after signing in again.
     Session.objects.all().delete()
     phone = page.get_by_label("Their phone number")
     phone.click()
     phone.press("End")
-    phone.press_sequentially("999")
+    phone.press_sequentially("99")
     expect(page.locator("#signed-out")).to_be_visible(timeout=15000)
     screenshot("intake-signed-out-360", on=page)
     other = page.context.new_page()
@@ -122,7 +122,7 @@ def test_a_new_client_completes_intake_without_losing_a_word(
     page.get_by_role("button", name="Save now").click()
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     intake = Intake.objects.get(client=person)
-    assert intake.answers["emergency"]["phone"] == "07700 900999"
+    assert intake.answers["emergency"]["phone"] == "(213) 555-0199"
     page.get_by_role("button", name="Save and continue").click()
 
     # The rest, then sign and send.

@@ -32,9 +32,9 @@ def test_a_client_answers_both_questionnaires_and_the_therapist_sees_the_flag(
     assign(client=person, key="safety")
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, live_server.url, "clientone")
-    expect(page.get_by_role("link", name="Questions: How things are between you")).to_be_visible()
+    expect(page.get_by_role("link", name="Questions about your relationship")).to_be_visible()
     screenshot("client-home-questionnaires-360")
-    page.get_by_role("link", name="Questions: How things are between you").click()
+    page.get_by_role("link", name="Questions about your relationship").click()
     expect(page.locator("form[data-autosave-ready]")).to_have_count(1)
     assert_accessible()
 
@@ -55,7 +55,7 @@ def test_a_client_answers_both_questionnaires_and_the_therapist_sees_the_flag(
     assert power.is_submitted
 
     # The safety questionnaire, with one urgent answer.
-    page.get_by_role("link", name="Questions: Feeling safe").click()
+    page.get_by_role("link", name="A short check-in").click()
     safety = registry.get("safety", 1)
     answer_all(
         page, safety, lambda item: "Yes" if item.id == "dg_physical" else ("No" if item.scale == "yes_no" else "Rarely")

@@ -19,7 +19,7 @@ def test_an_admin_opens_a_couple_case_with_two_client_records(as_user, admin_use
         "kind": "couple",
         "primary_therapist": therapist.pk,
         **person("first", full_name="Alex Doe", email="alex@example.org", may_email="on"),
-        **person("second", full_name="Sam Roe", phone="07700 900123", may_call="on"),
+        **person("second", full_name="Sam Roe", phone="(213) 555-0123", may_call="on"),
     }
     response = client.post(reverse("case_create"), data)
     case = Case.objects.get()
@@ -27,7 +27,7 @@ def test_an_admin_opens_a_couple_case_with_two_client_records(as_user, admin_use
     assert (case.kind, case.primary_therapist, case.created_by) == ("couple", therapist, admin_user)
     alex, sam = case.clients.order_by("memberships__id")
     assert (alex.full_name, alex.may_email, alex.may_call) == ("Alex Doe", True, False)
-    assert (sam.full_name, sam.phone, sam.may_call, sam.may_email) == ("Sam Roe", "07700 900123", True, False)
+    assert (sam.full_name, sam.phone, sam.may_call, sam.may_email) == ("Sam Roe", "(213) 555-0123", True, False)
     events = AuditEvent.objects.filter(action=Action.CASE_CREATED)
     assert {e.client for e in events} == {alex, sam}
 

@@ -12,7 +12,7 @@ from intake.models import Inquiry, Invitation
 GOOD = {
     "name": "Ash",
     "contact_method": "text",
-    "contact_value": "07700 900123",
+    "contact_value": "(213) 555-0123",
     "may_leave_message": "",
     "message": "We keep going round in circles about money.",
     "preferred_times": "Weekday evenings",
@@ -35,7 +35,7 @@ def test_a_visitor_sends_an_inquiry_and_sees_a_neutral_thank_you(client, db):
     response = send(client)
     assert response.url == reverse("inquiry_thanks")
     inquiry = Inquiry.objects.get()
-    assert (inquiry.name, inquiry.contact_method, inquiry.contact_value) == ("Ash", "text", "07700 900123")
+    assert (inquiry.name, inquiry.contact_method, inquiry.contact_value) == ("Ash", "text", "(213) 555-0123")
     assert inquiry.status == "open" and inquiry.consent_to_contact
     thanks = client.get(response.url).content.decode()
     assert "Ash" not in thanks and "money" not in thanks
@@ -55,7 +55,7 @@ def test_the_address_is_kept_only_as_a_keyed_hash(client, db):
     ("change", "message"),
     [
         ({"contact_method": "email", "contact_value": "not-an-email"}, "Enter an email address like"),
-        ({"contact_value": "ring me"}, "Enter a phone number of 7 to 15 digits"),
+        ({"contact_value": "ring me"}, "Enter a phone number like (213) 555-0123"),
         ({"consent_to_contact": ""}, "Tick the box so we may contact you"),
         ({"message": "m" * 2001}, "Please keep this under 2000 characters"),
         ({"name": ""}, "Tell us a name we can use"),
@@ -109,7 +109,7 @@ def test_admins_triage_open_inquiries_and_reads_are_audited(as_user, admin_user)
     assert "Ash" in c.get(reverse("inquiry_list")).content.decode()
     detail = c.get(reverse("inquiry_detail", kwargs={"code": inquiry.code})).content.decode()
     assert "going round in circles" in detail
-    assert 'value="07700 900123"' in detail
+    assert 'value="(213) 555-0123"' in detail
     assert AuditEvent.objects.filter(action=Action.INQUIRY_VIEWED, target_id=str(inquiry.code)).count() == 1
 
 
@@ -154,7 +154,7 @@ def test_converting_to_a_couple_needs_the_partner_and_hands_over_the_link(as_use
         "kind": "couple",
         "primary_therapist": therapist.pk,
         "first-full_name": "Ash",
-        "first-phone": "07700 900123",
+        "first-phone": "(213) 555-0123",
         "first-may_text": "on",
     }
     missing = c.post(reverse("inquiry_convert", kwargs={"code": inquiry.code}), data)

@@ -33,6 +33,9 @@ TYPED = {
     "consent_to_contact": "on",
 }
 
+# "2135550123" in full-width digits, which the phone library would otherwise read.
+WIDE_DIGITS = "".join(chr(0xFF10 + int(d)) for d in "2135550123")
+
 
 @pytest.fixture(autouse=True)
 def _no_minimum_time(monkeypatch):
@@ -87,19 +90,38 @@ def test_an_error_is_summarised_with_a_link_to_its_field_and_everything_typed_is
 
 @pytest.mark.parametrize(
     "number",
-    ["123456", "1234567890123456", "0770O 900123", "07700 900123 ext 4"],
-    ids=["six-digits", "sixteen-digits", "a-letter", "words"],
+    [
+        "123456",
+        "1234567890123456",
+        "213 555 O123",
+        "(213) 555-0123 ext 4",
+        "555-0123",
+        "(123) 555-0123",
+        WIDE_DIGITS,
+    ],
+    ids=["six-digits", "sixteen-digits", "a-letter", "words", "no-area-code", "no-such-area-code", "wide-digits"],
 )
-def test_a_phone_number_needs_7_to_15_digits(client, db, number):
+def test_a_phone_number_must_be_a_whole_number_of_the_practice_s_country(client, db, number):
     response = send(client, {"contact_method": "text", "contact_value": number})
-    assert "Enter a phone number" in response.content.decode()
+    assert "Enter a phone number like (213) 555-0123" in response.content.decode()
     assert Inquiry.objects.count() == 0
 
 
-@pytest.mark.parametrize("number", ["1234567", "+1 (555) 010-4477", "123456789012345"])
-def test_a_phone_number_may_use_spaces_plus_dashes_and_brackets(client, db, number):
+@pytest.mark.parametrize(
+    ("number", "stored"),
+    [
+        ("2135550123", "(213) 555-0123"),
+        ("+1 (213) 555-0123", "(213) 555-0123"),
+        ("213.555.0123", "(213) 555-0123"),
+        ("1-800-799-7233", "(800) 799-7233"),
+        ("+44 20 7946 0123", "+44 20 7946 0123"),
+    ],
+)
+def test_a_phone_number_may_use_spaces_dots_dashes_and_brackets_and_is_kept_the_practice_s_way(
+    client, db, number, stored
+):
     assert send(client, {"contact_value": number}).url == reverse("inquiry_thanks")
-    assert Inquiry.objects.get().contact_value == number
+    assert Inquiry.objects.get().contact_value == stored
 
 
 def test_a_message_of_exactly_2000_characters_is_accepted(client, db):
@@ -180,8 +202,8 @@ def test_the_list_filters_by_status(as_user, admin_user, therapist, status):
     ("method", "value", "ticked"),
     [
         ("email", "sam@example.org", {"may_email"}),
-        ("text", "07700 900555", {"may_text"}),
-        ("phone", "07700 900555", {"may_call", "may_leave_voicemail"}),
+        ("text", "(213) 555-0155", {"may_text"}),
+        ("phone", "(213) 555-0155", {"may_call", "may_leave_voicemail"}),
     ],
 )
 def test_the_first_person_is_prefilled_from_the_inquiry(as_user, admin_user, method, value, ticked):
@@ -205,12 +227,12 @@ def test_voicemail_is_not_prefilled_when_they_said_no_messages(as_user, admin_us
 def test_converting_to_a_couple_case_saves_both_people_and_invites_only_the_inquirer(
     as_user, admin_user, therapist, django_capture_on_commit_callbacks
 ):
-    inquiry = make_inquiry(contact_method="text", contact_value="07700 900555", may_leave_message=False)
+    inquiry = make_inquiry(contact_method="text", contact_value="(213) 555-0155", may_leave_message=False)
     data = {
         "kind": "couple",
         "primary_therapist": therapist.pk,
         "first-full_name": "Sam Lee",
-        "first-phone": "07700 900555",
+        "first-phone": "(213) 555-0155",
         "first-may_text": "on",
         "second-full_name": "Robin Lee",
         "second-email": "robin@example.org",
@@ -221,7 +243,7 @@ def test_converting_to_a_couple_case_saves_both_people_and_invites_only_the_inqu
     case = Case.objects.get()
     assert (case.kind, case.primary_therapist, case.created_by) == ("couple", therapist, admin_user)
     first, second = case.clients.order_by("memberships__id")
-    assert (first.full_name, first.phone, first.may_text, first.may_email) == ("Sam Lee", "07700 900555", True, False)
+    assert (first.full_name, first.phone, first.may_text, first.may_email) == ("Sam Lee", "(213) 555-0155", True, False)
     assert (second.full_name, second.email, second.may_email) == ("Robin Lee", "robin@example.org", False)
     invitation = Invitation.objects.get()
     assert (invitation.client, invitation.delivery, invitation.created_by) == (first, "in_person", admin_user)

@@ -55,7 +55,7 @@ def test_a_valid_section_is_saved_and_moves_on(as_user, client_user, person):
         (1, {**ABOUT, "date_of_birth": "1850-01-01"}, "Check the year"),
         (1, {**ABOUT, "legal_name": ""}, "Enter your full name"),
         (1, {**ABOUT, "email": "jo@"}, "Enter an email address like name@example.com"),
-        (1, {**ABOUT, "phone": "call me"}, "Enter a phone number using digits"),
+        (1, {**ABOUT, "phone": "call me"}, "Enter a phone number like (213) 555-0123"),
         (1, {**ABOUT, "legal_name": "x" * 201}, "Please keep this under 200 characters"),
         (2, {"may_text": "on"}, "Add a phone number that is safe to use"),
         (3, {"name": "Priya", "relationship": "", "phone": "123"}, "Say how you know them"),
@@ -92,9 +92,9 @@ def test_safe_contact_choices_govern_messages_as_soon_as_saved(as_user, client_u
     person.save()
     c = as_user(client_user)
     post(c, 1, ABOUT)
-    post(c, 2, {"may_call": "on", "safe_phone": "07700 900222", "safe_times": "After 6pm"})
+    post(c, 2, {"may_call": "on", "safe_phone": "(213) 555-0122", "safe_times": "After 6pm"})
     person.refresh_from_db()
-    assert (person.may_email, person.may_call, person.phone) == (False, True, "07700 900222")
+    assert (person.may_email, person.may_call, person.phone) == (False, True, "(213) 555-0122")
     assert person.safe_times == "After 6pm"
     event = AuditEvent.objects.get(action=Action.SAFE_CONTACT_CHANGED)
     assert event.detail == {"may_email": False, "may_call": True, "may_text": False, "may_leave_voicemail": False}

@@ -50,7 +50,7 @@ def test_line_chart_places_points_in_time_order():
     xs = [float(c.get("cx")) for c in root.iter(f"{SVG}circle")]
     ys = [float(c.get("cy")) for c in root.iter(f"{SVG}circle")]
     assert xs == sorted(xs) and ys == sorted(ys)
-    assert "01 Jan 2026 60" in root.find(f"{SVG}desc").text
+    assert "Jan 1, 2026 60" in root.find(f"{SVG}desc").text
 
 
 def test_an_empty_line_chart_says_so():

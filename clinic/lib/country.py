@@ -1,0 +1,179 @@
+"""What the practice's country decides: the emergency number, the default help page,
+the quick-exit destination, phone numbers, time zone and how dates are written.
+
+One profile per supported country. `settings.PRACTICE_COUNTRY` picks one; the
+settings that Django reads at start (time zone, language and so date formats,
+quick exit) are derived from it in settings.py, and everything read at run time
+(the emergency number, hotlines, phone region) goes through `current()`.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    emergency_number: str
+    # The help page a practice starts from; admins replace it with their own local services.
+    hotlines: tuple[dict, ...]
+    # A neutral, everyday site that a person in this country would plausibly have open.
+    quick_exit_url: str
+    time_zone: str
+    # Decides the date formats (clinic/formats/<language>/formats.py).
+    language_code: str
+    # Region for reading phone numbers typed without a country code.
+    phone_region: str
+    # A fictional number in the national format, shown as an example in phone fields.
+    phone_example: str
+
+    @property
+    def emergency_line(self) -> str:
+        return f"If you are in danger now, call {self.emergency_number}."
+
+    @property
+    def safety_intro(self) -> str:
+        return (
+            f"{self.emergency_line}\n\n"
+            "You are not alone, and what is happening is not your fault. The services below are free and "
+            "confidential. You can call them to talk things through, to make a plan to stay safe, or to find "
+            "somewhere to go. Your practice can help you too: you can ask for a session on your own at any time.\n\n"
+            "If someone else may check your phone or computer, consider using a device they cannot see, "
+            "and use the Exit button or the Esc key to leave this page quickly."
+        )
+
+    def emergency_entry(self) -> dict:
+        return {
+            "name": "Emergency services",
+            "phone": self.emergency_number,
+            "hours": "24 hours",
+            "note": "If you are in danger now.",
+        }
+
+    def default_hotlines(self) -> list[dict]:
+        return [self.emergency_entry(), *(dict(line) for line in self.hotlines)]
+
+
+UNITED_STATES = Country(
+    code="US",
+    name="United States",
+    emergency_number="911",
+    hotlines=(
+        {
+            "name": "988 Suicide & Crisis Lifeline",
+            "phone": "988",
+            "hours": "24 hours",
+            "note": "Call or text 988 if you are thinking about harming yourself, or need someone to talk to.",
+        },
+        {
+            "name": "National Domestic Violence Hotline",
+            "phone": "1-800-799-7233",
+            "hours": "24 hours",
+            "note": "Free, confidential support for anyone experiencing abuse. You can also text START to 88788.",
+        },
+    ),
+    quick_exit_url="https://www.weather.gov/",
+    time_zone="America/Los_Angeles",
+    language_code="en-us",
+    phone_region="US",
+    phone_example="(213) 555-0123",
+)
+
+UNITED_KINGDOM = Country(
+    code="GB",
+    name="United Kingdom",
+    emergency_number="999",
+    hotlines=(
+        {
+            "name": "National Domestic Abuse Helpline",
+            "phone": "0808 2000 247",
+            "hours": "24 hours",
+            "note": "Free, confidential support for anyone experiencing abuse.",
+        },
+        {
+            "name": "Samaritans",
+            "phone": "116 123",
+            "hours": "24 hours",
+            "note": "If you are thinking about harming yourself, or need someone to talk to.",
+        },
+    ),
+    quick_exit_url="https://www.bbc.co.uk/weather",
+    time_zone="Europe/London",
+    language_code="en-gb",
+    phone_region="GB",
+    phone_example="020 7946 0123",
+)
+
+COUNTRIES = {country.code: country for country in (UNITED_STATES, UNITED_KINGDOM)}
+DEFAULT_COUNTRY = UNITED_STATES.code
+
+
+def profile(code: str) -> Country:
+    """The profile for a country code (US, GB); anything else stops the process with a clear message."""
+    try:
+        return COUNTRIES[code.strip().upper()]
+    except KeyError:
+        supported = ", ".join(f"{c.code} ({c.name})" for c in COUNTRIES.values())
+        raise ImproperlyConfigured(f"PRACTICE_COUNTRY must be one of {supported}, not {code!r}.") from None
+
+
+def current() -> Country:
+    from django.conf import settings
+
+    return profile(settings.PRACTICE_COUNTRY)
+
+
+# The help page as it shipped before the country was a setting (a UK page). A stored page that still
+# holds these words was never written by the practice, so it follows the country instead (see SafetyInfo).
+LEGACY_SAFETY_INTRO_FIRST_PARAGRAPH = "If you are in danger now, call the emergency number 999 (or 112)."
+LEGACY_EMERGENCY_ENTRY = {
+    "name": "Emergency services",
+    "phone": "999",
+    "hours": "24 hours",
+    "note": "If you are in danger now.",
+}
+LEGACY_HOTLINES = [
+    LEGACY_EMERGENCY_ENTRY,
+    {
+        "name": "National domestic abuse helpline",
+        "phone": "0808 2000 247",
+        "hours": "24 hours",
+        "note": "Free, confidential support for anyone experiencing abuse.",
+    },
+    {
+        "name": "Samaritans",
+        "phone": "116 123",
+        "hours": "24 hours",
+        "note": "If you are thinking about harming yourself, or need someone to talk to.",
+    },
+]
+
+
+def help_page_for(practice: Country, *, intro: str, hotlines: list[dict]) -> tuple[str, list[dict]]:
+    """A stored help page as this practice's clients must read it.
+
+    Words the practice wrote stay as written. Words that are only a shipped default of another
+    country (or of the old UK page) follow this practice's country: a whole default page becomes
+    this country's default; an emergency line or entry left from another country's default gets
+    this country's number. Nothing is saved; the next save from the editor stores what was shown.
+    """
+    others = [c for c in COUNTRIES.values() if c.emergency_number != practice.emergency_number]
+    if any(intro == c.safety_intro for c in others):
+        intro = practice.safety_intro
+    else:
+        first, sep, rest = intro.partition("\n\n")
+        foreign_lines = {c.emergency_line for c in others}
+        if practice.emergency_number != "999":
+            foreign_lines.add(LEGACY_SAFETY_INTRO_FIRST_PARAGRAPH)
+        if first.strip() in foreign_lines:
+            intro = practice.emergency_line + sep + rest
+    if any(hotlines == c.default_hotlines() for c in others) or (
+        hotlines == LEGACY_HOTLINES and practice.code != UNITED_KINGDOM.code
+    ):
+        return intro, practice.default_hotlines()
+    foreign_entries = [c.emergency_entry() for c in others]
+    if practice.emergency_number != "999":
+        foreign_entries.append(LEGACY_EMERGENCY_ENTRY)
+    return intro, [practice.emergency_entry() if line in foreign_entries else line for line in hotlines]

@@ -1,0 +1,20 @@
+"""Words that must not appear where someone glancing at a client's screen, inbox or downloads could read them.
+
+A partner who looks at the client's phone sees the home page, tab titles, email subjects and
+file names. Those say "A short check-in", never what the questionnaire is about.
+"""
+
+import re
+
+# Whole words, any case, with their common forms.
+NOT_NEUTRAL = re.compile(
+    r"\b(?:un)?safe(?:ty|ly)?\b|\bdanger(?:s|ous)?\b|\babus(?:e|es|ed|er|ers|ive)\b|\bviolen(?:ce|t)\b"
+    r"|\brisk(?:s|y)?\b|\bharm(?:s|ed|ful|ing)?\b|\bfear(?:s|ed|ful)?\b|\bafraid\b|\bpower(?:s|ful)?\b"
+    r"|\bthreat(?:s|en|ened|ening)?\b|\bcrisis\b|\bassault(?:s|ed)?\b|\bscreen(?:ing|er)s?\b",
+    re.IGNORECASE,
+)
+
+
+def unneutral_words(text: str) -> list[str]:
+    """The words of `text` that give away what the care is about (empty when it is neutral)."""
+    return [match.group(0) for match in NOT_NEUTRAL.finditer(text or "")]
