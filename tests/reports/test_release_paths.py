@@ -207,3 +207,17 @@ def test_an_individual_case_has_nothing_to_withhold(as_user, therapist, outsider
     released = release_through_review(http, export_url(case, client), {"purpose": "client_request"})
     data = json.loads(released["json"])
     assert data["withheld"]["conjoint_session_notes"] == 0 and "withheld" not in released["pdf"]
+
+
+def test_a_released_pdf_shows_the_notice_in_place_of_the_notes(
+    as_user, therapist, couple_case, person, couple_record, first_page_png
+):
+    from tests.releases.flow import pdf_text
+
+    http = as_user(therapist)
+    release = prepare(http, summary_url(couple_case, person), {"purpose": "client_request", "notes": "full"})
+    confirm(http, release)
+    response = download(http, release)
+    assert first_page_png("release-withheld", response.content).stat().st_size > 1000
+    text = flat(pdf_text(response.content))
+    assert text.index("Sessions and notes") < text.index(NOTICE) < text.index("OWN-INDIVIDUAL-2m2m")
