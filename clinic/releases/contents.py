@@ -148,9 +148,15 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
     if summary.intake:
         answers = summary.intake.answers or {}
         if export:
+            from intake.sections import SECTIONS
+
+            sections = {s.slug: s for s in SECTIONS}
             for slug, values in answers.items():
+                section = sections.get(slug)
                 for name, value in (values or {}).items() if isinstance(values, dict) else ():
-                    add(f"intake:{slug}:{name}", "Intake", f"{slug} · {name}", value)
+                    field = section.form_class.base_fields.get(name) if section else None
+                    label = f"{section.title if section else slug} · {field.label if field else name}"
+                    add(f"intake:{slug}:{name}", "Intake", label, value)
         else:
             reasons = answers.get("reasons") or {}
             add("intake:reasons:reasons", "Intake highlights", "What brings them", reasons.get("reasons"))

@@ -59,7 +59,9 @@ def sharing_new(request: HttpRequest) -> HttpResponse:
     case = _couple_case_of(profile)
     if case is None:
         raise Http404
-    partner = next(c for c in case.clients.all() if c.pk != profile.pk)
+    partner = next((c for c in case.clients.all() if c.pk != profile.pk), None)
+    if partner is None:
+        raise Http404
     form = PortalAuthorizationForm(posted(request), partner=partner, legal_name=profile.full_name)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -267,17 +269,14 @@ def release_download(request: HttpRequest, code) -> HttpResponse:
     if release.status != Release.Status.CONFIRMED:
         return _review_page(request, release, status=409)
     try:
-        releasing.checked_contents(release)
-    except releasing.ContentsChanged:
-        release.refresh_from_db()
-        return _review_page(request, release, changed=True, status=409)
-    if release.full_notes:
-        job = ReportJob.objects.create(
-            kind="release", requested_by=request.user, options={"release": str(release.code)}
-        )
-        enqueue(job)
-        return redirect("report_job", code=job.code)
-    try:
+        if release.full_notes:
+            # Long documents: checked now, made (and checked again) by the background job.
+            releasing.checked_contents(release)
+            job = ReportJob.objects.create(
+                kind="release", requested_by=request.user, options={"release": str(release.code)}
+            )
+            enqueue(job)
+            return redirect("report_job", code=job.code)
         data, filename, counts = releasing.make_file(release=release, by=request.user)
     except releasing.ContentsChanged:
         release.refresh_from_db()

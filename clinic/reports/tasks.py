@@ -12,6 +12,7 @@ from clinic.clients.models import Case
 from clinic.releases.releasing import ContentsChanged
 from clinic.reports.documents import client_summary_pdf, practice_report_pdf
 from clinic.reports.models import ReportJob
+from clinic.reports.summaries import INTERNAL_PURPOSES, PURPOSES
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ def produce(job: ReportJob) -> tuple[bytes, str]:
         return _release_file(job)
     case = Case.objects.get(code=options["case"])
     client = case.clients.get(code=options["client"])
-    if not options.get("internal"):
+    internal = set(INTERNAL_PURPOSES) | {dict(PURPOSES)[key] for key in INTERNAL_PURPOSES}
+    if not (options.get("internal") or options.get("purpose") in internal):
         # Anything for outside the treating team is a reviewed release (kind "release").
         raise ValueError("a client summary job must be an internal one")
     return client_summary_pdf(case=case, client=client, options=options, by=job.requested_by)

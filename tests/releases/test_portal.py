@@ -132,7 +132,7 @@ def test_an_outsider_client_cannot_reach_another_clients_authorization(
     assert http.get(reverse("sharing_revoke", kwargs={"code": mine.code})).status_code == 404
     # Their sessions are with them alone: nothing to sign.
     assert http.get(NEW).status_code == 404
-    assert "nothing here that needs your agreement" in http.get(HOME).content.decode()
+    assert "nothing here that needs your agreement right now" in http.get(HOME).content.decode()
 
 
 def test_wrong_methods_are_refused(as_user, client_user, person, partner, therapist, couple_case):
