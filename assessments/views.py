@@ -53,7 +53,7 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
         "rescreen_choices": [("power", "power questionnaire"), ("safety", "safety questionnaire")],
         # The accounting of disclosures a client may ask for: every PDF of their record.
         "disclosures": AuditEvent.objects.filter(
-            client=client, action__in=[Action.PDF_GENERATED, Action.RECORD_EXPORTED]
+            client=client, action__in=[Action.PDF_GENERATED, Action.RECORD_EXPORTED, Action.RELEASE_DOWNLOADED]
         ).order_by("-at"),
     }
     return render(request, "assessments/client_record.html", context)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "assessments",
     "clinic.notes",
     "clinic.reports",
+    "clinic.releases",
     "django_tasks",
     "django_tasks_db",
 ]

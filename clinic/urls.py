@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("clinic.notes.urls")),
     path("", include("clinic.reports.urls")),
+    path("", include("clinic.releases.urls")),
 ]
 
 handler400 = "clinic.views.bad_request"

@@ -101,6 +101,49 @@ def job(ids):
     return {"code": ids["job"]}
 
 
+def demo_release(ids):
+    """A release of client1's record prepared by the admin, waiting for therapist1's review."""
+    from clinic.clients.models import Client
+    from clinic.releases.models import Release
+
+    client = Client.objects.get(code=ids["client1"])
+    release, _ = Release.objects.get_or_create(
+        case=client.cases.get(code=ids["case"]),
+        client=client,
+        kind="summary",
+        purpose="client_request",
+        defaults={"recipient_name": client.full_name, "prepared_by": ids["users"]["admin"], "options": {}},
+    )
+    return {"code": release.code}
+
+
+def demo_authorization(ids):
+    """client1's authorization for their partner, as recorded from paper."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clinic.clients.models import Client
+    from clinic.releases.models import ReleaseAuthorization
+
+    client = Client.objects.get(code=ids["client1"])
+    case = client.cases.get(code=ids["case"])
+    authorization, _ = ReleaseAuthorization.objects.get_or_create(
+        case=case,
+        authorizing_client=client,
+        recipient_kind="partner",
+        defaults={
+            "recipient_client": case.clients.exclude(pk=client.pk).get(),
+            "scope": "conjoint_notes",
+            "signed_on": timezone.localdate(),
+            "expires_on": timezone.localdate() + timedelta(days=30),
+            "method": "paper",
+            "recorded_by": ids["users"]["therapist1"],
+        },
+    )
+    return {"code": authorization.code}
+
+
 def admin_post(kwargs, answer: str = "moved") -> Row:
     """A POST-only admin action on a demo record."""
     return Row(kwargs, get=not_offered_to("admin"), post=only("admin", answer=answer))
@@ -228,6 +271,23 @@ MATRIX: dict[str, Row] = {
     "inquiry_convert": admin_post(lambda ids: {"code": ids["inquiry"]}, "ok"),
     "inquiry_close": admin_post(lambda ids: {"code": ids["inquiry"]}),
     "practice_report": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
+    # Couple records: a client's own authorizations; client5's sessions are individual (nothing to sign).
+    "sharing_home": client_page(client1="ok", client2="ok", client5="ok"),
+    "sharing_new": Row(get=only("client1", "client2"), post=only("client1", "client2")),
+    "sharing_revoke": Row(demo_authorization, get=only("client1"), post=only("client1", answer="moved")),
+    "authorization_list": Row(client1, get=TREATING, post=TREATING),
+    # A revoke without a reason is sent back with a message.
+    "authorization_revoke": Row(
+        demo_authorization, get=not_offered_to(*STAFF), post=TREATING | {"therapist1": "moved", "admin": "moved"}
+    ),
+    "release_list": Row(get=STAFF_ONLY, post=not_offered_to(*STAFF)),
+    "release_detail": Row(demo_release, get=TREATING, post=not_offered_to(*STAFF)),
+    # Review is the case therapist's alone: an empty redaction is a 400, a confirm without the reviewed state a 409.
+    "release_redact": Row(demo_release, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="400")),
+    "release_confirm": Row(demo_release, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="409")),
+    "release_cancel": Row(demo_release, get=not_offered_to(*STAFF), post=only("therapist1", "admin", answer="moved")),
+    # Not confirmed yet: nothing to download.
+    "release_download": Row(demo_release, get=not_offered_to(*STAFF), post=only("therapist1", "admin", answer="409")),
 }
 
 

@@ -9,17 +9,23 @@ from clinic.clients.models import Case, Client
 from clinic.lib.dates import show
 from clinic.reports.pdf import render_html, render_pdf
 from clinic.reports.practice import build
-from clinic.reports.summaries import gather
 
 
-def client_summary_pdf(*, case: Case, client: Client, options: dict, by) -> tuple[bytes, str]:
-    start = date.fromisoformat(options["from"]) if options.get("from") else None
-    end = date.fromisoformat(options["to"]) if options.get("to") else None
-    summary = gather(case=case, client=client, date_from=start, date_to=end, full_notes=options["notes"] == "full")
+def client_summary_pdf(*, case: Case, client: Client, options: dict, by, release=None) -> tuple[bytes, str]:
+    """Without `release`: an internal summary (continuity of care, supervision), marked so.
+
+    With one: the document a reviewed release carries, conjoint notes only
+    under the other partner's authorization, redactions applied.
+    """
+    from clinic.releases.contents import build
+
+    contents = build(case=case, client=client, options=options, release=release)
     now = timezone.localtime()
     title = f"Client summary: {client.full_name}"
     context = {
-        "s": summary,
+        "s": contents.summary,
+        "c": contents,
+        "internal": contents.internal,
         "practice_name": settings.PRACTICE_NAME,
         "generated_by": by,
         "generated_at": now,

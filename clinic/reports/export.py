@@ -4,7 +4,10 @@ The JSON holds the same material as the client summary with full notes
 (clinic.reports.summaries.gather): this client's own answers, screenings,
 warning signs and flags; conjoint sessions and their own individual ones,
 with signed notes and addenda. Never the partner's material, never drafts,
-never psychotherapy notes.
+never psychotherapy notes. An export always leaves the treating team: it is
+made only from a confirmed release (clinic.releases), so conjoint notes are in
+it only under the other partner's authorization (otherwise counted as
+withheld) and reviewed redactions replace their passages with "[redacted]".
 """
 
 import io
@@ -15,10 +18,9 @@ from django.utils import timezone
 
 from clinic.clients.models import Case, Client
 from clinic.reports.documents import client_summary_pdf
-from clinic.reports.summaries import gather
 
 SCHEMA = "fulcrum.client-record"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _when(value):
@@ -29,8 +31,20 @@ def _who(user):
     return (user.get_full_name() or user.username) if user else None
 
 
-def record_data(*, case: Case, client: Client, by, purpose: str) -> dict:
-    s = gather(case=case, client=client, full_notes=True)
+def _answers(intake, c) -> dict:
+    return {
+        slug: {name: c.text(f"intake:{slug}:{name}", value) for name, value in values.items()}
+        if isinstance(values, dict)
+        else values
+        for slug, values in (intake.answers or {}).items()
+    }
+
+
+def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dict:
+    from clinic.releases.contents import build
+
+    c = build(case=case, client=client, options={"notes": "full"}, release=release)
+    s = c.summary
     intake = s.intake
     return {
         "schema": SCHEMA,
@@ -56,7 +70,7 @@ def record_data(*, case: Case, client: Client, by, purpose: str) -> dict:
         and {
             "submitted_at": _when(intake.submitted_at),
             "signature_name": intake.signature_name,
-            "answers": intake.answers,
+            "answers": _answers(intake, c),
         },
         "screenings": [
             {
@@ -75,7 +89,7 @@ def record_data(*, case: Case, client: Client, by, purpose: str) -> dict:
                 "observed_on": _when(w.observed_on),
                 "severity": w.severity,
                 "source": w.source,
-                "description": w.description,
+                "description": w.released_description,
                 "action_taken": w.action_taken,
                 "recorded_at": _when(w.recorded_at),
             }
@@ -89,10 +103,10 @@ def record_data(*, case: Case, client: Client, by, purpose: str) -> dict:
                 "raised_at": _when(f.raised_at),
                 "acknowledged_at": _when(f.acknowledged_at),
                 "acknowledged_by": _who(f.acknowledged_by),
-                "acknowledge_note": f.acknowledge_note,
+                "acknowledge_note": f.released_acknowledge_note,
                 "resolved_at": _when(f.resolved_at),
                 "resolved_by": _who(f.resolved_by),
-                "resolve_note": f.resolve_note,
+                "resolve_note": f.released_resolve_note,
             }
             for f in s.flags
         ],
@@ -105,8 +119,10 @@ def record_data(*, case: Case, client: Client, by, purpose: str) -> dict:
                 "attendance": session.attendance,
                 "note": {
                     "format": session.note.format,
-                    "content": session.note.content,
-                    "next_steps": session.note.next_steps,
+                    "content": {
+                        key: c.text(f"note:{session.code}:{key}", value) for key, value in session.note.content.items()
+                    },
+                    "next_steps": c.text(f"note:{session.code}:next_steps", session.note.next_steps),
                     "practices": [
                         {"practice": t.practice, "focus": t.focus, "evidence": t.evidence}
                         for t in session.note.tags.all()
@@ -117,23 +133,30 @@ def record_data(*, case: Case, client: Client, by, purpose: str) -> dict:
                     "content_hash": session.note.content_hash,
                     "addenda": [
                         {
-                            "text": a.text,
+                            "text": text,
                             "by": _who(a.author),
                             "signed_at": _when(a.signed_at),
                             "content_hash": a.content_hash,
                         }
-                        for a in session.note.addenda.all()
+                        for a, text in session.released_addenda
                     ],
                 },
             }
-            for session in s.sessions
+            for session in c.sessions
         ],
+        "withheld": {
+            "conjoint_session_notes": c.withheld,
+            "notice": c.withheld_notice,
+        },
+        "redactions": c.redactions_applied,
     }
 
 
-def record_zip(*, case: Case, client: Client, by, purpose: str) -> tuple[bytes, str]:
-    data = record_data(case=case, client=client, by=by, purpose=purpose)
-    pdf, _ = client_summary_pdf(case=case, client=client, options={"notes": "full", "purpose": purpose}, by=by)
+def record_zip(*, case: Case, client: Client, by, purpose: str, release) -> tuple[bytes, str]:
+    data = record_data(case=case, client=client, by=by, purpose=purpose, release=release)
+    pdf, _ = client_summary_pdf(
+        case=case, client=client, options={"notes": "full", "purpose": purpose}, by=by, release=release
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("record.json", json.dumps(data, indent=1, ensure_ascii=False))

@@ -21,6 +21,9 @@ PURPOSES = [
     ("legal", "Legal or required by law"),
     ("other", "Other (say what)"),
 ]
+# Purposes inside the treating team: made at once, marked "Internal". Every other purpose is a
+# release outside the team and goes through review first (clinic.releases).
+INTERNAL_PURPOSES = ("continuity", "supervision")
 
 
 class SummaryForm(forms.Form):
@@ -37,11 +40,40 @@ class SummaryForm(forms.Form):
         widget=forms.RadioSelect,
         label="Session notes",
     )
+    recipient_name = forms.CharField(
+        label="Who receives it (name, and organisation or relationship)",
+        required=False,
+        max_length=200,
+        help_text="For a legal or other purpose. For the client's own request the recipient is the client.",
+    )
+    authorization = forms.ChoiceField(
+        label="The other partner's authorization for this recipient",
+        required=False,
+        help_text="Joint-session notes go to a third party only under one of these. Without one they are withheld.",
+    )
+
+    def __init__(self, *args, authorizations=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.authorizations = {str(a.code): a for a in authorizations}
+        if self.authorizations:
+            choices = [
+                (code, f"{a.recipient_label}, until {a.expires_on:%d %b %Y}") for code, a in self.authorizations.items()
+            ]
+            self.fields["authorization"].choices = [("", "None: withhold the joint-session notes"), *choices]
+        else:
+            del self.fields["authorization"]
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("purpose") == "other" and not data.get("purpose_other", "").strip():
             self.add_error("purpose_other", "Say what the purpose is.")
+        chosen = self.authorizations.get(data.get("authorization") or "")
+        data["authorization"] = chosen if data.get("purpose") in ("legal", "other") else None
+        if data.get("purpose") in ("legal", "other") and not data.get("recipient_name", "").strip():
+            if chosen is None:
+                self.add_error("recipient_name", "Say who receives it: a name, and their organisation or relationship.")
+            else:
+                data["recipient_name"] = chosen.recipient_label
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from clinic.clients.models import Case
+from clinic.releases.releasing import ContentsChanged
 from clinic.reports.documents import client_summary_pdf, practice_report_pdf
 from clinic.reports.models import ReportJob
+from clinic.reports.summaries import INTERNAL_PURPOSES, PURPOSES
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +23,34 @@ def produce(job: ReportJob) -> tuple[bytes, str]:
         return practice_report_pdf(
             start=date.fromisoformat(options["from"]), end=date.fromisoformat(options["to"]), by=job.requested_by
         )
+    if job.kind == "release":
+        return _release_file(job)
     case = Case.objects.get(code=options["case"])
     client = case.clients.get(code=options["client"])
+    internal = set(INTERNAL_PURPOSES) | {dict(PURPOSES)[key] for key in INTERNAL_PURPOSES}
+    if not (options.get("internal") or options.get("purpose") in internal):
+        # Anything for outside the treating team is a reviewed release (kind "release").
+        raise ValueError("a client summary job must be an internal one")
     return client_summary_pdf(case=case, client=client, options=options, by=job.requested_by)
+
+
+def _release_file(job: ReportJob) -> tuple[bytes, str]:
+    """A confirmed release's file, made only if it still holds what the therapist confirmed."""
+    from clinic.releases.models import Release
+    from clinic.releases.releasing import make_file
+
+    release = Release.objects.select_related("case", "client").get(code=job.options["release"])
+    data, filename, counts = make_file(release=release, by=job.requested_by)
+    # Counts (never content) for the accounting of disclosures when the file is downloaded.
+    job.options = {**job.options, "counts": counts}
+    ReportJob.objects.filter(pk=job.pk).update(options=job.options)
+    return data, filename
+
+
+CHANGED_MESSAGE = (
+    "What this release contains changed after it was confirmed (an authorization was given or withdrawn, "
+    "or the record changed). It is back with the therapist to review again."
+)
 
 
 @task()
@@ -40,6 +67,11 @@ def make_report(job_id: int) -> None:
     job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
         pdf, filename = produce(job)
+    except ContentsChanged:
+        ReportJob.objects.filter(pk=job_id).update(
+            status=ReportJob.Status.FAILED, error=CHANGED_MESSAGE, finished_at=timezone.now()
+        )
+        return
     except Exception:
         logger.exception("report job %s failed", job.code)
         ReportJob.objects.filter(pk=job_id).update(

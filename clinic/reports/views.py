@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,9 +15,8 @@ from clinic.clients.models import Case, case_and_client
 from clinic.lib.http import posted
 from clinic.lib.widgets import DatePicker
 from clinic.reports.documents import case_summary_pdf, client_summary_pdf
-from clinic.reports.export import record_zip
 from clinic.reports.models import ReportJob
-from clinic.reports.summaries import SummaryForm
+from clinic.reports.summaries import INTERNAL_PURPOSES, SummaryForm
 from clinic.reports.tasks import enqueue, recover_stalled
 
 
@@ -25,7 +25,7 @@ from clinic.reports.tasks import enqueue, recover_stalled
 def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """A client summary PDF. Every one is a disclosure: its purpose and options are recorded first."""
     case, client = case_and_client(request.user, case_code, client_code)
-    form = SummaryForm(request.POST if request.method == "POST" else None)
+    form = SummaryForm(posted(request), authorizations=_third_party_authorizations(case, client))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         options = {
@@ -35,14 +35,48 @@ def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse
             "to": data["date_to"].isoformat() if data["date_to"] else "",
             "report": "client_summary",
         }
+        if data["purpose"] not in INTERNAL_PURPOSES:
+            # Outside the treating team: a release, reviewed by the treating therapist before it leaves.
+            return _prepare_release(request, case, client, form, kind="summary", options=options)
         record(action=Action.PDF_GENERATED, request=request, target=client, client=client, detail=options)
         if data["notes"] == "full":
             # Full notes can run to many pages: made in the background.
-            options.update(case=str(case.code), client=str(client.code))
+            options.update(case=str(case.code), client=str(client.code), internal=True)
             return _queue(request, kind="client_summary", options=options)
         pdf, filename = client_summary_pdf(case=case, client=client, options=options, by=request.user)
         return _pdf_response(pdf, filename)
     return render(request, "reports/summary_form.html", {"case": case, "client": client, "form": form})
+
+
+def _third_party_authorizations(case, client):
+    """The other partner's authorizations in force to a third party, covering conjoint notes: staff pick one."""
+    from clinic.releases.models import ReleaseAuthorization
+
+    if case.kind != Case.Kind.COUPLE:
+        return []
+    given = ReleaseAuthorization.objects.filter(case=case).exclude(authorizing_client=client).in_force()
+    return list(given.covering_conjoint_notes().to_third_party().order_by("-expires_on"))
+
+
+def _prepare_release(request, case, client, form, *, kind: str, options: dict) -> HttpResponse:
+    from clinic.releases.releasing import prepare
+
+    data = form.cleaned_data
+    release = prepare(
+        case=case,
+        client=client,
+        kind=kind,
+        purpose=data["purpose"],
+        purpose_other=data.get("purpose_other", ""),
+        recipient_name=data.get("recipient_name", ""),
+        authorization=data.get("authorization"),
+        options={key: value for key, value in options.items() if key in ("notes", "from", "to")},
+        by=request.user,
+        request=request,
+    )
+    if not release.may_review(request.user):
+        messages.success(request, "Prepared. The case's therapist reviews it before it can be downloaded.")
+    return redirect("release_detail", code=release.code)
 
 
 class PracticeReportForm(forms.Form):
@@ -80,7 +114,8 @@ def practice_report(request: HttpRequest) -> HttpResponse:
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
+    kind = "application/zip" if filename.endswith(".zip") else "application/pdf"
+    response = HttpResponse(pdf, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -111,6 +146,12 @@ def report_download(request: HttpRequest, code) -> HttpResponse:
     job = _own_job(request, code)
     if job.status != ReportJob.Status.DONE or job.expired or job.pdf is None:
         return render(request, "reports/job.html", {"job": job, "gone": True}, status=410)
+    if job.kind == "release":
+        from clinic.releases.models import Release
+        from clinic.releases.releasing import record_download
+
+        release = get_object_or_404(Release.objects.visible_to(request.user), code=job.options["release"])
+        record_download(release=release, counts=job.options.get("counts", {}), by=request.user, request=request)
     return _pdf_response(bytes(job.pdf), job.filename)
 
 
@@ -131,8 +172,8 @@ class CaseSummaryForm(SummaryForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("date_from", "date_to", "notes"):
-            del self.fields[name]
+        for name in ("date_from", "date_to", "notes", "recipient_name", "authorization"):
+            self.fields.pop(name, None)
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
@@ -155,12 +196,20 @@ def case_summary(request: HttpRequest, case_code) -> HttpResponse:
 def client_export(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """A records request: the client's own record as JSON plus the summary PDF, in one ZIP. A recorded disclosure."""
     case, client = case_and_client(request.user, case_code, client_code)
-    form = CaseSummaryForm(posted(request))
+    form = ExportForm(posted(request), authorizations=_third_party_authorizations(case, client))
     if request.method == "POST" and form.is_valid():
-        options = {"purpose": form.purpose_text(), "report": "record_export", "notes": "full"}
-        record(action=Action.RECORD_EXPORTED, request=request, target=client, client=client, detail=options)
-        archive, filename = record_zip(case=case, client=client, by=request.user, purpose=options["purpose"])
-        response = HttpResponse(archive, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        # A records request always leaves the treating team: reviewed first, like any release.
+        return _prepare_release(request, case, client, form, kind="export", options={"notes": "full"})
     return render(request, "reports/export_form.html", {"case": case, "client": client, "form": form})
+
+
+class ExportForm(SummaryForm):
+    """A records request leaves the treating team: its purposes are the outside ones."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("date_from", "date_to", "notes"):
+            del self.fields[name]
+        self.fields["purpose"].choices = [
+            (key, label) for key, label in self.fields["purpose"].choices if key not in INTERNAL_PURPOSES
+        ]

@@ -101,3 +101,39 @@ def record(person, partner, therapist, couple_case):
     signed_note(couple_case, therapist, text="PARTNER-INDIVIDUAL-7x7x", individual=partner)
     signed_note(couple_case, therapist, text="DRAFT-NOTE-3d3d", sign=False)
     PsychotherapyNote.objects.create(session=session, author=therapist, text="PRIVATE-PROCESS-8q8q")
+
+
+# Markers of every kind of material, for the release paths (tests/releases and the tests here).
+OWN = ("OWN-SIGN-1a2b", "OWN-INDIVIDUAL-2m2m", "OWN-INTAKE-0p0p", "OWN-ADDENDUM-3w3w")
+CONJOINT = ("CONJOINT-NOTE-5c5c", "CONJOINT-NOTE-2-8r8r", "CONJOINT-ADDENDUM-1j1j")
+NEVER = (
+    "PARTNER-SIGN-9z9z",
+    "PARTNER-INDIVIDUAL-7x7x",
+    "PARTNER-ADDENDUM-6h6h",
+    "PARTNER-INTAKE-4k4k",
+    "DRAFT-NOTE-3d3d",
+    "PRIVATE-PROCESS-8q8q",
+)
+# The day of the second conjoint session: a withheld notice must not give it away.
+CONJOINT_DAYS_AGO = 40
+
+
+@pytest.fixture
+def couple_record(record, person, partner, therapist, couple_case):
+    """`record`, plus both intakes, an own individual session, a second conjoint session and addenda on each kind."""
+    from clinic.notes.models import Addendum
+    from intake.models import ConsentDocument, Intake
+
+    consent = ConsentDocument.objects.current(ConsentDocument.Kind.INFORMED_CONSENT)
+    privacy = ConsentDocument.objects.current(ConsentDocument.Kind.PRIVACY_NOTICE)
+    for client, marker in ((person, "OWN-INTAKE-0p0p"), (partner, "PARTNER-INTAKE-4k4k")):
+        intake = Intake.objects.create(client=client, answers={"reasons": {"reasons": marker, "goals": "Goals text"}})
+        intake.submit(consent=consent, privacy=privacy, signature=client.full_name)
+    first = TherapySession.objects.get(note__content__assessment="CONJOINT-NOTE-5c5c")
+    Addendum.add(note=first.note, by=therapist, text="CONJOINT-ADDENDUM-1j1j")
+    second = signed_note(couple_case, therapist, text="CONJOINT-NOTE-2-8r8r")
+    TherapySession.objects.filter(pk=second.pk).update(starts_at=timezone.now() - timedelta(days=CONJOINT_DAYS_AGO))
+    own = signed_note(couple_case, therapist, text="OWN-INDIVIDUAL-2m2m", individual=person)
+    Addendum.add(note=own.note, by=therapist, text="OWN-ADDENDUM-3w3w")
+    theirs = TherapySession.objects.get(note__content__assessment="PARTNER-INDIVIDUAL-7x7x")
+    Addendum.add(note=theirs.note, by=therapist, text="PARTNER-ADDENDUM-6h6h")

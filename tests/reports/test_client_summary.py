@@ -5,6 +5,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from clinic.audit.models import Action, AuditEvent
+from tests.releases.flow import confirm, download, prepare, release_through_review
 
 
 def pdf_text(response) -> str:
@@ -42,17 +43,26 @@ def test_every_summary_is_a_recorded_disclosure_with_its_purpose(as_user, therap
     assert "every PDF is a disclosure" in missing.content.decode()
     other = c.post(summary_url(couple_case, person), {"purpose": "other", "notes": "full"})
     assert "Say what the purpose is" in other.content.decode()
-    assert not AuditEvent.objects.filter(action=Action.PDF_GENERATED).exists()
-    c.post(
-        summary_url(couple_case, person),
-        {"purpose": "other", "purpose_other": "Court request ref 12", "notes": "summaries"},
-    )
+    nobody = c.post(summary_url(couple_case, person), {"purpose": "legal", "notes": "full"})
+    assert "Say who receives it" in nobody.content.decode()
+    assert not AuditEvent.objects.filter(action__in=[Action.PDF_GENERATED, Action.RELEASE_PREPARED]).exists()
+    c.post(summary_url(couple_case, person), {"purpose": "continuity", "notes": "summaries"})
     event = AuditEvent.objects.get(action=Action.PDF_GENERATED)
-    assert (event.client, event.detail["purpose"], event.detail["notes"]) == (
+    assert (event.client, event.detail["purpose"], event.detail["notes"]) == (person, "Continuity of care", "summaries")
+    # Outside the treating team: prepared, reviewed, then downloaded; the download is the disclosure.
+    release_through_review(
+        c,
+        summary_url(couple_case, person),
+        {"purpose": "other", "purpose_other": "Court request ref 12", "notes": "summaries", "recipient_name": "Court"},
+    )
+    prepared = AuditEvent.objects.get(action=Action.RELEASE_PREPARED)
+    downloaded = AuditEvent.objects.get(action=Action.RELEASE_DOWNLOADED)
+    assert (downloaded.client, downloaded.detail["purpose"], downloaded.detail["recipient"]) == (
         person,
         "Court request ref 12",
-        "summaries",
+        "Court",
     )
+    assert prepared.detail["release"] == downloaded.detail["release"]
     page = c.get(reverse("client_record", kwargs={"case_code": couple_case.code, "client_code": person.code}))
     assert "Court request ref 12" in page.content.decode()
 
@@ -72,9 +82,19 @@ def test_only_the_treating_therapist_and_admins_make_summaries(request, as_user,
     assert not AuditEvent.objects.filter(action=Action.PDF_GENERATED).exists()
 
 
-def test_an_admin_may_make_one_with_a_purpose(as_user, admin_user, couple_case, person):
-    """Summaries only: small enough to stream straight back."""
-    response = as_user(admin_user).post(
-        summary_url(couple_case, person), {"purpose": "client_request", "notes": "summaries"}
-    )
+def test_an_admin_prepares_one_and_it_waits_for_the_therapists_review(
+    as_user, admin_user, therapist, couple_case, person, record
+):
+    admin = as_user(admin_user)
+    release = prepare(admin, summary_url(couple_case, person), {"purpose": "client_request", "notes": "summaries"})
+    waiting = admin.get(reverse("release_detail", kwargs={"code": release.code})).content.decode()
+    assert "Waiting for" in waiting and "CONJOINT-NOTE-5c5c" not in waiting  # no preview of content for admins
+    assert download(admin, release).status_code == 409
+    assert admin.post(reverse("release_confirm", kwargs={"code": release.code})).status_code == 404
+    staff = as_user(therapist)
+    dashboard = staff.get(reverse("dashboard")).content.decode()
+    assert "1 release waiting for your review" in dashboard
+    assert confirm(staff, release).status_code == 302
+    response = download(as_user(admin_user), release)
     assert response["Content-Type"] == "application/pdf"
+    assert "waiting for your review" not in as_user(therapist).get(reverse("dashboard")).content.decode()
