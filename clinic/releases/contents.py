@@ -17,6 +17,7 @@ from datetime import date
 from django.utils import timezone
 
 from clinic.clients.models import Case, Client
+from clinic.lib.dates import show
 from clinic.notes.models import TherapySession
 from clinic.releases import passages
 from clinic.releases.models import Release, ReleaseAuthorization, ReleasePurpose
@@ -115,7 +116,7 @@ def authorization_for(release: Release, *, on: date | None = None) -> ReleaseAut
 
 
 def _session_label(session: TherapySession) -> str:
-    return f"{timezone.localtime(session.starts_at):%d %b %Y} · {session.get_format_display()}"
+    return f"{show(session.starts_at)} · {session.get_format_display()}"
 
 
 def build(*, case: Case, client: Client, options: dict, release: Release | None = None) -> Contents:
@@ -170,17 +171,17 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
         add(
             f"sign:{sign.pk}",
             "Warning signs",
-            f"{sign.get_type_display()}, {sign.observed_on:%d %b %Y}",
+            f"{sign.get_type_display()}, {show(sign.observed_on)}",
             sign.description,
         )
     for flag in summary.flags:
         add(
             f"flag:{flag.pk}:acknowledge",
             "Risk flags",
-            f"Flag of {flag.raised_at:%d %b %Y}: acknowledged",
+            f"Flag of {show(flag.raised_at)}: acknowledged",
             flag.acknowledge_note,
         )
-        add(f"flag:{flag.pk}:resolve", "Risk flags", f"Flag of {flag.raised_at:%d %b %Y}: resolved", flag.resolve_note)
+        add(f"flag:{flag.pk}:resolve", "Risk flags", f"Flag of {show(flag.raised_at)}: resolved", flag.resolve_note)
     for session in sessions:
         note = session.note
         label = _session_label(session)
@@ -204,7 +205,7 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
             add(
                 f"addendum:{addendum.code}",
                 "Sessions and notes",
-                f"{label} · Addendum of {addendum.signed_at:%d %b %Y}",
+                f"{label} · Addendum of {show(addendum.signed_at)}",
                 addendum.text,
             )
 
