@@ -26,7 +26,7 @@ class EnrolForm(forms.Form):
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].replace(" ", "")
-        if not (token.isdigit() and len(token) == 6):
+        if not (token.isascii() and token.isdigit() and len(token) == 6):
             raise forms.ValidationError("Enter the 6 digits your app shows, without letters.")
         return token
 

@@ -2,6 +2,7 @@ from django import forms
 
 from clinic.accounts.models import User
 from clinic.clients.models import Case, Client
+from clinic.lib.fields import RecordChoiceField
 
 CLIENT_FIELDS = [
     "full_name",
@@ -15,7 +16,7 @@ CLIENT_FIELDS = [
 ]
 
 
-class TherapistChoiceField(forms.ModelChoiceField):
+class TherapistChoiceField(RecordChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
