@@ -21,7 +21,7 @@ class WholeNumberField(forms.IntegerField):
 
 
 class RecordChoiceField(forms.ModelChoiceField):
-    """A choice of record by its numeric id: only ASCII digits are looked up (int() would take "٣" for 3)."""
+    """A choice of record by its numeric id: only ASCII digits are looked up (int() would take Arabic-Indic three for 3)."""
 
     def to_python(self, value):
         if value not in self.empty_values and not isinstance(value, self.queryset.model):
@@ -33,7 +33,7 @@ class RecordChoiceField(forms.ModelChoiceField):
 
 
 class AsciiDateTimeField(forms.DateTimeField):
-    """DateTimeField that refuses non-ASCII digits (Django's ISO parser takes "٢٠٢٦-١١-٢٠")."""
+    """DateTimeField that refuses non-ASCII digits (Django's ISO parser takes Arabic-Indic ones)."""
 
     def to_python(self, value):
         if isinstance(value, str) and not value.isascii():

@@ -38,5 +38,3 @@ def whole_number(raw: Any, *, minimum: int | None = None, maximum: int | None = 
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise NotANumber
     return value
-
-

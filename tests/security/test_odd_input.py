@@ -24,6 +24,9 @@ field; or sends a JSON body of the wrong shape. Then:
   not its message, not its arguments, not the text of an exception.
 """
 
+# ruff: noqa: RUF001 (the odd digits are what this file is about)
+
+import contextlib
 import json
 import logging
 import re
@@ -146,7 +149,9 @@ def candidate_urls(pattern, world) -> list[str]:
         kind = type(converter).__name__.lower().replace("converter", "")
         if kind == "uuid":
             # By this project's naming: a case_code is a case, a client_code a client; any other code may be anything.
-            values = {"case_code": [world["case"].code], "client_code": [world["client"].code]}.get(name, world["uuids"])
+            values = {"case_code": [world["case"].code], "client_code": [world["client"].code]}.get(
+                name, world["uuids"]
+            )
         elif kind == "int":
             values = [1, 2, 3]
         elif name == "token":
@@ -263,7 +268,11 @@ def draft_kept_as_typed(before: dict, after: dict, sent: dict) -> list[str]:
             old = ((before or {}).get(section) or {}).get(field)
             typed = sent.get(field)
             typed = typed[-1] if isinstance(typed, list) else typed
-            if value != old and not (isinstance(typed, str) and value == storable(typed)) and not isinstance(value, bool):
+            if (
+                value != old
+                and not (isinstance(typed, str) and value == storable(typed))
+                and not isinstance(value, bool)
+            ):
                 wrong.append(f"{section}.{field}")
     return wrong
 
@@ -306,10 +315,8 @@ def log():
 
 def texts_of(record: logging.LogRecord) -> list[str]:
     texts = [str(record.msg), repr(record.args)]
-    try:
+    with contextlib.suppress(Exception):  # a record that cannot be formatted still had its parts checked
         texts.append(record.getMessage())
-    except Exception:  # noqa: BLE001, S110 (a record that cannot be formatted still had its parts checked)
-        pass
     if record.exc_info and record.exc_info[1] is not None:
         texts.append("".join(traceback.format_exception(*record.exc_info)))
     if record.exc_text:
@@ -355,16 +362,28 @@ def send(world, log, who, name, url, *, data=None, body=None) -> list[str]:
         if response.status_code >= 500:
             problems.append(f"answered {response.status_code}")
         problems += [f"stored an answer off the scale: {a}" for a in answers_are_choices(world)]
-        sent_values = [body] if body is not None else [v for vs in (data or {}).values() for v in (vs if isinstance(vs, list) else [vs])]
+        sent_values = (
+            [body]
+            if body is not None
+            else [v for vs in (data or {}).values() for v in (vs if isinstance(vs, list) else [vs])]
+        )
         problems += [f"logged: {line}" for line in logged(log, [v for v in sent_values if isinstance(v, str) and v])]
         if name in KEEPS_WHAT_WAS_TYPED and data is not None:
-            problems += [f"intake draft not as typed: {f}" for f in draft_kept_as_typed(before["intake"], after["intake"], data)]
+            problems += [
+                f"intake draft not as typed: {f}" for f in draft_kept_as_typed(before["intake"], after["intake"], data)
+            ]
         if refused(response):
             ignored = RECORDS_OF_REFUSALS | PAGE_OWN_ROWS.get(name, set())
-            rows = {t: (n, after["rows"][t]) for t, n in before["rows"].items() if after["rows"][t] != n and t not in ignored}
+            rows = {
+                t: (n, after["rows"][t])
+                for t, n in before["rows"].items()
+                if after["rows"][t] != n and t not in ignored
+            }
             if rows:
                 problems.append(f"refused ({response.status_code}) but wrote rows {rows}")
-            for part in ("screenings", "contact") + (() if name in KEEPS_WHAT_WAS_TYPED and body is None else ("intake",)):
+            for part in ("screenings", "contact") + (
+                () if name in KEEPS_WHAT_WAS_TYPED and body is None else ("intake",)
+            ):
                 if before[part] != after[part]:
                     problems.append(f"refused ({response.status_code}) but changed the stored {part}")
         return problems
