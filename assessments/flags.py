@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from assessments.models import RiskFlag, WarningSign
+from assessments.tasks import notify_urgent_flag, sign_in_link
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client
@@ -38,6 +39,10 @@ def raise_flag(
         client=client,
         detail={"severity": severity, "reasons": reasons},
     )
+    if severity == RiskFlag.Severity.URGENT:
+        # Outside the app too, at once: a neutral email to the treating therapist, once the flag is saved.
+        link = sign_in_link(request)
+        transaction.on_commit(lambda: notify_urgent_flag.enqueue(flag.pk, link))
     return flag
 
 
@@ -86,9 +91,10 @@ def overdue_flag_count() -> int:
 
 
 def conjoint_not_advised(case: Case) -> bool:
-    """An open urgent flag on either partner of a couple case: joint sessions wait for review."""
+    """An urgent flag on either partner of a couple case, not yet resolved: joint sessions wait for review.
+
+    Acknowledging a flag says it was seen; only resolving it says the person at risk is safe enough.
+    """
     if case.kind != Case.Kind.COUPLE:
         return False
-    return RiskFlag.objects.filter(
-        client__memberships__case=case, severity=RiskFlag.Severity.URGENT, status=RiskFlag.Status.OPEN
-    ).exists()
+    return RiskFlag.objects.urgent_unresolved().filter(client__memberships__case=case).exists()

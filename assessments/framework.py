@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from clinic.lib.numbers import NotANumber, whole_number
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -158,17 +160,23 @@ registry = Registry()
 
 
 def _as_int(item: Item, raw: Any) -> int:
-    if isinstance(raw, bool) or raw is None:
-        raise InvalidAnswer(item.id, "the answer is not one of the choices.")
-    if isinstance(raw, int):
-        return raw
+    """ASCII digits only: int() takes "٣" for 3, and "³" passes isdigit() but breaks int()."""
     if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    if isinstance(raw, str):
-        text = raw.strip()
-        if text.lstrip("+-").isdigit():
-            return int(text)
-    raise InvalidAnswer(item.id, "the answer is not one of the choices.")
+        raw = int(raw)
+    try:
+        return whole_number(raw)
+    except NotANumber:
+        raise InvalidAnswer(item.id, "the answer is not one of the choices.") from None
+
+
+def check_answer(instrument: Instrument, item: Item, raw: Any) -> int:
+    """One answer as a value on the item's scale, or InvalidAnswer (naming the item and scale, never the value)."""
+    value = _as_int(item, raw)
+    scale = instrument.scale(item.scale)
+    if value not in scale.values:
+        allowed = ", ".join(f"{c.value} ({c.label})" for c in scale.choices)
+        raise InvalidAnswer(item.id, f"the answer is not on the scale; choose one of {allowed}.")
+    return value
 
 
 def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, int]:
@@ -184,12 +192,7 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict
         if raw is None or raw == "":
             missing.append(item.id)
             continue
-        value = _as_int(item, raw)
-        scale = instrument.scale(item.scale)
-        if value not in scale.values:
-            allowed = ", ".join(f"{c.value} ({c.label})" for c in scale.choices)
-            raise InvalidAnswer(item.id, f"{value} is not on the scale; choose one of {allowed}.")
-        clean[item.id] = value
+        clean[item.id] = check_answer(instrument, item, raw)
     if missing:
         raise IncompleteAnswers(missing)
     return clean

@@ -135,6 +135,10 @@ class RiskFlagQuerySet(models.QuerySet):
     def unresolved(self) -> "RiskFlagQuerySet":
         return self.exclude(status=FlagStatus.RESOLVED)
 
+    def urgent_unresolved(self) -> "RiskFlagQuerySet":
+        """What keeps conjoint sessions "not advised": acknowledging a flag is not resolving it."""
+        return self.unresolved().filter(severity=FlagSeverity.URGENT)
+
 
 class RiskFlag(models.Model):
     """Raised by a screening's safety rules or a severe warning sign: open → acknowledged → resolved."""
@@ -163,6 +167,8 @@ class RiskFlag(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolve_note = models.TextField(blank=True, max_length=2000)
+    # When the treating therapist was told by email (urgent flags): set once, so the notice is sent once.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     objects = RiskFlagQuerySet.as_manager()
 

@@ -8,12 +8,11 @@ from django.http import HttpRequest, QueryDict
 import assessments.catalogue  # noqa: F401  (registers the instruments)
 from assessments.catalogue import INITIAL
 from assessments.flags import raise_flag
-from assessments.framework import Instrument, registry, score
+from assessments.framework import Instrument, check_answer, registry, score
 from assessments.models import RiskFlag, Screening
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client
-from clinic.lib.http import storable
 
 # Partners' domain scores this far apart are a perception gap worth naming.
 GAP_POINTS = 25.0
@@ -55,12 +54,26 @@ def assign_initial(*, client: Client, request: HttpRequest | None = None) -> Non
 
 
 def answers_from(screening: Screening, data: QueryDict) -> dict[str, str]:
-    """Only this instrument's questions, as sent; anything else is ignored."""
+    """This instrument's questions as sent, each one of its choices (as plain digits); other fields are ignored.
+
+    Raises InvalidAnswer (naming the question, never the value) if any answer is
+    not one of the choices: the caller then stores nothing.
+    """
+    instrument = instrument_of(screening)
     return {
-        item.id: storable(data[item.id][:10])
-        for item in instrument_of(screening).items
-        if storable(data.get(item.id, "")) != ""
+        item.id: str(check_answer(instrument, item, data[item.id]))
+        for item in instrument.items
+        if data.get(item.id, "") != ""
     }
+
+
+def save_answers_from(screening: Screening, data: QueryDict) -> None:
+    """Add what was sent to the answers saved so far (a choice can be changed, never unanswered).
+
+    An older tab, or a request that carries fewer answers, never erases saved ones.
+    """
+    sent = answers_from(screening, data)
+    screening.save_answers({**screening.answers, **sent})
 
 
 @dataclass

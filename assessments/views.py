@@ -14,7 +14,7 @@ from assessments.forms import FlagNoteForm, SafetyInfoForm, WarningSignForm
 from assessments.framework import IncompleteAnswers, Instrument, InvalidAnswer, registry, score
 from assessments.models import FlagStateError, RiskFlag, SafetyInfo, Screening, ScreeningLocked
 from assessments.safety_v1 import RULE_REASONS
-from assessments.screenings import answers_from, assign, compare, instrument_of, latest_submitted, submit
+from assessments.screenings import assign, compare, instrument_of, latest_submitted, save_answers_from, submit
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
@@ -24,7 +24,7 @@ from clinic.clients.retention import refuse_if_closed
 from clinic.lib.charts import Bar, bar_chart, line_chart
 from clinic.lib.country import current as current_country
 from clinic.lib.dates import show
-from clinic.lib.http import posted, safe_local_url
+from clinic.lib.http import not_a_form, posted, safe_local_url, sent_as_form
 
 
 @role_required(Role.THERAPIST)
@@ -146,15 +146,18 @@ def questions(request: HttpRequest, code) -> HttpResponse:
     if screening.is_submitted:
         messages.info(request, "You have already sent these answers. Thank you.")
         return redirect("client_home")
-    problem, missing = "", []
-    if request.method == "POST":
-        screening.save_answers(answers_from(screening, request.POST))
+    problem, missing, status = "", [], 200
+    if request.method == "POST" and not sent_as_form(request):
+        problem, status = "One answer could not be read. Please choose it again.", 400
+    elif request.method == "POST":
         try:
+            # An answer that is not one of the choices is refused whole: nothing is stored.
+            save_answers_from(screening, request.POST)
             done = submit(screening=screening, request=request)
         except IncompleteAnswers as error:
             missing, problem = error.missing, "Some questions are not answered yet. They are listed here."
         except InvalidAnswer:
-            problem = "One answer could not be read. Please choose it again."
+            problem, status = "One answer could not be read. Please choose it again.", 400
         else:
             if done.urgent:
                 messages.info(
@@ -179,17 +182,21 @@ def questions(request: HttpRequest, code) -> HttpResponse:
         "problem": problem,
         "autosave_url": reverse("questions_save", kwargs={"code": screening.code}),
     }
-    return render(request, "assessments/questions.html", context)
+    return render(request, "assessments/questions.html", context, status=status)
 
 
 @role_required(Role.CLIENT)
 @require_POST
 def questions_save(request: HttpRequest, code) -> JsonResponse:
     screening = _own_screening(request, code)
+    if not sent_as_form(request):
+        return not_a_form()
     try:
-        screening.save_answers(answers_from(screening, request.POST))
+        save_answers_from(screening, request.POST)
     except ScreeningLocked:
         return JsonResponse({"error": "submitted", "message": "These answers were already sent."}, status=409)
+    except InvalidAnswer:
+        return JsonResponse({"error": "invalid", "message": "Not saved: choose that answer again."}, status=400)
     return JsonResponse({"saved": True, "saved_at": show(screening.updated_at, "TIME_FORMAT")})
 
 

@@ -396,7 +396,8 @@ def seed_notes(staff: dict) -> None:
         return
     # therapist1 is marked as needing co-signature (supervisor supervises) in the demo.
     staff["therapist1"].needs_cosign = True
-    staff["therapist1"].save(update_fields=["needs_cosign"])
+    staff["therapist1"].supervisor = staff["supervisor"]
+    staff["therapist1"].save(update_fields=["needs_cosign", "supervisor"])
     now = timezone.now().replace(hour=17, minute=0, second=0, microsecond=0)
     for case in couples:
         author = case.primary_therapist

@@ -227,6 +227,9 @@ REPORT_TTL_HOURS = env_int("REPORT_TTL_HOURS", 24, minimum=1)
 # up to REPORT_JOB_ATTEMPTS tries in all, then marked failed with a message.
 REPORT_JOB_STALL_MINUTES = env_int("REPORT_JOB_STALL_MINUTES", 10, minimum=1)
 REPORT_JOB_ATTEMPTS = env_int("REPORT_JOB_ATTEMPTS", 3, minimum=1)
+# This site's address (https://fulcrum.example.org), for links in emails sent from the task queue
+# when no request gives it. Empty: such emails carry no link.
+SITE_URL = env_str("SITE_URL", "")
 
 # Two-factor sign-in for staff. Only the local demo may switch it off.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)

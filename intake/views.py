@@ -16,9 +16,10 @@ from clinic.audit.models import Action
 from clinic.clients.models import Client, case_and_client
 from clinic.clients.retention import refuse_if_closed
 from clinic.lib.dates import show
-from clinic.lib.http import posted
+from clinic.lib.http import not_a_form, posted, sent_as_form
 from intake.filling import (
     AnswerTooLong,
+    as_form_data,
     display_answers,
     incomplete_sections,
     intake_for,
@@ -81,7 +82,12 @@ def intake_section(request: HttpRequest, step: int) -> HttpResponse:
     if intake.is_submitted:
         return redirect("intake_copy")
     missing = []
-    if request.method == "POST":
+    if request.method == "POST" and not sent_as_form(request):
+        # Not from this page: an empty form would clear the section.
+        form = section_form(section, intake, as_form_data(intake.section_answers(section.slug)))
+        form.is_valid()
+        form.add_error(None, "The page sent something unexpected; nothing was saved. Please try again.")
+    elif request.method == "POST":
         try:
             form = save_section(intake=intake, section=section, data=request.POST, request=request)
         except AnswerTooLong:
@@ -126,6 +132,8 @@ def intake_autosave(request: HttpRequest, step: int) -> JsonResponse:
     """Save a section as typed, without validating it. Called by the page while the client types."""
     section = _section(step)
     intake = intake_for(_own_client(request), request=request)
+    if not sent_as_form(request):
+        return not_a_form()
     try:
         save_section(intake=intake, section=section, data=request.POST, request=request)
     except IntakeLocked:

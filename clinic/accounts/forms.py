@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 
 from clinic.accounts.models import Role
+from clinic.lib.fields import RecordChoiceField
 
 User = get_user_model()
 
@@ -26,7 +27,7 @@ class EnrolForm(forms.Form):
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].replace(" ", "")
-        if not (token.isdigit() and len(token) == 6):
+        if not (token.isascii() and token.isdigit() and len(token) == 6):
             raise forms.ValidationError("Enter the 6 digits your app shows, without letters.")
         return token
 
@@ -50,8 +51,11 @@ class SafePasswordResetForm(PasswordResetForm):
 class StaffForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "username", "email", "role", "is_supervisor", "needs_cosign"]
+        fields = ["first_name", "last_name", "username", "email", "role", "is_supervisor", "needs_cosign", "supervisor"]
+        field_classes = {"supervisor": RecordChoiceField}
+        labels = {"supervisor": "Supervised by"}
         help_texts = {
+            "supervisor": "Therapists only: the supervisor who sees this therapist's urgent flags.",
             "username": "Used to sign in. Letters, digits and @/./+/-/_ only.",
             "is_supervisor": "Therapists only: may co-sign notes of therapists they supervise.",
             "needs_cosign": "Therapists only: their signed notes wait for a supervisor's co-signature.",
@@ -65,3 +69,15 @@ class StaffForm(forms.ModelForm):
         if self.instance.pk:
             # The sign-in name stays fixed once the account exists.
             self.fields["username"].disabled = True
+        supervisors = User.objects.therapists().filter(is_supervisor=True).order_by("last_name", "first_name")
+        if self.instance.pk:
+            supervisors = supervisors.exclude(pk=self.instance.pk)
+        self.fields["supervisor"].queryset = supervisors
+        self.fields["supervisor"].empty_label = "Nobody"
+        self.fields["supervisor"].error_messages["invalid_choice"] = (
+            "Choose an active therapist marked as a supervisor, other than this person."
+        )
+
+    @property
+    def supervision_changed(self) -> bool:
+        return "supervisor" in self.changed_data

@@ -36,6 +36,8 @@ class User(AbstractUser):
     needs_cosign = models.BooleanField(
         default=False, help_text="Therapists only: their signed notes wait for a supervisor's co-signature."
     )
+    # Supervision is an assignment: who supervises this therapist (set by an admin), not a practice-wide right.
+    supervisor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supervisees")
 
     objects = FulcrumUserManager()
 
@@ -49,6 +51,14 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(needs_cosign=False) | models.Q(role=Role.THERAPIST),
                 name="user_cosign_is_therapist",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(supervisor__isnull=True) | models.Q(role=Role.THERAPIST),
+                name="user_supervised_is_therapist",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(supervisor__isnull=True) | ~models.Q(supervisor=models.F("id")),
+                name="user_not_own_supervisor",
             ),
             # Password reset and staff invitations go by email: one account per address.
             models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"),
@@ -80,6 +90,14 @@ class User(AbstractUser):
             errors["is_supervisor"] = "Only therapists can be supervisors. Untick this or choose Therapist."
         if self.needs_cosign and self.role != Role.THERAPIST:
             errors["needs_cosign"] = "Only therapists' notes are co-signed. Untick this or choose Therapist."
+        if self.supervisor_id is not None:
+            chosen = self.supervisor
+            if self.role != Role.THERAPIST:
+                errors["supervisor"] = "Only therapists have a supervisor. Leave this empty or choose Therapist."
+            elif self.pk is not None and chosen.pk == self.pk:
+                errors["supervisor"] = "Nobody supervises themselves. Choose another supervisor."
+            elif not (chosen.is_supervisor and chosen.role == Role.THERAPIST and chosen.is_active):
+                errors["supervisor"] = "Choose an active therapist who is marked as a supervisor."
         if self.email and User.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists():
             errors["email"] = "Another account already uses this email address. Use a different one."
         if errors:

@@ -97,7 +97,7 @@ def verify(*, request: HttpRequest, token: str) -> bool:
     """Check a code from the app or a recovery code; on success the session is verified."""
     user = request.user
     token = normalise(token)
-    if token.isdigit():
+    if token.isascii() and token.isdigit():  # "³" passes isdigit() alone
         devices = TOTPDevice.objects.filter(user=user, confirmed=True)
     else:
         devices = StaticDevice.objects.filter(user=user, confirmed=True)

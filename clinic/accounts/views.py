@@ -169,6 +169,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     form = StaffForm(posted(request))
     if request.method == "POST" and form.is_valid():
         user = create_staff(user=form.save(commit=False), by=request.user, request=request)
+        if user.supervisor_id:
+            _supervision_changed(request, user)
         messages.success(request, f"{user} can now set a password from the link emailed to {user.email}.")
         return redirect("staff_detail", code=user.code)
     return render(request, "accounts/staff_form.html", {"form": form})
@@ -187,10 +189,18 @@ def staff_detail(request: HttpRequest, code) -> HttpResponse:
         form.save()
         if changed:
             record(action=Action.STAFF_UPDATED, request=request, target=member, detail={"fields": changed})
+        if form.supervision_changed:
+            _supervision_changed(request, member)
         messages.success(request, "Saved.")
         return redirect("staff_detail", code=member.code)
     context = {"member": member, "form": form, "has_device": twofactor.has_device(member)}
     return render(request, "accounts/staff_detail.html", context)
+
+
+def _supervision_changed(request: HttpRequest, member: User) -> None:
+    supervisor = member.supervisor
+    detail = {"supervisor": str(supervisor.code) if supervisor else None}
+    record(action=Action.SUPERVISION_CHANGED, request=request, target=member, detail=detail)
 
 
 @role_required(Role.ADMIN)

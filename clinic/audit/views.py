@@ -10,6 +10,7 @@ from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action, AuditEvent
+from clinic.lib.fields import WholeNumberField
 from clinic.lib.widgets import DatePicker
 
 PAGE_SIZE = 50
@@ -21,7 +22,7 @@ class AuditFilterForm(forms.Form):
     target_id = forms.CharField(label="Record reference", required=False, max_length=64)
     date_from = forms.DateField(label="From", required=False, widget=DatePicker())
     date_to = forms.DateField(label="To", required=False, widget=DatePicker())
-    before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    before = WholeNumberField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def clean(self) -> dict:
         data = super().clean()

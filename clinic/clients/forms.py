@@ -3,6 +3,7 @@ from django.utils.functional import lazy
 
 from clinic.accounts.models import User
 from clinic.clients.models import Case, Client
+from clinic.lib.fields import RecordChoiceField
 from clinic.lib.phones import normalize_phone, phone_help
 
 CLIENT_FIELDS = [
@@ -17,7 +18,7 @@ CLIENT_FIELDS = [
 ]
 
 
-class TherapistChoiceField(forms.ModelChoiceField):
+class TherapistChoiceField(RecordChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 

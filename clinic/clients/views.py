@@ -86,8 +86,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("session__case__clients", queryset=Client.objects.order_by("memberships__id")))
         .order_by("session__starts_at")
     )
-    awaiting = []
+    awaiting, supervised = [], []
     if request.user.is_supervisor:
+        # Supervision is an assignment: the urgent flags of the therapists this supervisor is assigned to.
+        supervised = (
+            RiskFlag.objects.urgent_unresolved()
+            .filter(
+                client__memberships__case__status=Case.Status.OPEN,
+                client__memberships__case__primary_therapist__supervisor=request.user,
+            )
+            .distinct()
+            .select_related("client")
+            .prefetch_related(
+                Prefetch(
+                    "client__memberships",
+                    queryset=Membership.objects.filter(
+                        case__status=Case.Status.OPEN, case__primary_therapist__supervisor=request.user
+                    ).select_related("case__primary_therapist"),
+                    to_attr="supervised_memberships",
+                )
+            )
+            .order_by("raised_at")
+        )
         awaiting = (
             SessionNote.objects.filter(status=SessionNote.Status.SIGNED, needs_cosign=True, cosigned_at__isnull=True)
             .exclude(author=request.user)
@@ -106,6 +126,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "flags": flags,
         "unsigned": unsigned,
         "awaiting": awaiting,
+        "supervised": supervised,
         "new_intakes": new_intakes.order_by("-submitted_at"),
         "new_screenings": new_screenings.order_by("-submitted_at"),
         "now": timezone.now(),
@@ -122,6 +143,11 @@ def practice_home(request: HttpRequest) -> HttpResponse:
     )
     counts["open_cases"] = Case.objects.open().count()
     counts["overdue_flags"] = overdue_flag_count()
+    # Admins see flags as numbers only: never whose, why or what was noted.
+    counts |= RiskFlag.objects.aggregate(
+        unacknowledged_flags=Count("id", filter=Q(status=RiskFlag.Status.OPEN)),
+        unresolved_flags=Count("id", filter=~Q(status=RiskFlag.Status.RESOLVED)),
+    )
     counts["open_inquiries"] = Inquiry.objects.filter(status=Inquiry.Status.OPEN).count()
     counts["retention_due"] = due_for_review().count()
     return render(request, "clients/practice_home.html", {"counts": counts})

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -54,3 +54,16 @@ def storable(text: str) -> str:
     For values saved as typed (drafts); validated forms refuse NUL with a message instead.
     """
     return text.replace("\x00", "")
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def sent_as_form(request: HttpRequest) -> bool:
+    """Whether a POST carries form fields. Any other body (JSON, text) reads as an empty form,
+    which a save-as-you-go endpoint would take for "everything cleared"."""
+    return request.content_type in FORM_TYPES
+
+
+def not_a_form() -> JsonResponse:
+    return JsonResponse({"error": "invalid", "message": "Not saved: the page sent something unexpected."}, status=400)

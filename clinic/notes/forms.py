@@ -3,13 +3,15 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from clinic.lib.fields import AsciiDateTimeField, RecordChoiceField, WholeNumberField
+from clinic.lib.numbers import whole_number
 from clinic.notes.models import FORMAT_FIELDS, NoteFormat, Practice, PracticeTag, TherapySession
 
 LONG = 10000
 
 
 class SessionForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(
+    starts_at = AsciiDateTimeField(
         label="Date and start time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -19,18 +21,34 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = TherapySession
         fields = ["starts_at", "duration_minutes", "format", "individual_client", "modality", "attendance"]
+        field_classes = {"duration_minutes": WholeNumberField, "individual_client": RecordChoiceField}
         labels = {
             "duration_minutes": "Duration (minutes)",
             "individual_client": "With which partner (individual sessions)",
         }
 
-    def __init__(self, *args, case, **kwargs) -> None:
+    def __init__(self, *args, case, conjoint_paused: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.case = case
         self.fields["individual_client"].queryset = case.clients.all()
         self.fields["individual_client"].required = False
         if case.kind == case.Kind.INDIVIDUAL:
             self.fields["format"].initial = TherapySession.Format.INDIVIDUAL
+        self.conjoint_paused = conjoint_paused
+        if conjoint_paused:
+            # An urgent flag on a partner is not resolved: a conjoint session needs a deliberate override.
+            self.fields["override"] = forms.BooleanField(
+                required=False,
+                label="Hold this conjoint session although conjoint sessions are not advised",
+                help_text="Individual sessions need no override.",
+            )
+            self.fields["override_reason"] = forms.CharField(
+                required=False,
+                max_length=1000,
+                label="Why a conjoint session now",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Kept with the session.",
+            )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -48,7 +66,28 @@ class SessionForm(forms.ModelForm):
         starts = data.get("starts_at")
         if starts and starts > timezone.now() + timedelta(days=365):
             self.add_error("starts_at", "Check the year: that is more than a year ahead.")
+        elif starts and starts.year < 2000:
+            self.add_error("starts_at", "Check the year: that is long before this practice kept records here.")
+        reason = (data.get("override_reason") or "").strip()
+        if self.conjoint_paused and fmt == TherapySession.Format.CONJOINT and case.kind == case.Kind.COUPLE:
+            if not data.get("override"):
+                self.add_error(
+                    "override",
+                    "Conjoint sessions are not advised until the urgent flag is resolved. "
+                    "Choose an individual session, or tick this box and give your reason.",
+                )
+            if not reason:
+                self.add_error(
+                    "override_reason", "Say why a conjoint session is right now; it is kept with the session."
+                )
+        else:
+            reason = ""
+        self.instance.conjoint_override_reason = reason
         return data
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.instance.conjoint_override_reason)
 
 
 class NoteForm(forms.Form):
@@ -62,7 +101,7 @@ class NoteForm(forms.Form):
         label="Next steps (shown beside the next session's note)",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, note_format: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -78,7 +117,7 @@ class NoteForm(forms.Form):
             self.fields[f"focus_{value}"] = forms.TypedChoiceField(
                 label=label,
                 required=False,
-                coerce=int,
+                coerce=whole_number,
                 empty_value=0,
                 choices=[("", "Not this session"), *PracticeTag.FOCUS_CHOICES],
             )

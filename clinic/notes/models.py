@@ -51,6 +51,8 @@ class TherapySession(models.Model):
     attendance = models.CharField(max_length=20, choices=Attendance.choices, default=Attendance.ATTENDED)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Why a conjoint session was held although an urgent flag on a partner was not resolved (by created_by).
+    conjoint_override_reason = models.TextField(blank=True, max_length=1000)
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -67,6 +69,10 @@ class TherapySession(models.Model):
                 condition=(models.Q(format=SessionFormat.INDIVIDUAL) & models.Q(individual_client__isnull=False))
                 | (models.Q(format=SessionFormat.CONJOINT) & models.Q(individual_client__isnull=True)),
                 name="session_individual_has_client",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(conjoint_override_reason="") | models.Q(format=SessionFormat.CONJOINT),
+                name="session_override_is_conjoint",
             ),
         ]
         indexes = [

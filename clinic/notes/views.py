@@ -1,9 +1,11 @@
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.flags import conjoint_not_advised
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
@@ -23,14 +25,19 @@ def session_new(request: HttpRequest, case_code) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
     if refused := refuse_if_closed(request, case):
         return refused
-    form = SessionForm(posted(request), case=case)
+    paused = conjoint_not_advised(case)
+    form = SessionForm(posted(request), case=case, conjoint_paused=paused)
     if request.method == "POST" and form.is_valid():
-        session = form.save(commit=False)
-        session.case, session.created_by = case, request.user
-        session.save()
-        record(action=Action.SESSION_CREATED, request=request, target=session, client=session.individual_client)
+        with transaction.atomic():
+            session = form.save(commit=False)
+            session.case, session.created_by = case, request.user
+            session.save()
+            record(action=Action.SESSION_CREATED, request=request, target=session, client=session.individual_client)
+            if form.overridden:
+                # That it happened, not why: the reason stays on the session, out of the audit log.
+                record(action=Action.CONJOINT_OVERRIDE, request=request, target=session)
         return redirect("note_page", code=session.code)
-    return render(request, "notes/session_form.html", {"case": case, "form": form})
+    return render(request, "notes/session_form.html", {"case": case, "form": form, "conjoint_paused": paused})
 
 
 def _session_for(request: HttpRequest, code) -> TherapySession:

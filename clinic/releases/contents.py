@@ -14,8 +14,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
-
 from clinic.clients.models import Case, Client
 from clinic.lib.dates import show
 from clinic.notes.models import TherapySession

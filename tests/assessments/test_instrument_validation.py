@@ -28,8 +28,8 @@ def test_an_empty_string_counts_as_unanswered():
 @pytest.mark.parametrize(
     ("item", "value", "message"),
     [
-        ("dec1", 3, "3 is not on the scale; choose one of -2 (Me)"),
-        ("voi1", -1, "-1 is not on the scale; choose one of 0 (Never)"),
+        ("dec1", 3, "the answer is not on the scale; choose one of -2 (Me)"),
+        ("voi1", -1, "the answer is not on the scale; choose one of 0 (Never)"),
         ("voi1", True, "not one of the choices"),
         ("voi1", 1.5, "not one of the choices"),
         ("voi1", "abc", "not one of the choices"),

@@ -1,4 +1,5 @@
 import logging
+import sys
 
 import pytest
 from django.urls import reverse
@@ -27,3 +28,21 @@ def test_django_request_warnings_reach_the_log_without_the_token(client, db, cap
     console = next(h for h in logging.getLogger().handlers if any(isinstance(f, RedactSecrets) for f in h.filters))
     console.filter(record)
     assert token not in record.getMessage() and "/welcome/[redacted]/" in record.getMessage()
+
+
+def test_a_logged_traceback_keeps_its_frames_but_not_the_exception_message():
+    answer = "³ my secret answer"
+    try:
+        try:
+            int(answer)
+        except ValueError as error:
+            raise RuntimeError(f"could not read {answer!r}") from error
+    except RuntimeError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/check/",), sys.exc_info()
+        )
+    RedactSecrets().filter(record)
+    text = logging.Formatter().format(record)
+    assert "secret answer" not in text and "³" not in text
+    assert "ValueError: [message withheld]" in text and "RuntimeError: [message withheld]" in text
+    assert "int(answer)" in text  # the frames and source lines stay, for whoever debugs it
