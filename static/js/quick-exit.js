@@ -86,19 +86,26 @@
     if (forms[i].getAttribute("autocomplete") !== "off") forms[i].setAttribute("autocomplete", "off");
   }
 
-  // Restored whole from the back-forward cache: empty it and ask the server again (a GET,
-  // so a page that answered a form is not sent twice).
-  window.addEventListener("pageshow", function (event) {
-    if (event.persisted) {
-      emptyPage();
-      window.location.replace(window.location.href);
-    }
-  });
-
-  // Reached by Back or Forward: the browser may have refilled fields from history; show
-  // only what the server sent (for a client's forms, their saved draft).
-  var entries = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
-  if (entries.length && entries[0].type === "back_forward") {
+  // Reached by Back or Forward: the browser may refill fields from history (in Chromium after
+  // this script has run, before the page's load event); show only what the server sent, which
+  // for a client's forms is their saved draft.
+  function backOrForward() {
+    var entries = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    return entries.length > 0 && entries[0].type === "back_forward";
+  }
+  function showOnlyWhatTheServerSent() {
     for (var j = 0; j < forms.length; j++) forms[j].reset();
   }
+  if (backOrForward()) document.addEventListener("DOMContentLoaded", showOnlyWhatTheServerSent);
+
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      // Restored whole from the back-forward cache: empty it and ask the server again (a GET,
+      // so a page that answered a form is not sent twice).
+      emptyPage();
+      window.location.replace(window.location.href);
+    } else if (backOrForward()) {
+      showOnlyWhatTheServerSent();
+    }
+  });
 })();

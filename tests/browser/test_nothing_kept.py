@@ -29,13 +29,13 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from assessments.screenings import assign
-from clinic.accounts.models import Role
+from clinic.accounts.models import Role, User
 from clinic.clients.models import Case
 from intake.invitations import send_invitation
 from intake.models import Intake
 from intake.sections import SECTIONS
 from tests.browser.conftest import ARTIFACTS, CHROMIUM
-from tests.factories import make_case, make_user
+from tests.factories import PASSWORD, make_case, make_user
 
 NEUTRAL = "https://neutral.example/weather"
 ARGS = [
@@ -113,6 +113,7 @@ class Typist:
     def __init__(self) -> None:
         self.typed: list[str] = []
         self.sign_in_names: list[str] = []
+        self.answered_in_place: list[str] = []
         self.count = 0
 
     def value(self, kind: str, name: str) -> str:
@@ -124,6 +125,8 @@ class Typist:
             value = f"19{50 + n % 40}-0{1 + n % 9}-1{n % 10}"
         elif "phone" in name or kind == "tel":
             value = f"01632 9{n:05d}"
+        elif kind == "password" and name.endswith("2"):
+            return self.typed[-1]  # "type the password again"
         elif kind == "password":
             value = f"Zq{n}-lantern-harbour-quiet"
         else:
@@ -189,9 +192,14 @@ def exit_and_look(page, typist: Typist, name: str, *, by_key: bool) -> None:
 def visit(page, typist: Typist, url: str, name: str, *, send: str | None, by_key: bool) -> None:
     """Fill the page, send it (or leave it for the help page, keeping it in history), exit, and look."""
     page.goto(url)
+    before = len(typist.typed)
     assert typist.fill_all(page), f"{name}: no field to fill at {page.url}"
     if send:
         page.locator("main form").get_by_role("button", name=send).click()
+        page.wait_for_load_state()
+        if page.url == url:
+            # The form was answered in place (its errors, or the self-check's result), not redirected.
+            typist.answered_in_place += typist.typed[before:]
     else:
         page.get_by_role("link", name="Help").click()
     page.wait_for_load_state()
@@ -299,6 +307,7 @@ def test_no_form_page_comes_back_and_the_profile_keeps_nothing(
     for name, path, send in public:
         visit(page, typist, base + path, name, send=send, by_key=pages % 2 == 0)
         pages += 1
+    assert User.objects.filter(username__startswith="Zq").count() == 1, "the invitation was accepted"
 
     # The client's own pages: every intake section, both questionnaires, the account pages.
     client_pages = [
@@ -315,6 +324,15 @@ def test_no_form_page_comes_back_and_the_profile_keeps_nothing(
         ("two-factor-setup", reverse("two_factor_setup"), "Confirm"),
     ]
     assert sum(name.startswith("questions-") for name, _, _ in client_pages) == 2
+    # A real sign-in, typed, as the client does it each time.
+    page.goto(base + reverse("login"))
+    page.get_by_label("Username").fill("clientone")
+    page.get_by_label("Password").fill(PASSWORD)
+    typist.typed += ["clientone", PASSWORD]
+    typist.sign_in_names.append("clientone")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your tasks")).to_be_visible()
+    exit_and_look(page, typist, "signed-in-home", by_key=False)
     for name, path, send in client_pages:
         signed_in(context, live_server, client_user)
         visit(page, typist, base + path, name, send=send, by_key=pages % 2 == 0)
@@ -335,6 +353,13 @@ def test_no_form_page_comes_back_and_the_profile_keeps_nothing(
     prompted = kept.pop("Default/Login Data:stats", [])
     kept.pop("Default/Login Data", None)
     assert set(prompted) <= {v.lower() for v in typist.sign_in_names}, prompted
+    # Another: a page that answers a form in place (no redirect) is a history entry holding the form's
+    # POST body, and Chromium writes it to its session-restore log (Sessions/), except for forms with a
+    # password. Quick exit replaces the entry, but the log keeps the old record until it is rewritten.
+    # Only values of such pages may be there; the way out is to redirect after every POST.
+    in_place = {v.lower() for v in typist.answered_in_place}
+    for place in [p for p in kept if p.startswith("Default/Sessions/")]:
+        assert set(kept.pop(place)) <= in_place, place
     assert not kept, f"Chromium kept typed values: {kept}"
     with sqlite3.connect(f"file:{profile_dir / 'Default' / 'Login Data'}?mode=ro", uri=True) as logins:
         assert logins.execute("SELECT count(*) FROM logins").fetchone() == (0,)
@@ -429,7 +454,10 @@ def test_a_page_the_back_forward_cache_brings_back_is_emptied_and_asked_for_agai
     expect(page.get_by_label("Name")).to_have_value("Zqcached control")
     assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "navigate"  # not fetched again
 
-    # Our page, cacheable this time: brought back whole, then emptied and fetched again.
+    # Our page, cacheable this time: brought back whole (the browser says so), then emptied and fetched again.
+    shown = []
+    page.expose_function("reportPageshow", lambda url, persisted: shown.append((url, persisted)))
+    page.add_init_script("addEventListener('pageshow', e => window.reportPageshow(location.pathname, e.persisted))")
     page.context.route(f"{base}{reverse('inquiry_start')}", without_no_store)
     page.goto(base + reverse("inquiry_start"))
     page.evaluate("window.firstVisit = true")
@@ -439,4 +467,10 @@ def test_a_page_the_back_forward_cache_brings_back_is_emptied_and_asked_for_agai
     page.go_back(wait_until="commit")
     expect(page.get_by_label("A few lines about what brings you")).to_have_value("")
     assert page.evaluate("window.firstVisit") is None, "the restored page was replaced by a fresh one"
+    start = reverse("inquiry_start")
+    for _ in range(50):
+        if shown[-1] == (start, False):
+            break
+        page.wait_for_timeout(100)
+    assert shown[-2:] == [(start, True), (start, False)], shown  # restored from the cache, then fetched afresh
     shot(page, "back-forward-cache")
