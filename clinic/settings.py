@@ -132,7 +132,8 @@ TEMPLATES = [
 ]
 # Form widgets are drawn from Django's Jinja2 copies of its widget templates (escaping on): the same
 # markup, about a third less time per form page than the template language, measured in bench/pages.py.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Its BoundField tells the browser to keep nothing typed into any field (clinic/lib/forms.py).
+FORM_RENDERER = "clinic.lib.forms.FormRenderer"
 
 
 def database_config(url: str) -> dict:

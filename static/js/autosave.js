@@ -14,6 +14,7 @@
   var timer = null;
   var dirty = false;
   var saving = false;
+  var stopped = false;
   var DELAY = 1200;
 
   function show(text) {
@@ -42,7 +43,7 @@
 
   function save(options) {
     options = options || {};
-    if (!dirty || (saving && !options.leaving)) return;
+    if (stopped || !dirty || (saving && !options.leaving)) return;
     dirty = false;
     saving = true;
     show("Saving…");
@@ -125,6 +126,13 @@
         button.disabled = true;
       }, 0);
     }
+  });
+  // Quick exit (quick-exit.js): send what is typed once more, then never again, because the
+  // page is emptied next and an empty form must not be saved over the draft.
+  document.addEventListener("fulcrum:exit", function () {
+    clearTimeout(timer);
+    save({ leaving: true });
+    stopped = true;
   });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") save({ leaving: true });
