@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from clinic import views
+from clinic.accounts import reset
 from clinic.accounts import views as accounts
 from clinic.audit import views as audit
 from clinic.clients import contact, retention
@@ -14,7 +15,7 @@ urlpatterns = [
     path("account/login/", accounts.login, name="login"),
     path("account/logout/", accounts.logout, name="logout"),
     path("account/password/", accounts.password_change, name="password_change"),
-    path("account/password/reset/", accounts.password_reset, name="password_reset"),
+    path("account/password/reset/", reset.password_reset, name="password_reset"),
     path("account/password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
     path("account/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
     path("account/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
