@@ -122,6 +122,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
     counts["open_cases"] = Case.objects.open().count()
     counts["overdue_flags"] = overdue_flag_count()
     counts["open_inquiries"] = Inquiry.objects.filter(status=Inquiry.Status.OPEN).count()
+    counts["held_inquiries"] = Inquiry.objects.filter(status=Inquiry.Status.HELD).count()
     counts["retention_due"] = due_for_review().count()
     return render(request, "clients/practice_home.html", {"counts": counts})
 
