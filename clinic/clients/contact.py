@@ -21,6 +21,7 @@ from clinic.accounts.models import Role, User
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import CONTACT_FIELDS, Client, ContactChange, ContactSource, case_and_client
+from clinic.lib.forms import BootstrapBoundField
 from clinic.lib.http import posted
 
 CHANNELS = ("may_email", "may_call", "may_text", "may_leave_voicemail")
@@ -88,6 +89,7 @@ def _no_autocomplete(form: forms.Form) -> None:
 
 
 class ContactChoicesForm(forms.ModelForm):
+    bound_field_class = BootstrapBoundField
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
