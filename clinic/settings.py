@@ -201,6 +201,13 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", _COUNTRY.quick_exit_url)
 # Public "Get started" form: inquiries accepted per address per hour.
 INQUIRY_LIMIT_PER_HOUR = env_int("INQUIRY_LIMIT_PER_HOUR", 5, minimum=1)
+# Past a limit a message is still kept, held for an admin's review, and the sender sees the same thanks.
+# Per browser session and practice-wide, per hour; past the held cap a flood is no longer stored at all.
+INQUIRY_SESSION_LIMIT_PER_HOUR = env_int("INQUIRY_SESSION_LIMIT_PER_HOUR", 3, minimum=1)
+INQUIRY_GLOBAL_LIMIT_PER_HOUR = env_int("INQUIRY_GLOBAL_LIMIT_PER_HOUR", 60, minimum=1)
+INQUIRY_HELD_LIMIT_PER_HOUR = env_int("INQUIRY_HELD_LIMIT_PER_HOUR", 500, minimum=1)
+# Tries at an invitation link's set-up form before the link stops working.
+INVITATION_ATTEMPTS = env_int("INVITATION_ATTEMPTS", 10, minimum=1)
 
 # A risk flag not acknowledged within this many working days is shown to admins (as a count).
 FLAG_ACK_BUSINESS_DAYS = env_int("FLAG_ACK_BUSINESS_DAYS", 1, minimum=1)

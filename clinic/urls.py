@@ -1,9 +1,10 @@
 from django.urls import include, path
 
 from clinic import views
+from clinic.accounts import reset
 from clinic.accounts import views as accounts
 from clinic.audit import views as audit
-from clinic.clients import retention
+from clinic.clients import contact, retention
 from clinic.clients import views as clients
 
 urlpatterns = [
@@ -14,7 +15,7 @@ urlpatterns = [
     path("account/login/", accounts.login, name="login"),
     path("account/logout/", accounts.logout, name="logout"),
     path("account/password/", accounts.password_change, name="password_change"),
-    path("account/password/reset/", accounts.password_reset, name="password_reset"),
+    path("account/password/reset/", reset.password_reset, name="password_reset"),
     path("account/password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
     path("account/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
     path("account/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
@@ -23,12 +24,18 @@ urlpatterns = [
     path("account/two-factor/recovery-codes/", accounts.recovery_codes_renew, name="recovery_codes_renew"),
     # Clients' own pages: neutral paths.
     path("my/", clients.client_home, name="client_home"),
+    path("my/contact/", contact.contact_choices, name="contact_choices"),
     # Therapists
     path("dashboard/", clients.dashboard, name="dashboard"),
     path("cases/", clients.case_list, name="case_list"),
     path("cases/new/", clients.case_create, name="case_create"),
     path("cases/<uuid:code>/", clients.case_detail, name="case_detail"),
     path("cases/<uuid:code>/therapist/", clients.case_reassign, name="case_reassign"),
+    path(
+        "cases/<uuid:case_code>/clients/<uuid:client_code>/contact/",
+        contact.client_contact_edit,
+        name="client_contact_edit",
+    ),
     path("cases/<uuid:code>/discharge/", retention.case_discharge, name="case_discharge"),
     path("cases/<uuid:code>/reopen/", retention.case_reopen, name="case_reopen"),
     # Practice admin

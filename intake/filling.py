@@ -9,7 +9,8 @@ from django.http import HttpRequest, QueryDict
 from assessments.screenings import assign_initial
 from clinic.audit.events import record
 from clinic.audit.models import Action
-from clinic.clients.models import Client
+from clinic.clients.contact import change_contact
+from clinic.clients.models import Client, ContactSource
 from clinic.lib.dates import show
 from clinic.lib.http import storable
 from clinic.lib.phones import display_phone
@@ -97,14 +98,7 @@ def apply_safe_contact(*, intake: Intake, cleaned: dict, request: HttpRequest) -
     wanted["email"] = cleaned.get("safe_email") or client.email or about.get("email", "")
     wanted["phone"] = cleaned.get("safe_phone") or client.phone or about.get("phone", "")
     wanted["safe_times"] = cleaned.get("safe_times", "")
-    changed = [name for name, value in wanted.items() if getattr(client, name) != value]
-    if not changed:
-        return
-    for name in changed:
-        setattr(client, name, wanted[name])
-    client.save(update_fields=changed)
-    channels = {name: wanted[name] for name in SafeContactForm.CHANNELS}
-    record(action=Action.SAFE_CONTACT_CHANGED, request=request, target=client, client=client, detail=channels)
+    change_contact(client=client, wanted=wanted, by=request.user, source=ContactSource.INTAKE, request=request)
 
 
 def incomplete_sections(intake: Intake) -> list[Section]:

@@ -31,10 +31,7 @@ class AcceptInvitationForm(forms.Form):
     )
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That sign-in name is taken. Please choose another.")
-        return username
+        return self.cleaned_data["username"].strip()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -46,6 +43,11 @@ class AcceptInvitationForm(forms.Form):
                 password_validation.validate_password(first, User(username=data.get("username", "")))
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        # Whether a name is taken is said only once all else is right, and each try counts against the link
+        # (intake.invitations.try_invitation): the form is not a free way to test which names exist.
+        username = data.get("username")
+        if username and not self.errors and User.objects.filter(username__iexact=username).exists():
+            self.add_error("username", "That sign-in name is taken. Please choose another.")
         return data
 
 

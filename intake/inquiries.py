@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import logging
 import time
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,6 +37,8 @@ MINIMUM_SECONDS = 3
 # A form older than this is shown again with what was typed, to be sent once more.
 STALE_AFTER = 24 * 3600
 _SIGNER_SALT = "inquiry-form-started"
+
+logger = logging.getLogger(__name__)
 
 
 def ip_hash(request: HttpRequest) -> str:
@@ -132,10 +136,48 @@ class InquiryForm(forms.ModelForm):
         return False
 
 
-def over_limit(request: HttpRequest) -> bool:
+SESSION_KEY = "inquiries_sent_at"
+
+
+def receive(*, form: InquiryForm, request: HttpRequest) -> Inquiry | None:
+    """Keep a valid message: open, or held for review when over a limit. The work is the same either way.
+
+    The sender is thanked alike whatever happens here, so nobody sharing their
+    connection or device can tell from the answer that someone else wrote.
+    Returns None only past the held cap (a flood), when nothing is kept.
+    """
+    now = time.time()
+    address = ip_hash(request)
     since = timezone.now() - timedelta(hours=1)
-    recent = Inquiry.objects.filter(ip_hash=ip_hash(request), received_at__gte=since).count()
-    return recent >= settings.INQUIRY_LIMIT_PER_HOUR
+    counts = Inquiry.objects.filter(received_at__gte=since).aggregate(
+        total=Count("id"),
+        from_address=Count("id", filter=Q(ip_hash=address)),
+        held=Count("id", filter=~Q(held_reason="")),
+    )
+    in_session = [t for t in request.session.get(SESSION_KEY, []) if isinstance(t, float) and t > now - 3600]
+    reason = ""
+    if counts["from_address"] >= settings.INQUIRY_LIMIT_PER_HOUR:
+        reason = Inquiry.HeldReason.ADDRESS
+    elif len(in_session) >= settings.INQUIRY_SESSION_LIMIT_PER_HOUR:
+        reason = Inquiry.HeldReason.SESSION
+    elif counts["total"] >= settings.INQUIRY_GLOBAL_LIMIT_PER_HOUR:
+        reason = Inquiry.HeldReason.GLOBAL
+    # Written on every kept message, so that the answer's cookies are the same whether it was held or not.
+    request.session[SESSION_KEY] = [*in_session, now]
+    if reason and counts["held"] >= settings.INQUIRY_HELD_LIMIT_PER_HOUR:
+        logger.warning("inquiry form: %s held in the last hour; this one was not kept", counts["held"])
+        return None
+    inquiry = form.save(commit=False)
+    inquiry.ip_hash = address
+    if reason:
+        inquiry.status, inquiry.held_reason = Inquiry.Status.HELD, reason
+    inquiry.save()
+    # No request here: the audit row would keep the sender's address, which we promise not to store.
+    if reason:
+        record(action=Action.INQUIRY_HELD, target=inquiry, detail={"reason": reason})
+    else:
+        record(action=Action.INQUIRY_RECEIVED, target=inquiry)
+    return inquiry
 
 
 @login_not_required
@@ -144,10 +186,8 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
     form = InquiryForm(posted(request))
     if request.method == "POST":
         if form.looks_automated():
-            # Answer as if it worked, so a script learns nothing; store nothing.
+            # A filled honeypot or a form sent faster than a person could: thanked alike, nothing kept.
             return redirect("inquiry_thanks")
-        if over_limit(request):
-            return render(request, "intake/inquiry_limited.html", status=429)
         if form.stale():
             fresh = request.POST.copy()
             fresh["started"] = signing.dumps(time.time() - MINIMUM_SECONDS, salt=_SIGNER_SALT)
@@ -155,12 +195,9 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             form.add_error(None, "This page was open for a long time. Check your message and press Send again.")
             return render(request, "intake/inquiry_start.html", {"form": form})
+        # An invalid form is shown again with what was typed: it counts towards no limit and says nothing of one.
         if form.is_valid():
-            inquiry = form.save(commit=False)
-            inquiry.ip_hash = ip_hash(request)
-            inquiry.save()
-            # No request here: the audit row would keep the sender's address, which we promise not to store.
-            record(action=Action.INQUIRY_RECEIVED, target=inquiry)
+            receive(form=form, request=request)
             return redirect("inquiry_thanks")
     return render(request, "intake/inquiry_start.html", {"form": form})
 
@@ -180,8 +217,15 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Inquiry.Status.OPEN)
     if status not in Inquiry.Status.values:
         status = Inquiry.Status.OPEN
-    inquiries = Inquiry.objects.filter(status=status).order_by("received_at" if status == "open" else "-received_at")
-    context = {"inquiries": inquiries, "status": status, "statuses": Inquiry.Status, "now": timezone.now()}
+    oldest_first = status in (Inquiry.Status.OPEN, Inquiry.Status.HELD)
+    inquiries = Inquiry.objects.filter(status=status).order_by("received_at" if oldest_first else "-received_at")
+    context = {
+        "inquiries": inquiries,
+        "status": status,
+        "statuses": Inquiry.Status,
+        "now": timezone.now(),
+        "held_count": Inquiry.objects.filter(status=Inquiry.Status.HELD).count(),
+    }
     return render(request, "intake/inquiry_list.html", context)
 
 
@@ -271,17 +315,37 @@ def inquiry_convert(request: HttpRequest, code) -> HttpResponse:
 def inquiry_close(request: HttpRequest, code) -> HttpResponse:
     inquiry = get_object_or_404(Inquiry.objects.all(), code=code)
     form = CloseForm(request.POST)
-    if inquiry.status != Inquiry.Status.OPEN:
+    if inquiry.status not in (Inquiry.Status.OPEN, Inquiry.Status.HELD):
         messages.info(request, "This inquiry has already been dealt with.")
     elif not form.is_valid():
         problems = " ".join(error for errors in form.errors.values() for error in errors)
         messages.error(request, f"Nothing was changed. {problems}")
     else:
+        held = inquiry.is_held
         inquiry.status = Inquiry.Status.CLOSED
         inquiry.close_reason, inquiry.close_note = form.cleaned_data["reason"], form.cleaned_data["note"]
         inquiry.closed_at, inquiry.closed_by = timezone.now(), request.user
         inquiry.save(update_fields=["status", "close_reason", "close_note", "closed_at", "closed_by"])
-        record(action=Action.INQUIRY_CLOSED, request=request, target=inquiry, detail={"reason": inquiry.close_reason})
+        detail = {"reason": inquiry.close_reason, **({"was_held": True} if held else {})}
+        record(action=Action.INQUIRY_CLOSED, request=request, target=inquiry, detail=detail)
         messages.success(request, "Inquiry closed.")
         return redirect("inquiry_list")
+    return redirect("inquiry_detail", code=inquiry.code)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def inquiry_release(request: HttpRequest, code) -> HttpResponse:
+    """Accept a held inquiry after review: it joins the open ones, to be answered like any other."""
+    inquiry = get_object_or_404(Inquiry.objects.all(), code=code)
+    with transaction.atomic():
+        inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if not inquiry.is_held:
+            messages.info(request, "This inquiry is not held for review; nothing was changed.")
+            return redirect("inquiry_detail", code=inquiry.code)
+        inquiry.status = Inquiry.Status.OPEN
+        inquiry.released_at, inquiry.released_by = timezone.now(), request.user
+        inquiry.save(update_fields=["status", "released_at", "released_by"])
+        record(action=Action.INQUIRY_RELEASED, request=request, target=inquiry)
+    messages.success(request, "Accepted: the inquiry is now with the open ones.")
     return redirect("inquiry_detail", code=inquiry.code)

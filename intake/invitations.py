@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -79,7 +80,7 @@ def send_invitation(*, client: Client, by: User, request: HttpRequest) -> SentIn
 
 
 def revoke_invitation(*, invitation: Invitation, by: User, request: HttpRequest) -> bool:
-    if invitation.state not in ("open", "expired"):
+    if invitation.state not in ("open", "expired", "limited"):
         return False
     invitation.revoked_at, invitation.revoked_by = timezone.now(), by
     invitation.save(update_fields=["revoked_at", "revoked_by"])
@@ -95,6 +96,38 @@ def find_invitation(token: str) -> tuple[Invitation | None, str]:
     if invitation is None:
         return None, "unknown"
     return invitation, invitation.state
+
+
+def try_invitation(invitation: Invitation, *, request: HttpRequest) -> bool:
+    """Count one try at the link's form; False once it has had INVITATION_ATTEMPTS (the link then stops working).
+
+    Counted before the form is looked at, in one UPDATE, so parallel requests cannot get past the limit.
+    """
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, limited_at__isnull=True, attempts__lt=settings.INVITATION_ATTEMPTS
+    ).update(attempts=F("attempts") + 1)
+    if not claimed:
+        limit_invitation(invitation, request=request)
+    return bool(claimed)
+
+
+def tries_used_up(invitation: Invitation) -> bool:
+    return Invitation.objects.filter(pk=invitation.pk, attempts__gte=settings.INVITATION_ATTEMPTS).exists()
+
+
+def limit_invitation(invitation: Invitation, *, request: HttpRequest) -> None:
+    """The link stops working; recorded once."""
+    stopped = Invitation.objects.filter(pk=invitation.pk, limited_at__isnull=True, used_at__isnull=True).update(
+        limited_at=timezone.now()
+    )
+    if stopped:
+        record(
+            action=Action.INVITATION_LIMITED,
+            request=request,
+            target=invitation,
+            client=invitation.client,
+            detail={"attempts": settings.INVITATION_ATTEMPTS},
+        )
 
 
 class InvitationUnusable(Exception):

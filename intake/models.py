@@ -41,6 +41,10 @@ class Invitation(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Tries at the set-up form, counted on the server: a link stops working after INVITATION_ATTEMPTS,
+    # so that "that sign-in name is taken" cannot be asked about any number of names.
+    attempts = models.PositiveIntegerField(default=0)
+    limited_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -79,6 +83,8 @@ class Invitation(models.Model):
             return "used"
         if self.revoked_at:
             return "revoked"
+        if self.limited_at:
+            return "limited"
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
@@ -235,8 +241,15 @@ class Intake(models.Model):
 
 class InquiryStatus(models.TextChoices):
     OPEN = "open", "Open"
+    HELD = "held", "Held for review"
     CONVERTED = "converted", "Turned into a case"
     CLOSED = "closed", "Closed"
+
+
+class InquiryHeldReason(models.TextChoices):
+    ADDRESS = "address", "Many messages from one connection"
+    SESSION = "session", "Many messages from one browser"
+    GLOBAL = "global", "Many messages to the practice at once"
 
 
 class InquiryCloseReason(models.TextChoices):
@@ -258,6 +271,7 @@ class Inquiry(models.Model):
     """A message from the public "Get started" form, waiting for triage."""
 
     Status = InquiryStatus
+    HeldReason = InquiryHeldReason
     CloseReason = InquiryCloseReason
     ContactMethod = InquiryContactMethod
 
@@ -273,6 +287,13 @@ class Inquiry(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.OPEN)
+    # Over a limit the message is kept, held for an admin to look at, and the sender thanked all the same:
+    # a limit the sender could notice would tell someone sharing the connection that another person wrote.
+    held_reason = models.CharField(max_length=20, choices=InquiryHeldReason.choices, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     close_reason = models.CharField(max_length=20, choices=InquiryCloseReason.choices, blank=True)
     close_note = models.CharField(max_length=500, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -301,13 +322,27 @@ class Inquiry(models.Model):
                 name="inquiry_converted_has_case",
             ),
             models.CheckConstraint(condition=models.Q(consent_to_contact=True), name="inquiry_consented"),
+            models.CheckConstraint(
+                condition=models.Q(held_reason="") | models.Q(held_reason__in=InquiryHeldReason.values),
+                name="inquiry_held_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=InquiryStatus.HELD) | ~models.Q(held_reason=""),
+                name="inquiry_held_has_reason",
+            ),
         ]
         indexes = [
             # The triage list: open inquiries, oldest waiting first.
             models.Index(fields=["status", "received_at"], name="inquiry_status_received_idx"),
             # The per-address limit: recent inquiries from one address.
             models.Index(fields=["ip_hash", "received_at"], name="inquiry_ip_received_idx"),
+            # The practice-wide limit: everything received in the last hour.
+            models.Index(fields=["received_at"], name="inquiry_received_idx"),
         ]
 
     def __str__(self) -> str:
         return f"Inquiry {self.code}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == InquiryStatus.HELD

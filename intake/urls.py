@@ -27,4 +27,5 @@ urlpatterns = [
     path("practice/inquiries/<uuid:code>/", inquiries.inquiry_detail, name="inquiry_detail"),
     path("practice/inquiries/<uuid:code>/convert/", inquiries.inquiry_convert, name="inquiry_convert"),
     path("practice/inquiries/<uuid:code>/close/", inquiries.inquiry_close, name="inquiry_close"),
+    path("practice/inquiries/<uuid:code>/accept/", inquiries.inquiry_release, name="inquiry_release"),
 ]

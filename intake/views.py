@@ -32,8 +32,11 @@ from intake.invitations import (
     InvitationUnusable,
     accept_invitation,
     find_invitation,
+    limit_invitation,
     revoke_invitation,
     send_invitation,
+    tries_used_up,
+    try_invitation,
 )
 from intake.models import ConsentDocument, Intake, IntakeLocked
 from intake.sections import SECTIONS, ConsentForm, step_of
@@ -184,16 +187,23 @@ def _invitation_problem(request: HttpRequest, state: str) -> HttpResponse:
     )
 
 
+def _invitation_limited(request: HttpRequest) -> HttpResponse:
+    """After too many tries: a calm page, the same whichever names were tried (audited in limit_invitation)."""
+    return render(request, "intake/invitation_problem.html", {"state": "limited"}, status=410)
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    _, state = find_invitation(token)
+    invitation, state = find_invitation(token)
     if state != "open":
         return _invitation_problem(request, state)
     if request.user.is_authenticated:
         # A shared device: never attach this link to whoever is signed in.
         logout(request)
     form = AcceptInvitationForm(posted(request))
+    if request.method == "POST" and not try_invitation(invitation, request=request):
+        return _invitation_limited(request)
     if request.method == "POST" and form.is_valid():
         try:
             user = accept_invitation(
@@ -206,6 +216,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return _invitation_problem(request, refused.state)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("intake_start")
+    if request.method == "POST" and tries_used_up(invitation):
+        limit_invitation(invitation, request=request)
+        return _invitation_limited(request)
     return render(request, "intake/invitation_accept.html", {"form": form})
 
 

@@ -202,6 +202,8 @@ MATRIX: dict[str, Row] = {
     ),
     "intake_copy": client_page(client1="ok", client2="moved", client5="ok"),
     "form_token": Row(get=who("ok"), post=who("405")),
+    # How we contact you: every client, their own record only; an empty POST is shown again with its errors.
+    "contact_choices": Row(get=only(*CLIENTS), post=only(*CLIENTS)),
     "questions": Row(lambda ids: {"code": ids["questions"]}, get=only("client1"), post=only("client1")),
     "questions_save": Row(lambda ids: {"code": ids["questions"]}, get=not_offered_to(*CLIENTS), post=only("client1")),
     # Public pages
@@ -225,6 +227,8 @@ MATRIX: dict[str, Row] = {
         client1, get=not_offered_to(*STAFF), post=TREATING | {"therapist1": "refused", "admin": "refused"}
     ),
     "intake_read": clinical_page(client1),
+    # A staff change of contact choices at the client's request; an empty POST asks for the reason.
+    "client_contact_edit": Row(client1, get=TREATING, post=TREATING),
     "client_record": clinical_page(client1),
     "comparison": clinical_page(case_code),
     "screening_result": clinical_page(lambda ids: client1(ids) | {"code": ids["screening"]}),
@@ -270,6 +274,8 @@ MATRIX: dict[str, Row] = {
     "inquiry_detail": Row(lambda ids: {"code": ids["inquiry"]}, get=ADMIN_ONLY, post=not_offered_to("admin")),
     "inquiry_convert": admin_post(lambda ids: {"code": ids["inquiry"]}, "ok"),
     "inquiry_close": admin_post(lambda ids: {"code": ids["inquiry"]}),
+    # The demo inquiry is not held: accepting it is refused with a message, changing nothing.
+    "inquiry_release": admin_post(lambda ids: {"code": ids["inquiry"]}, "refused"),
     "practice_report": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     # Couple records: a client's own authorizations; client5's sessions are individual (nothing to sign).
     "sharing_home": client_page(client1="ok", client2="ok", client5="ok"),

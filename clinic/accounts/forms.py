@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 
 from clinic.accounts.models import Role
 from clinic.lib.fields import RecordChoiceField
@@ -30,22 +29,6 @@ class EnrolForm(forms.Form):
         if not (token.isascii() and token.isdigit() and len(token) == 6):
             raise forms.ValidationError("Enter the 6 digits your app shows, without letters.")
         return token
-
-
-class SafePasswordResetForm(PasswordResetForm):
-    """Password reset that never emails a client who has not marked email as safe.
-
-    The page says the same thing whether or not an email was sent, so it
-    reveals neither whether an account exists nor the client's preferences.
-    """
-
-    def get_users(self, email):
-        for user in super().get_users(email):
-            if user.role == Role.CLIENT:
-                profile = getattr(user, "client_profile", None)
-                if profile is None or not profile.may_email:
-                    continue
-            yield user
 
 
 class StaffForm(forms.ModelForm):

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -12,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from clinic.accounts import twofactor
 from clinic.accounts.decorators import role_required
-from clinic.accounts.forms import EnrolForm, SafePasswordResetForm, StaffForm, TokenForm
+from clinic.accounts.forms import EnrolForm, StaffForm, TokenForm
 from clinic.accounts.models import Role, User
 from clinic.accounts.staff import create_staff, set_active
 from clinic.audit.events import record
@@ -111,19 +110,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-class PasswordResetView(auth_views.PasswordResetView):
-    form_class = SafePasswordResetForm
-    template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    success_url = reverse_lazy("password_reset_done")
-    extra_email_context = {"practice": settings.PRACTICE_NAME}
-
-    def form_valid(self, form):
-        record(action=Action.PASSWORD_RESET_REQUESTED, request=self.request)
-        return super().form_valid(form)
-
-
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
@@ -135,7 +121,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(

@@ -41,6 +41,8 @@ class Client(models.Model):
     may_text = models.BooleanField("text messages are safe", default=False)
     may_leave_voicemail = models.BooleanField("voicemail is safe", default=False)
     safe_times = models.CharField("safe times to contact", max_length=200, blank=True)
+    # Raised by one on every change of the choices above: a form opened before a change is refused, not applied.
+    contact_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -61,6 +63,55 @@ class Client(models.Model):
             raise ValidationError({"email": "Add an email address, or untick “email is safe”."})
         if (self.may_call or self.may_text or self.may_leave_voicemail) and not self.phone:
             raise ValidationError({"phone": "Add a phone number, or untick calls, texts and voicemail."})
+
+
+CONTACT_FIELDS = ("may_email", "may_call", "may_text", "may_leave_voicemail", "email", "phone", "safe_times")
+
+
+class ContactSource(models.TextChoices):
+    INTAKE = "intake", "The client, in their forms"
+    CLIENT = "client", "The client, on their account page"
+    STAFF = "staff", "Staff, at the client's request"
+
+
+class ContactChange(models.Model):
+    """That a client's contact choices changed: when, and by whom. Not what they were or became.
+
+    A staff change keeps its reason here rather than in the audit log, because
+    the reason may say something clinical ("asked in session after ...").
+    """
+
+    Source = ContactSource
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contact_changes")
+    changed_at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=20, choices=ContactSource.choices)
+    reason = models.TextField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=ContactSource.values), name="contactchange_source_valid"
+            ),
+            # Staff say why; the client never has to.
+            models.CheckConstraint(
+                condition=~models.Q(source=ContactSource.STAFF) | ~models.Q(reason=""),
+                name="contactchange_staff_has_reason",
+            ),
+        ]
+        indexes = [
+            # The case page and the staff edit page: a client's latest changes.
+            models.Index(fields=["client", "-changed_at"], name="contactchange_client_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Contact choices of {self.client_id} changed {self.changed_at:%Y-%m-%d}"
+
+    @property
+    def by_staff(self) -> bool:
+        return self.source == ContactSource.STAFF
 
 
 class CaseQuerySet(models.QuerySet):

@@ -16,6 +16,7 @@ from clinic.accounts.models import Role, User
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.cases import open_case, reassign_case
+from clinic.clients.contact import latest_changes
 from clinic.clients.forms import CaseForm, ClientForm, ReassignForm, case_forms_valid, case_people
 from clinic.clients.models import Case, Client, Membership
 from clinic.clients.retention import due_for_review
@@ -149,6 +150,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
         unresolved_flags=Count("id", filter=~Q(status=RiskFlag.Status.RESOLVED)),
     )
     counts["open_inquiries"] = Inquiry.objects.filter(status=Inquiry.Status.OPEN).count()
+    counts["held_inquiries"] = Inquiry.objects.filter(status=Inquiry.Status.HELD).count()
     counts["retention_due"] = due_for_review().count()
     return render(request, "clients/practice_home.html", {"counts": counts})
 
@@ -189,7 +191,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, code) -> HttpResponse:
     members = Prefetch(
         "clients",
-        queryset=Client.objects.select_related("intake").prefetch_related("invitations").order_by("memberships__id"),
+        queryset=Client.objects.select_related("intake")
+        .prefetch_related("invitations", latest_changes())
+        .order_by("memberships__id"),
     )
     case = get_object_or_404(
         Case.objects.visible_to(request.user).select_related("primary_therapist").prefetch_related(members), code=code

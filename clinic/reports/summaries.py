@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments.models import RiskFlag, Screening, WarningSign
 from clinic.clients.models import Case, Client
 from clinic.lib.charts import Bar, bar_chart, line_chart
+from clinic.lib.dates import show
 from clinic.lib.widgets import DatePicker
 from clinic.notes.models import Addendum, SessionNote, TherapySession
 from intake.models import Intake
@@ -57,7 +58,7 @@ class SummaryForm(forms.Form):
         self.authorizations = {str(a.code): a for a in authorizations}
         if self.authorizations:
             choices = [
-                (code, f"{a.recipient_label}, until {a.expires_on:%d %b %Y}") for code, a in self.authorizations.items()
+                (code, f"{a.recipient_label}, until {show(a.expires_on)}") for code, a in self.authorizations.items()
             ]
             self.fields["authorization"].choices = [("", "None: withhold the joint-session notes"), *choices]
         else:

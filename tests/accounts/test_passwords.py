@@ -59,7 +59,7 @@ def test_changing_a_password_is_audited_and_keeps_the_session(as_user, client_us
 
 
 def reset(client, email):
-    return client.post(reverse("password_reset"), {"email": email})
+    return client.post(reverse("password_reset"), {"name_or_email": email})
 
 
 def test_reset_answers_the_same_for_unknown_and_known_addresses(client, therapist):

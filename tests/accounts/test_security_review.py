@@ -33,7 +33,7 @@ def normalised(response) -> str:
 
 def test_a_reset_password_still_needs_the_second_factor(client, therapist):
     device = make_device(therapist)
-    client.post(reverse("password_reset"), {"email": therapist.email})
+    client.post(reverse("password_reset"), {"name_or_email": therapist.email})
     link = re.search(r"http://testserver(/account/reset/\S+/)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
@@ -63,8 +63,8 @@ def test_the_lockout_looks_the_same_for_unknown_names(client, client_user, setti
 
 
 def test_password_reset_pages_answer_alike_for_unknown_addresses(client, therapist):
-    known = client.post(reverse("password_reset"), {"email": therapist.email}, follow=True)
-    unknown = DjangoClient().post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
+    known = client.post(reverse("password_reset"), {"name_or_email": therapist.email}, follow=True)
+    unknown = DjangoClient().post(reverse("password_reset"), {"name_or_email": "nobody@example.org"}, follow=True)
     assert known.redirect_chain == unknown.redirect_chain
     assert normalised(known) == normalised(unknown)
 

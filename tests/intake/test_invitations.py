@@ -150,10 +150,14 @@ def test_malformed_or_unknown_links_reveal_nothing(client, db, token):
 def test_the_accept_form_explains_bad_choices_and_keeps_the_name(client, as_user, therapist, new_case, client_user):
     link = link_from(invite(as_user(therapist), new_case, people(new_case)[1]))
     client.post(reverse("logout"))
-    taken = client.post(link, {"username": "clientone", "password1": "short", "password2": "other"})
-    body = taken.content.decode()
-    assert "That sign-in name is taken" in body
+    mismatched = client.post(link, {"username": "clientone", "password1": "short", "password2": "other"})
+    body = mismatched.content.decode()
     assert "The two passwords are different" in body
+    # Whether a name is taken is said only once everything else is right.
+    assert "That sign-in name is taken" not in body
+    strong = "tidal-basin-forty-lanterns"
+    taken = client.post(link, {"username": "clientone", "password1": strong, "password2": strong})
+    assert "That sign-in name is taken" in taken.content.decode()
     weak = client.post(link, {"username": "new-name", "password1": "q1w2e3r4t5y6", "password2": "q1w2e3r4t5y6"})
     assert "too common" in weak.content.decode()
     assert 'value="new-name"' in weak.content.decode()
