@@ -13,20 +13,20 @@ class AcceptInvitationForm(forms.Form):
         max_length=150,
         help_text="Something only you would know to use. Letters, digits and @ . + - _ only. Avoid your full name.",
         validators=[UnicodeUsernameValidator()],
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+        widget=forms.TextInput(attrs={"autocapitalize": "none"}),
         error_messages={"required": "Choose a sign-in name."},
     )
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
         help_text="At least 12 characters. A few unrelated words work well.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(),
         error_messages={"required": "Choose a password."},
     )
     password2 = forms.CharField(
         label="Type the password again",
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(),
         error_messages={"required": "Type the password again."},
     )
 

@@ -62,7 +62,7 @@ class AboutYouForm(SectionForm):
         label="Full legal name",
         max_length=200,
         error_messages={"required": "Enter your full name as it appears on official documents."},
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=forms.TextInput(),
     )
     preferred_name = forms.CharField(label="Name you like to be called", max_length=100, required=False)
     pronouns = forms.CharField(
@@ -71,7 +71,7 @@ class AboutYouForm(SectionForm):
     date_of_birth = forms.DateField(
         label="Date of birth",
         help_text="For example 1988-03-27.",
-        widget=DatePicker(attrs={"autocomplete": "bday"}),
+        widget=DatePicker(),
         error_messages={
             "required": "Enter your date of birth.",
             "invalid": "Enter your date of birth as year-month-day, for example 1988-03-27.",
@@ -81,7 +81,7 @@ class AboutYouForm(SectionForm):
         label="Email address",
         required=False,
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(),
         error_messages={"invalid": "Enter an email address like name@example.com."},
     )
     phone = forms.CharField(
@@ -89,7 +89,7 @@ class AboutYouForm(SectionForm):
         required=False,
         max_length=25,
         help_text=PHONE_HELP,
-        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+        widget=forms.TextInput(),
     )
 
     def clean_date_of_birth(self) -> date:

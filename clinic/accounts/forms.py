@@ -12,7 +12,7 @@ class TokenForm(forms.Form):
         label="Code",
         max_length=20,
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+        widget=forms.TextInput(attrs={"inputmode": "text", "autofocus": True}),
     )
 
 
@@ -21,7 +21,7 @@ class EnrolForm(forms.Form):
         label="Code from your app",
         max_length=10,
         help_text="Enter the 6-digit code your app shows now.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autofocus": True}),
     )
 
     def clean_token(self) -> str:

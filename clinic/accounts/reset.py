@@ -32,7 +32,7 @@ class ResetRequestForm(forms.Form):
         label="Your sign-in name or email address",
         max_length=254,
         help_text="If you share an email address with someone, use your sign-in name.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autofocus": True}),
         error_messages={
             "required": "Enter the sign-in name you chose, or your email address.",
             "max_length": "That is longer than any sign-in name or email address. Check what you typed.",

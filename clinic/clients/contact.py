@@ -6,8 +6,6 @@ opened at, so a second tab (or a staff edit meanwhile) makes a stale form
 refuse to save instead of silently undoing the other change.
 """
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.db import transaction
@@ -23,9 +21,9 @@ from clinic.audit.models import Action
 from clinic.clients.models import CONTACT_FIELDS, Client, ContactChange, ContactSource, case_and_client
 from clinic.lib.forms import BootstrapBoundField
 from clinic.lib.http import posted
+from clinic.lib.numbers import NotANumber, whole_number
 
 CHANNELS = ("may_email", "may_call", "may_text", "may_leave_voicemail")
-VERSION_PATTERN = re.compile(r"^[0-9]{1,9}$")
 
 
 class ContactChoicesStale(Exception):
@@ -83,11 +81,6 @@ def _match_draft_intake(client: Client) -> None:
     intake.save(update_fields=["answers"])
 
 
-def _no_autocomplete(form: forms.Form) -> None:
-    for field in form.fields.values():
-        field.widget.attrs["autocomplete"] = "off"
-
-
 class ContactChoicesForm(forms.ModelForm):
     bound_field_class = BootstrapBoundField
     version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -114,7 +107,6 @@ class ContactChoicesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = str(self.instance.contact_version)
-        _no_autocomplete(self)
 
     @property
     def ticks(self) -> list:
@@ -125,10 +117,10 @@ class ContactChoicesForm(forms.ModelForm):
         return [self[name] for name in ("email", "phone", "safe_times")]
 
     def clean_version(self) -> int:
-        value = self.cleaned_data["version"]
-        if not VERSION_PATTERN.match(value or ""):
-            raise forms.ValidationError("This page is out of date. Reload it and make your change again.")
-        return int(value)
+        try:
+            return whole_number(self.cleaned_data["version"], minimum=0)
+        except NotANumber:
+            raise forms.ValidationError("This page is out of date. Reload it and make your change again.") from None
 
     def clean_phone(self) -> str:
         from intake.sections import clean_phone

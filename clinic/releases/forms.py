@@ -8,8 +8,6 @@ from clinic.lib.widgets import DatePicker
 from clinic.releases import passages
 from clinic.releases.models import MAX_VALIDITY, RecipientKind, scope_of
 
-OFF = {"autocomplete": "off"}
-
 
 def _same_name(typed: str, name: str) -> bool:
     def norm(value: str) -> str:
@@ -23,27 +21,23 @@ class AuthorizationFields(forms.Form):
 
     recipient_kind = forms.ChoiceField(
         label="Who may receive it",
-        widget=forms.RadioSelect(attrs=OFF),
+        widget=forms.RadioSelect(),
         error_messages={"required": "Choose who may receive it."},
     )
-    third_party_name = forms.CharField(
-        label="Their name", required=False, max_length=200, widget=forms.TextInput(attrs=OFF)
-    )
+    third_party_name = forms.CharField(label="Their name", required=False, max_length=200, widget=forms.TextInput())
     third_party_organisation = forms.CharField(
         label="Their organisation, or how they relate to you",
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs=OFF),
+        widget=forms.TextInput(),
     )
-    conjoint_notes = forms.BooleanField(
-        label="Notes of joint sessions", required=False, widget=forms.CheckboxInput(attrs=OFF)
-    )
+    conjoint_notes = forms.BooleanField(label="Notes of joint sessions", required=False, widget=forms.CheckboxInput())
     shared_material = forms.BooleanField(
-        label="The couple's shared treatment material", required=False, widget=forms.CheckboxInput(attrs=OFF)
+        label="The couple's shared treatment material", required=False, widget=forms.CheckboxInput()
     )
     expires_on = forms.DateField(
         label="Until (the last day it applies)",
-        widget=DatePicker(attrs=OFF),
+        widget=DatePicker(),
         error_messages={"required": "Choose the last day it applies.", "invalid": "Enter a date such as 2027-06-30."},
     )
 
@@ -95,7 +89,7 @@ class PortalAuthorizationForm(AuthorizationFields):
     signature = forms.CharField(
         label="Type your full name as your signature",
         max_length=200,
-        widget=forms.TextInput(attrs=OFF),
+        widget=forms.TextInput(),
         error_messages={"required": "Type your full name to sign."},
     )
 
@@ -151,7 +145,7 @@ class RevokeForm(forms.Form):
         label="Why (optional)",
         required=False,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, **OFF}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

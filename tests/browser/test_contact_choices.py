@@ -32,13 +32,13 @@ def test_a_client_changes_how_we_contact_them(page, live_server, client_user, pe
     expect(page.locator("#error-summary")).to_contain_text("Add a phone number")
     assert_accessible()
     screenshot("contact-choices-error-360")
-    page.get_by_label("Safe phone number").fill("07700 900555")
+    page.get_by_label("Safe phone number").fill("(213) 555-0155")
     page.get_by_label("Times when it is safe to contact you").fill("Weekdays after 6pm")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("We will use only these ways from now on")).to_be_visible()
     screenshot("contact-choices-saved-360")
     person.refresh_from_db()
-    assert (person.may_call, person.phone, person.safe_times) == (True, "07700 900555", "Weekdays after 6pm")
+    assert (person.may_call, person.phone, person.safe_times) == (True, "(213) 555-0155", "Weekdays after 6pm")
 
 
 def test_a_therapist_records_a_change_the_client_asked_for(
@@ -49,7 +49,7 @@ def test_a_therapist_records_a_change_the_client_asked_for(
     page.goto(live_server.url + reverse("case_detail", kwargs={"code": couple_case.code}))
     page.get_by_role("link", name="Change contact choices").first.click()
     page.get_by_label("Text messages").check()
-    page.get_by_label("Phone number").fill("07700 900556")
+    page.get_by_label("Phone number").fill("(213) 555-0156")
     page.get_by_label("Why you are changing it").fill("Asked in session")
     assert_accessible()
     screenshot("contact-edit-staff-1280")
@@ -63,7 +63,7 @@ def test_an_admin_reviews_a_held_inquiry(page, live_server, admin_user, screensh
     inquiry = Inquiry.objects.create(
         name="Ash",
         contact_method="text",
-        contact_value="07700 900123",
+        contact_value="(213) 555-0123",
         message="We keep going round in circles.",
         consent_to_contact=True,
         status="held",

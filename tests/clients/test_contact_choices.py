@@ -41,14 +41,14 @@ def test_after_sending_the_forms_the_client_changes_contact_choices_at_once(as_u
     page = c.get(URL)
     assert page.status_code == 200
     response = c.post(
-        URL, {"version": version_of(page), "may_text": "on", "phone": "07700 900555", "safe_times": "After 6pm"}
+        URL, {"version": version_of(page), "may_text": "on", "phone": "(213) 555-0155", "safe_times": "After 6pm"}
     )
     assert response.url == URL
     person.refresh_from_db()
     assert (person.may_email, person.may_text, person.phone, person.safe_times) == (
         False,
         True,
-        "07700 900555",
+        "(213) 555-0155",
         "After 6pm",
     )
     # An address left empty is no longer kept.
@@ -101,25 +101,25 @@ def test_a_second_tab_cannot_silently_undo_a_change(as_user, client_user, person
     c = as_user(client_user)
     first_tab = version_of(c.get(URL))
     second_tab = first_tab
-    assert c.post(URL, {"version": first_tab, "may_call": "on", "phone": "07700 900555"}).status_code == 302
-    stale = c.post(URL, {"version": second_tab, "may_text": "on", "phone": "07700 900666"})
+    assert c.post(URL, {"version": first_tab, "may_call": "on", "phone": "(213) 555-0155"}).status_code == 302
+    stale = c.post(URL, {"version": second_tab, "may_text": "on", "phone": "(213) 555-0166"})
     assert stale.status_code == 200
     body = stale.content.decode()
     assert "changed somewhere else" in body and "Nothing was saved" in body
     soup = BeautifulSoup(stale.content, "html.parser")
     assert "Phone calls" in soup.find(id="saved-now").get_text()
-    assert soup.find(id="id_phone")["value"] == "07700 900666"  # what they typed is kept
+    assert soup.find(id="id_phone")["value"] == "(213) 555-0166"  # what they typed is kept
     person.refresh_from_db()
-    assert (person.may_call, person.may_text, person.phone) == (True, False, "07700 900555")
+    assert (person.may_call, person.may_text, person.phone) == (True, False, "(213) 555-0155")
     # Pressing Save again on the refreshed form applies it.
-    again = c.post(URL, {"version": version_of(stale), "may_text": "on", "phone": "07700 900666"})
+    again = c.post(URL, {"version": version_of(stale), "may_text": "on", "phone": "(213) 555-0166"})
     assert again.status_code == 302
     person.refresh_from_db()
-    assert (person.may_call, person.may_text, person.phone) == (False, True, "07700 900666")
+    assert (person.may_call, person.may_text, person.phone) == (False, True, "(213) 555-0166")
 
 
 def test_a_forged_version_is_refused_in_plain_words(as_user, client_user, person):
-    response = as_user(client_user).post(URL, {"version": "³", "may_call": "on", "phone": "07700 900555"})
+    response = as_user(client_user).post(URL, {"version": "³", "may_call": "on", "phone": "(213) 555-0155"})
     assert response.status_code == 200
     assert "This page is out of date" in response.content.decode()
     person.refresh_from_db()
@@ -129,9 +129,9 @@ def test_a_forged_version_is_refused_in_plain_words(as_user, client_user, person
 def test_a_change_on_the_account_page_shows_in_a_draft_intake(as_user, client_user, person):
     c = as_user(client_user)
     c.post(reverse("intake_section", kwargs={"step": 1}), VALID[0])
-    c.post(URL, {"version": version_of(c.get(URL)), "may_call": "on", "phone": "07700 900555"})
+    c.post(URL, {"version": version_of(c.get(URL)), "may_call": "on", "phone": "(213) 555-0155"})
     contact = Intake.objects.get(client=person).answers["contact"]
-    assert contact["may_call"] is True and contact["safe_phone"] == "07700 900555"
+    assert contact["may_call"] is True and contact["safe_phone"] == "(213) 555-0155"
 
 
 def test_only_clients_have_the_page_and_only_their_own(as_user, therapist, admin_user, outsider, person):
@@ -139,7 +139,7 @@ def test_only_clients_have_the_page_and_only_their_own(as_user, therapist, admin
         assert as_user(user).get(URL).status_code == 404
     c = as_user(outsider)
     theirs = Client.objects.get(user=outsider)
-    c.post(URL, {"version": str(theirs.contact_version), "may_call": "on", "phone": "07700 900555"})
+    c.post(URL, {"version": str(theirs.contact_version), "may_call": "on", "phone": "(213) 555-0155"})
     person.refresh_from_db()
     theirs.refresh_from_db()
     assert theirs.may_call and not person.may_call
@@ -157,13 +157,13 @@ def test_the_therapist_changes_choices_with_a_reason_kept_out_of_the_audit(as_us
     url = staff_url(couple_case, person)
     page = c.get(url)
     assert page.status_code == 200
-    missing = c.post(url, {"version": version_of(page), "may_call": "on", "phone": "07700 900555"})
+    missing = c.post(url, {"version": version_of(page), "may_call": "on", "phone": "(213) 555-0155"})
     assert "Say why" in missing.content.decode()
     reason = "Asked in session after a hard week at home"
-    done = c.post(url, {"version": version_of(page), "may_call": "on", "phone": "07700 900555", "reason": reason})
+    done = c.post(url, {"version": version_of(page), "may_call": "on", "phone": "(213) 555-0155", "reason": reason})
     assert done.url == reverse("case_detail", kwargs={"code": couple_case.code})
     person.refresh_from_db()
-    assert person.may_call and person.phone == "07700 900555"
+    assert person.may_call and person.phone == "(213) 555-0155"
     change = ContactChange.objects.get(client=person)
     assert (change.source, change.by, change.reason) == ("staff", therapist, reason)
     event = AuditEvent.objects.get(action=Action.SAFE_CONTACT_CHANGED_BY_STAFF)
@@ -178,7 +178,7 @@ def test_the_therapist_changes_choices_with_a_reason_kept_out_of_the_audit(as_us
 
 def test_the_case_page_says_when_the_client_changed_their_choices(as_user, client_user, therapist, couple_case, person):
     c = as_user(client_user)
-    c.post(URL, {"version": version_of(c.get(URL)), "may_call": "on", "phone": "07700 900555"})
+    c.post(URL, {"version": version_of(c.get(URL)), "may_call": "on", "phone": "(213) 555-0155"})
     page = BeautifulSoup(
         as_user(therapist).get(reverse("case_detail", kwargs={"code": couple_case.code})).content, "html.parser"
     )
@@ -196,7 +196,7 @@ def test_a_staff_edit_on_an_old_page_does_not_undo_the_clients_change(
     from tests.conftest import sign_in
 
     own = sign_in(HttpClient(), client_user)
-    own.post(URL, {"version": version_of(own.get(URL)), "may_text": "on", "phone": "07700 900777"})
+    own.post(URL, {"version": version_of(own.get(URL)), "may_text": "on", "phone": "(213) 555-0177"})
     stale = staff.post(staff_url(couple_case, person), {"version": opened, "may_email": "", "reason": "Asked"})
     assert "changed somewhere else" in stale.content.decode()
     person.refresh_from_db()
@@ -206,20 +206,21 @@ def test_a_staff_edit_on_an_old_page_does_not_undo_the_clients_change(
 
 def test_admins_may_change_choices_but_do_not_read_the_reasons(as_user, therapist, admin_user, couple_case, person):
     as_user(therapist).post(
-        staff_url(couple_case, person), {"version": "0", "may_call": "on", "phone": "07700 900555", "reason": "Private"}
+        staff_url(couple_case, person),
+        {"version": "0", "may_call": "on", "phone": "(213) 555-0155", "reason": "Private"},
     )
     admin = as_user(admin_user)
     page = admin.get(staff_url(couple_case, person)).content.decode()
     assert "at the client's request" in page and "Private" not in page
     admin.post(
-        staff_url(couple_case, person), {"version": "1", "may_text": "on", "phone": "07700 900555", "reason": "Rang"}
+        staff_url(couple_case, person), {"version": "1", "may_text": "on", "phone": "(213) 555-0155", "reason": "Rang"}
     )
     person.refresh_from_db()
     assert person.may_text and not person.may_call
 
 
 def test_other_therapists_clients_and_outsiders_get_404(as_user, colleague, client_user, outsider, couple_case, person):
-    data = {"version": "0", "may_call": "on", "phone": "07700 900555", "reason": "x"}
+    data = {"version": "0", "may_call": "on", "phone": "(213) 555-0155", "reason": "x"}
     for user in (colleague, client_user, outsider):
         c = as_user(user)
         assert c.get(staff_url(couple_case, person)).status_code == 404
