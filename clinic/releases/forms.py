@@ -24,14 +24,14 @@ class AuthorizationFields(forms.Form):
         widget=forms.RadioSelect(),
         error_messages={"required": "Choose who may receive it."},
     )
-    third_party_name = forms.CharField(label="Their name", required=False, max_length=200, widget=forms.TextInput())
+    third_party_name = forms.CharField(label="Their name", required=False, max_length=200)
     third_party_organisation = forms.CharField(
         label="Their organisation, or how they relate to you",
         required=False,
         max_length=200,
         widget=forms.TextInput(),
     )
-    conjoint_notes = forms.BooleanField(label="Notes of joint sessions", required=False, widget=forms.CheckboxInput())
+    conjoint_notes = forms.BooleanField(label="Notes of joint sessions", required=False)
     shared_material = forms.BooleanField(
         label="The couple's shared treatment material", required=False, widget=forms.CheckboxInput()
     )

@@ -41,17 +41,6 @@ def test_get_started_and_its_thank_you_give_the_country_s_number(client, db, pra
         assert f"tel:{RIGHT[practice_country]}" in tel_links(response)
 
 
-def test_the_busy_page_of_get_started_gives_the_country_s_number(client, db, practice_country, settings, monkeypatch):
-    from intake import inquiries
-
-    monkeypatch.setattr(inquiries, "over_limit", lambda request: True)
-    monkeypatch.setattr(inquiries.InquiryForm, "looks_automated", lambda self: False)
-    response = client.post(reverse("inquiry_start"), {"name": "Ash"})
-    assert response.status_code == 429
-    text = text_of(response)
-    assert f"call {RIGHT[practice_country]}" in text and WRONG[practice_country] not in text
-
-
 def test_the_check_in_instructions_give_the_country_s_number(as_user, client_user, person, practice_country):
     screening = assign(client=person, key="safety")
     response = as_user(client_user).get(reverse("questions", kwargs={"code": screening.code}))

@@ -71,7 +71,7 @@ def test_the_account_page_and_the_intake_link_to_the_contact_page(as_user, clien
     [
         ({"may_email": "on"}, "email", "Add an email address, or untick"),
         ({"may_call": "on"}, "phone", "Add a phone number, or untick calls"),
-        ({"may_leave_voicemail": "on", "phone": "call me"}, "phone", "Enter a phone number using digits"),
+        ({"may_leave_voicemail": "on", "phone": "call me"}, "phone", "Enter a phone number like (213) 555-0123"),
         ({"may_email": "on", "email": "not-an-address"}, "email", "Enter an email address like"),
         ({"safe_times": "x" * 201}, "safe_times", "Please keep this under 200 characters"),
     ],
@@ -91,8 +91,8 @@ def test_bad_choices_are_explained_and_nothing_changes(as_user, client_user, per
 
 def test_every_field_and_the_form_tell_the_browser_not_to_keep_them(as_user, client_user, person):
     soup = BeautifulSoup(as_user(client_user).get(URL).content, "html.parser")
-    form = soup.find("form", attrs={"autocomplete": "off"})
-    assert form is not None
+    form = soup.find(id="id_phone").find_parent("form")
+    assert form["autocomplete"] == "off"
     inputs = form.find_all(["input", "textarea"], attrs={"type": lambda t: t not in ("hidden",)})
     assert inputs and all(i.get("autocomplete") == "off" for i in inputs)
 

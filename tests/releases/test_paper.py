@@ -37,7 +37,10 @@ def test_staff_record_one_from_the_signed_form(request, as_user, couple_case, pa
     assert response.status_code == 302
     a = ReleaseAuthorization.objects.get()
     assert (a.authorizing_client, a.method, a.recorded_by, a.scope) == (partner, "paper", user, "both")
-    assert a.signed_on == timezone.localdate() - timedelta(days=2) and a.created_at.date() == timezone.localdate()
+    assert (
+        a.signed_on == timezone.localdate() - timedelta(days=2)
+        and timezone.localdate(a.created_at) == timezone.localdate()
+    )
     assert a.recipient_label == "Dr Ada Park (Family doctor)"
     event = AuditEvent.objects.get(action=Action.RELEASE_AUTHORIZATION_RECORDED)
     assert (event.actor, event.client) == (user, partner)

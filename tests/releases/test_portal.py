@@ -30,7 +30,7 @@ def test_the_home_links_to_a_neutral_page(as_user, client_user, person):
     home = BeautifulSoup(http.get(reverse("client_home")).content, "html.parser")
     assert home.find("a", href=HOME).get_text(strip=True) == "Sharing your records"
     page = BeautifulSoup(http.get(HOME).content, "html.parser")
-    assert page.title.get_text(strip=True) == "Sharing your records"
+    assert page.title.get_text(strip=True) == "Fulcrum"
     assert page.find(id="quick-exit") is not None
 
 
@@ -83,7 +83,7 @@ def test_the_form_says_what_to_fix(as_user, client_user, person, change, error):
 
 def test_the_form_and_every_field_ask_the_browser_not_to_remember(as_user, client_user, person):
     page = BeautifulSoup(as_user(client_user).get(NEW).content, "html.parser")
-    form = page.find("form", method="post", autocomplete=True)
+    form = page.find("input", attrs={"name": "signature"}).find_parent("form")
     assert form["autocomplete"] == "off"
     fields = form.find_all(["input", "textarea", "select"])
     visible = [f for f in fields if f.get("type") != "hidden"]
