@@ -127,6 +127,13 @@ class ContactChoicesForm(forms.ModelForm):
 
         return clean_phone(self.cleaned_data["phone"])
 
+    def _post_clean(self) -> None:
+        # An address or number that could not be read is not also "missing": one message per field.
+        unreadable = [name for name in ("email", "phone") if name in self.errors]
+        super()._post_clean()
+        for name in unreadable:
+            del self.errors[name][1:]
+
     def wanted(self) -> dict:
         return {name: self.cleaned_data[name] for name in CONTACT_FIELDS}
 

@@ -231,3 +231,13 @@ def test_other_therapists_clients_and_outsiders_get_404(as_user, colleague, clie
 
 def test_the_staff_edit_refuses_other_methods(as_user, therapist, couple_case, person):
     assert as_user(therapist).delete(staff_url(couple_case, person)).status_code == 405
+
+
+def test_a_number_that_cannot_be_read_gets_one_message_not_also_missing(as_user, client_user, person):
+    c = as_user(client_user)
+    response = c.post(URL, {"version": version_of(c.get(URL)), "may_call": "on", "phone": "call me"})
+    error = BeautifulSoup(response.content, "html.parser").find(id="id_phone_error")
+    assert [p.get_text() for p in error.find_all("p")] == [
+        "Enter a phone number like (213) 555-0123, with its area code. "
+        "For a number abroad, start with + and the country code."
+    ]
