@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from assessments.flags import raise_flag
 from assessments.models import RiskFlag, WarningSign
 from clinic.notes.models import TherapySession
-from tests.factories import PASSWORD, current_code, make_device
+from tests.browser.signing import staff_sign_in
 
 
 def test_a_conjoint_session_needs_the_override_and_keeps_what_was_typed(
@@ -17,14 +17,8 @@ def test_a_conjoint_session_needs_the_override_and_keeps_what_was_typed(
         source="client_report", description="Threatened in the car park.", action_taken="safety_plan",
     )  # fmt: skip
     raise_flag(client=partner, severity=RiskFlag.Severity.URGENT, reasons=["warning_sign:threats"], warning_sign=sign)
-    device = make_device(therapist)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill("owner")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.get_by_label("Code").fill(current_code(device))
-    page.keyboard.press("Enter")
+    staff_sign_in(page, live_server.url, therapist)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     page.goto(live_server.url + reverse("session_new", kwargs={"case_code": couple_case.code}))
     expect(page.get_by_text("Conjoint sessions not advised until reviewed.")).to_be_visible()

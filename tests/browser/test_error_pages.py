@@ -5,7 +5,7 @@ from django.db import OperationalError
 from playwright.sync_api import expect
 
 from clinic.accounts.models import Role
-from tests.browser.test_sign_in import sign_in
+from tests.browser.signing import sign_in
 from tests.factories import make_user
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from clinic.notes.models import SessionNote, TherapySession
-from tests.factories import PASSWORD, current_code, make_device
+from tests.browser.signing import staff_sign_in
 
 
 def test_a_therapist_writes_and_signs_a_note_by_keyboard(
@@ -16,14 +16,8 @@ def test_a_therapist_writes_and_signs_a_note_by_keyboard(
     session = TherapySession.objects.create(
         case=couple_case, starts_at=timezone.now() - timedelta(hours=2), created_by=therapist
     )
-    device = make_device(therapist)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill("owner")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.get_by_label("Code").fill(current_code(device))
-    page.keyboard.press("Enter")
+    staff_sign_in(page, live_server.url, therapist)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     page.goto(live_server.url + reverse("note_page", kwargs={"code": session.code}))
     expect(page.locator("form[data-autosave-ready]")).to_have_count(1)

@@ -2,21 +2,14 @@
 
 import re
 
-from django.urls import reverse
 from playwright.sync_api import expect
 
 import assessments.catalogue  # noqa: F401
 from assessments.framework import registry
 from assessments.screenings import assign
 from clinic.clients.models import Client
-from tests.factories import PASSWORD, current_code, make_device
-
-
-def sign_in(page, base, username):
-    page.goto(base + reverse("login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+from tests.browser.signing import sign_in
+from tests.factories import current_code, make_device
 
 
 def answer_all(page, instrument, choose) -> None:

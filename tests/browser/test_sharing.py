@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from clinic.clients.models import Client
 from clinic.releases.models import ReleaseAuthorization
-from tests.browser.test_screening import sign_in
+from tests.browser.signing import sign_in, staff_sign_in
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -19,7 +19,7 @@ def test_a_client_signs_and_withdraws_an_agreement_in_the_portal(
     page.set_viewport_size({"width": width, "height": 800})
     sign_in(page, live_server.url, "clientone")
     page.get_by_role("link", name="Sharing your records").click()
-    expect(page).to_have_title("Sharing your records")
+    expect(page).to_have_title("Fulcrum")
     page.get_by_role("link", name="Give an agreement").click()
     assert_accessible()
 
@@ -61,10 +61,8 @@ def test_a_client_signs_and_withdraws_an_agreement_in_the_portal(
 def test_the_therapist_reviews_a_release_and_redacts_a_passage(
     page, live_server, therapist, admin_user, couple_case, screenshot, assert_accessible
 ):
-    from django.urls import reverse
 
     from clinic.releases.models import Release
-    from tests.factories import PASSWORD, current_code, make_device
     from tests.reports.conftest import signed_note
 
     person = couple_case.clients.order_by("memberships__id").first()
@@ -79,14 +77,8 @@ def test_the_therapist_reviews_a_release_and_redacts_a_passage(
         options={"notes": "summaries"},
         prepared_by=admin_user,
     )
-    device = make_device(therapist)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill("owner")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.get_by_label("Code").fill(current_code(device))
-    page.keyboard.press("Enter")
+    staff_sign_in(page, live_server.url, therapist)
     expect(page.get_by_text("1 release waiting for your review")).to_be_visible()
     page.get_by_role("link", name="Review", exact=True).last.click()
     page.get_by_role("link", name="Waiting for the therapist's review").click()

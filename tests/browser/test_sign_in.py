@@ -3,14 +3,8 @@ import re
 from playwright.sync_api import expect
 
 from clinic.accounts.models import Role
-from tests.factories import PASSWORD, current_code, make_device, make_user
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/account/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+from tests.browser.signing import sign_in
+from tests.factories import current_code, make_device, make_user
 
 
 def test_a_therapist_signs_in_with_two_factor_and_sees_the_dashboard(live_server, page, screenshot, assert_accessible):
