@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -116,3 +116,104 @@ class TwoFactorMiddleware:
             return JsonResponse({"error": "verification_required"}, status=401)
         target = "two_factor_verify" if due == "verify" else "two_factor_setup"
         return redirect_to_login(request.get_full_path(), login_url=reverse(target))
+
+
+# The page a client or public form was answered with, kept in the server-side
+# session until the browser fetches it by the redirect (seconds later).
+HELD_ANSWER_KEY = "fulcrum_answer"
+HELD_ANSWER_MAX_AGE = 120
+# Headers of the answer that describe its body; all others (CSP, frame options) go on the redirect too.
+BODY_HEADERS = ("Content-Type", "Content-Length", "Content-Language")
+
+
+def fresh(page: dict, now: float) -> bool:
+    return now - page.get("at", 0) <= HELD_ANSWER_MAX_AGE
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """303: fetch this address with GET (the POST is answered)."""
+
+    status_code = 303
+
+
+def answers_by_redirect(request: HttpRequest, response: HttpResponse) -> bool:
+    """A form on a client or public page, answered by a page rather than a redirect.
+
+    Staff pages (a staff member is signed in) keep answering in place;
+    scripts (autosave, htmx) get their JSON or fragment as they are.
+    """
+    if request.method != "POST" or not (200 <= response.status_code < 300 or 400 <= response.status_code < 500):
+        return False
+    # No content, or no form of ours at that address: nothing typed comes back on the page.
+    if response.status_code in (204, 404, 405) or getattr(response, "streaming", False):
+        return False
+    if wants_json(request) or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if not hasattr(request, "session"):
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated or user.is_client
+
+
+class AnswerByRedirectMiddleware:
+    """Client and public forms are answered by a redirect to the same address.
+
+    A page that answers a POST in place (a form's errors, the self-check's
+    result) is a history entry that holds the form's POST body: Back offers to
+    send it again, and Chromium writes it, with every typed value, to its
+    session-restore files on disk. Here such an answer is kept in the
+    server-side session, the browser is sent 303 See Other to the same
+    address, and the GET that follows is answered with the kept page, once.
+    Back or a reload later gets the page afresh (the intake's drafts are on
+    the server; a form's unsent errors are not shown again). Quick exit ends
+    the session, and with it anything kept.
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "GET" and hasattr(request, "session"):
+            held = self.take(request)
+            if held is not None:
+                return held
+        response = self.get_response(request)
+        if not answers_by_redirect(request, response):
+            return response
+        # One waiting page per address, so that two tabs answered at once each get their own.
+        now = time.time()
+        held = {path: page for path, page in request.session.get(HELD_ANSWER_KEY, {}).items() if fresh(page, now)}
+        held[request.get_full_path()] = {
+            "at": now,
+            "status": response.status_code,
+            "content": response.content.decode(response.charset or "utf-8"),
+            "headers": {name: value for name, value in response.items() if name != "Content-Length"},
+        }
+        request.session[HELD_ANSWER_KEY] = held
+        see_other = HttpResponseSeeOther(request.get_full_path())
+        for name, value in response.items():
+            if name not in BODY_HEADERS:
+                see_other[name] = value
+        # Cookies the answer set (a new CSRF token, a session after sign-in) still reach the browser.
+        see_other.cookies = response.cookies
+        return see_other
+
+    @staticmethod
+    def take(request: HttpRequest) -> HttpResponse | None:
+        held = request.session.get(HELD_ANSWER_KEY)
+        if not held or request.get_full_path() not in held:
+            return None
+        page = held.pop(request.get_full_path())
+        if held:
+            request.session[HELD_ANSWER_KEY] = held
+        else:
+            del request.session[HELD_ANSWER_KEY]
+        if not request.session.keys() and not request.user.is_authenticated:
+            # A visitor's session existed only to carry this page: it goes, row and cookie.
+            request.session.flush()
+        if not fresh(page, time.time()):
+            return None
+        response = HttpResponse(page["content"], status=page["status"])
+        for name, value in page["headers"].items():
+            response[name] = value
+        return response

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside everything that shapes a page (CSP, frame options), so that the page it keeps is whole.
+    "clinic.middleware.AnswerByRedirectMiddleware",
     "clinic.middleware.PrivateByDefaultMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -14,7 +14,14 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from clinic.accounts.models import Role, User
 from clinic.clients.models import Case, Client
+from tests.browserlike import BrowserLikeClient
 from tests.factories import make_case, make_device, make_user
+
+
+@pytest.fixture
+def client():
+    """Django's test client, following a form's answer-by-redirect as a browser does (tests/browserlike.py)."""
+    return BrowserLikeClient()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,6 +1,7 @@
 import pytest
-from django.test import Client as DjangoClient
 from django.urls import reverse
+
+from tests.browserlike import BrowserLikeClient as DjangoClient
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.staticfiles import finders
-from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -29,6 +28,7 @@ from assessments.screenings import assign
 from clinic.accounts.models import User
 from clinic.clients.models import Client
 from intake.sections import SECTIONS
+from tests.browserlike import BrowserLikeClient as HttpClient
 from tests.conftest import sign_in
 from tests.test_permission_matrix import MATRIX
 from tests.test_url_protection import sample_url

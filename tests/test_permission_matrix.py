@@ -30,6 +30,7 @@ from django.db import transaction
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from tests.browserlike import BrowserLikeClient
 from tests.conftest import sign_in
 from tests.test_url_protection import ALL
 
@@ -298,7 +299,8 @@ MATRIX: dict[str, Row] = {
 
 
 def as_demo(username: str, ids: dict) -> HttpClient:
-    http = HttpClient()
+    # Follows a client or public form's answer-by-redirect, as a browser does.
+    http = BrowserLikeClient()
     http.raise_request_exception = True
     if username != "anonymous":
         sign_in(http, ids["users"][username])

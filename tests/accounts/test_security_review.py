@@ -9,10 +9,10 @@ import re
 from datetime import timedelta
 
 from django.core import mail
-from django.test import Client as DjangoClient
 from django.urls import reverse
 
 from clinic.accounts.models import User
+from tests.browserlike import BrowserLikeClient as DjangoClient
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, current_code, make_device
 

@@ -9,12 +9,12 @@ import time
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client as HttpClient
 from django.urls import reverse
 
 from clinic.audit.models import Action, AuditEvent
 from intake import inquiries
 from intake.models import Inquiry
+from tests.browserlike import BrowserLikeClient as HttpClient
 from tests.intake.test_get_started import GOOD
 from tests.timing import assert_same_time
 

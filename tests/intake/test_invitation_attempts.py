@@ -46,7 +46,7 @@ def test_the_limit_counts_failed_tries_and_then_refuses_every_name(client, link,
     assert "taken" not in body
     # A free name, a GET, a fresh browser: all get the same calm page now.
     assert probe(client, link, "a-free-name").status_code == 410
-    from django.test import Client as HttpClient
+    from tests.browserlike import BrowserLikeClient as HttpClient
 
     assert "stopped working" in HttpClient().get(link).content.decode()
     invitation = Invitation.objects.get()
@@ -56,7 +56,7 @@ def test_the_limit_counts_failed_tries_and_then_refuses_every_name(client, link,
 
 
 def test_tries_are_counted_on_the_server_not_in_the_browser(link, client_user):
-    from django.test import Client as HttpClient
+    from tests.browserlike import BrowserLikeClient as HttpClient
 
     for _ in range(3):
         probe(HttpClient(), link, "clientone")  # a new browser each time, no cookies kept

@@ -35,7 +35,6 @@ import traceback
 import pytest
 from bs4 import BeautifulSoup
 from django.db import transaction
-from django.test import Client as HttpClient
 from django.test import RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -50,6 +49,7 @@ from clinic.lib.http import storable
 from intake.filling import intake_for
 from intake.invitations import send_invitation
 from intake.models import Intake
+from tests.browserlike import BrowserLikeClient as HttpClient
 from tests.conftest import sign_in
 from tests.factories import make_case, make_user
 from tests.test_permission_matrix import row_counts
