@@ -116,6 +116,9 @@ class User(AbstractUser):
             errors["is_supervisor"] = "Only therapists can be supervisors. Untick this or choose Therapist."
         if self.needs_cosign and self.role != Role.THERAPIST:
             errors["needs_cosign"] = "Only therapists' notes are co-signed. Untick this or choose Therapist."
+        elif self.needs_cosign and self.supervisor_id is None:
+            # Only the assigned supervisor co-signs: without one the notes would wait for nobody.
+            errors["supervisor"] = "Choose who supervises this therapist: their notes wait for that co-signature."
         if self.supervisor_id is not None:
             chosen = self.supervisor
             if self.role != Role.THERAPIST:
