@@ -219,7 +219,12 @@ MATRIX: dict[str, Row] = {
     "dashboard": Row(get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
     "case_list": Row(get=STAFF_ONLY, post=not_offered_to(*STAFF)),
     "case_create": Row(get=STAFF_ONLY, post=STAFF_ONLY),
-    "case_detail": Row(case, get=TREATING, post=not_offered_to("therapist1", "admin", "therapist2", "supervisor")),
+    # therapist1's supervisor opens the case read-only (audited); therapist2 supervises nobody and gets 404.
+    "case_detail": Row(
+        case,
+        get=TREATING | {"supervisor": "ok"},
+        post=not_offered_to("therapist1", "admin", "therapist2", "supervisor"),
+    ),
     # client1 already has an account; there is no open link to revoke.
     "invite_client": Row(
         client1, get=not_offered_to(*STAFF), post=TREATING | {"therapist1": "refused", "admin": "refused"}
@@ -238,7 +243,7 @@ MATRIX: dict[str, Row] = {
     "flag_acknowledge": clinical_post(flag),
     "flag_resolve": clinical_post(flag),
     "session_new": Row(case_code, get=THERAPIST1, post=THERAPIST1),
-    # The note waits for co-signature, so the supervisor may read it (and co-sign or return it).
+    # The note waits for co-signature by therapist1's own supervisor, who may read it (and co-sign or return it).
     "note_page": Row(session, get=only("therapist1", "supervisor"), post=not_offered_to(*THERAPISTS)),
     "note_save": clinical_post(session, answer="ok"),
     "note_autosave": clinical_post(session, answer="400"),

@@ -38,7 +38,7 @@ class StaffForm(forms.ModelForm):
         field_classes = {"supervisor": RecordChoiceField}
         labels = {"supervisor": "Supervised by"}
         help_texts = {
-            "supervisor": "Therapists only: the supervisor who sees this therapist's urgent flags.",
+            "supervisor": "Therapists only: the supervisor who co-signs this therapist's notes and sees their urgent flags.",
             "username": "Used to sign in. Letters, digits and @/./+/-/_ only.",
             "is_supervisor": "Therapists only: may co-sign notes of therapists they supervise.",
             "needs_cosign": "Therapists only: their signed notes wait for a supervisor's co-signature.",

@@ -1,9 +1,11 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 
 
 class Role(models.TextChoices):
@@ -13,6 +15,7 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = (Role.THERAPIST, Role.ADMIN)
+SESSION_HASH_SALT = "clinic.accounts.models.User.get_session_auth_hash"
 
 
 class UserQuerySet(models.QuerySet):
@@ -38,6 +41,9 @@ class User(AbstractUser):
     )
     # Supervision is an assignment: who supervises this therapist (set by an admin), not a practice-wide right.
     supervisor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supervisees")
+    # Raised to end every session of this account at once (deactivation). It is part of the
+    # session's auth hash, so a cookie from before no longer signs anyone in, even after reactivation.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = FulcrumUserManager()
 
@@ -67,6 +73,26 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def _session_hash(self, secret=None) -> str:
+        if not self.session_generation:
+            # Unchanged from Django's own hash, so sessions survive the upgrade that added the counter.
+            return super()._get_session_auth_hash(secret=secret)
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        """Django checks this on every request: it changes with the password and with `end_sessions()`."""
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
+
+    def end_sessions(self) -> None:
+        """Every session signed in as this user is refused from its next request on."""
+        User.objects.filter(pk=self.pk).update(session_generation=models.F("session_generation") + 1)
+        self.refresh_from_db(fields=["session_generation"])
+
     @property
     def is_client(self) -> bool:
         return self.role == Role.CLIENT
@@ -90,6 +116,9 @@ class User(AbstractUser):
             errors["is_supervisor"] = "Only therapists can be supervisors. Untick this or choose Therapist."
         if self.needs_cosign and self.role != Role.THERAPIST:
             errors["needs_cosign"] = "Only therapists' notes are co-signed. Untick this or choose Therapist."
+        elif self.needs_cosign and self.supervisor_id is None:
+            # Only the assigned supervisor co-signs: without one the notes would wait for nobody.
+            errors["supervisor"] = "Choose who supervises this therapist: their notes wait for that co-signature."
         if self.supervisor_id is not None:
             chosen = self.supervisor
             if self.role != Role.THERAPIST:

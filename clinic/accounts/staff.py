@@ -44,11 +44,19 @@ def create_staff(*, user: User, by: User, request: HttpRequest) -> User:
     return user
 
 
+@transaction.atomic
 def set_active(*, user: User, active: bool, by: User, request: HttpRequest) -> None:
-    """Deactivating takes effect on the user's next request: the auth backend refuses inactive users."""
+    """Deactivating ends every session of the user at once.
+
+    The auth backend already refuses an inactive user; ending the sessions as
+    well (a new session auth hash) means reactivation never revives a cookie
+    from before: the person signs in again, with their second factor.
+    """
     if user.is_active == active:
         return
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        user.end_sessions()
     action = Action.ACCOUNT_REACTIVATED if active else Action.ACCOUNT_DEACTIVATED
     record(action=action, request=request, actor=by, target=user)

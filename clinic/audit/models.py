@@ -78,6 +78,7 @@ class Action(models.TextChoices):
     CONJOINT_OVERRIDE = "conjoint_override", "Conjoint session added despite an open urgent flag"
     FLAG_NOTIFIED = "flag_notified", "Therapist told of an urgent flag by email"
     SUPERVISION_CHANGED = "supervision_changed", "Supervisor assignment changed"
+    SUPERVISOR_VIEWED_CASE = "supervisor_viewed_case", "Case viewed by the therapist's supervisor (read-only)"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client, Membership
+from clinic.notes.models import SessionNote
 
 
 @transaction.atomic
@@ -25,16 +26,29 @@ def open_case(*, kind: str, therapist, clients: list[dict], by, request: HttpReq
 
 
 @transaction.atomic
-def reassign_case(*, case: Case, therapist, by, request: HttpRequest | None = None) -> None:
+def reassign_case(*, case: Case, therapist, by, request: HttpRequest | None = None) -> int:
+    """Give the case to `therapist`, with its unsigned notes; returns how many drafts moved.
+
+    A draft can only be finished by its author, and only the case's therapist
+    reaches the case, so an unsigned note left with the previous therapist
+    would be listed on their dashboard (names, session date) and never be
+    signed. Drafts therefore move with the case: the new therapist becomes
+    their author, keeping every word (and a supervisor's return comment).
+    Signed notes stay their author's (a signature is never transferred);
+    the previous therapist's private process notes stay theirs alone and are
+    no longer reachable by them, since the sessions are not.
+    """
     previous = case.primary_therapist
     if previous == therapist:
-        return
+        return 0
     case.primary_therapist = therapist
     case.save(update_fields=["primary_therapist"])
+    moved = SessionNote.objects.filter(session__case=case, status=SessionNote.Status.DRAFT).update(author=therapist)
     record(
         action=Action.CASE_REASSIGNED,
         request=request,
         actor=by,
         target=case,
-        detail={"from": previous.username, "to": therapist.username},
+        detail={"from": previous.username, "to": therapist.username, "drafts_moved": moved},
     )
+    return moved

@@ -124,6 +124,21 @@ class CaseQuerySet(models.QuerySet):
             return self.filter(primary_therapist=user)
         return self.none()
 
+    def supervised_by(self, user) -> "CaseQuerySet":
+        """The cases of the therapists `user` supervises, which they may open read-only.
+
+        What a supervisor sees there is decided in `case_detail` (who is in the
+        case, its sessions with the status of each note, warning signs without
+        their descriptions, the practice timeline) and each opening is audited
+        as SUPERVISOR_VIEWED_CASE. Client records, intakes, questionnaire
+        answers, private notes and every action stay the treating therapist's;
+        of the notes, a supervisor opens only those awaiting their co-signature
+        (`SessionNote.objects.awaiting_cosign_by`).
+        """
+        if not user.is_authenticated or not user.is_active or not getattr(user, "is_supervisor", False):
+            return self.none()
+        return self.filter(primary_therapist__supervisor=user).exclude(primary_therapist=user)
+
     def open(self) -> "CaseQuerySet":
         return self.filter(status=CaseStatus.OPEN)
 

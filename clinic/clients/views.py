@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -81,51 +82,66 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("client__memberships", queryset=Membership.objects.select_related("case")))
         .order_by("status", "-severity", "raised_at")
     )
-    unsigned = (
+    ordered_clients = Prefetch("session__case__clients", queryset=Client.objects.order_by("memberships__id"))
+    drafts = list(
         SessionNote.objects.filter(author=request.user, status=SessionNote.Status.DRAFT)
-        .select_related("session__case")
-        .prefetch_related(Prefetch("session__case__clients", queryset=Client.objects.order_by("memberships__id")))
+        .select_related("session__case", "returned_by")
+        .prefetch_related(ordered_clients)
         .order_by("session__starts_at")
     )
+    # A note a supervisor sent back is listed apart, with their comment: it is waiting for this therapist.
+    returned = [note for note in drafts if note.returned_at is not None]
+    unsigned = [note for note in drafts if note.returned_at is None]
     awaiting, supervised = [], []
     if request.user.is_supervisor:
         # Supervision is an assignment: the urgent flags of the therapists this supervisor is assigned to.
+        supervised_cases = Case.objects.supervised_by(request.user).open()
         supervised = (
             RiskFlag.objects.urgent_unresolved()
-            .filter(
-                client__memberships__case__status=Case.Status.OPEN,
-                client__memberships__case__primary_therapist__supervisor=request.user,
-            )
+            .filter(client__memberships__case__in=supervised_cases)
             .distinct()
             .select_related("client")
             .prefetch_related(
                 Prefetch(
                     "client__memberships",
-                    queryset=Membership.objects.filter(
-                        case__status=Case.Status.OPEN, case__primary_therapist__supervisor=request.user
-                    ).select_related("case__primary_therapist"),
+                    queryset=Membership.objects.filter(case__in=supervised_cases).select_related(
+                        "case__primary_therapist"
+                    ),
                     to_attr="supervised_memberships",
                 )
             )
             .order_by("raised_at")
         )
         awaiting = (
-            SessionNote.objects.filter(status=SessionNote.Status.SIGNED, needs_cosign=True, cosigned_at__isnull=True)
-            .exclude(author=request.user)
-            .select_related("session", "author")
+            SessionNote.objects.awaiting_cosign_by(request.user)
+            .select_related("session__case", "author")
+            .prefetch_related(ordered_clients)
             .order_by("signed_at")
         )
-    # What clients have sent in the last two weeks.
+    # What clients have sent in the last two weeks, each with the case it reaches the therapist through.
     since = timezone.now() - timedelta(days=14)
     mine = Client.objects.visible_to(request.user)
-    new_intakes = Intake.objects.filter(client__in=mine, submitted_at__gte=since).select_related("client")
+    own_membership = Prefetch(
+        "client__memberships",
+        queryset=Membership.objects.filter(case__primary_therapist=request.user).select_related("case"),
+        to_attr="own_memberships",
+    )
+    new_intakes = (
+        Intake.objects.filter(client__in=mine, submitted_at__gte=since)
+        .select_related("client")
+        .prefetch_related(own_membership)
+    )
     new_screenings = (
-        Screening.objects.submitted().filter(client__in=mine, submitted_at__gte=since).select_related("client")
+        Screening.objects.submitted()
+        .filter(client__in=mine, submitted_at__gte=since)
+        .select_related("client")
+        .prefetch_related(own_membership)
     )
     context = {
         "cases": cases,
         "flags": flags,
         "unsigned": unsigned,
+        "returned": returned,
         "awaiting": awaiting,
         "supervised": supervised,
         "new_intakes": new_intakes.order_by("-submitted_at"),
@@ -195,10 +211,11 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
         .prefetch_related("invitations", latest_changes())
         .order_by("memberships__id"),
     )
-    case = get_object_or_404(
-        Case.objects.visible_to(request.user).select_related("primary_therapist").prefetch_related(members), code=code
-    )
-    record(action=Action.CASE_VIEWED, request=request, target=case)
+    # A supervisor may open a supervisee's case read-only (see CaseQuerySet.supervised_by for what they see).
+    scope = Case.objects.visible_to(request.user) | Case.objects.supervised_by(request.user)
+    case = get_object_or_404(scope.select_related("primary_therapist").prefetch_related(members), code=code)
+    supervising = request.user.role == Role.THERAPIST and case.primary_therapist_id != request.user.pk
+    record(action=Action.SUPERVISOR_VIEWED_CASE if supervising else Action.CASE_VIEWED, request=request, target=case)
     reassign = None
     if request.user.role == Role.ADMIN:
         reassign = ReassignForm(initial={"primary_therapist": case.primary_therapist})
@@ -207,7 +224,7 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
     if request.user.role == Role.THERAPIST:
         # Clinical content: the treating therapist only.
         signs = WarningSign.objects.filter(client__memberships__case=case).select_related("client")
-        sessions = case.sessions.select_related("note", "individual_client").prefetch_related("note__tags")
+        sessions = case.sessions.select_related("note__author", "individual_client").prefetch_related("note__tags")
         practice = request.GET.get("practice", "")
         if practice in Practice.values:
             sessions = sessions.filter(note__tags__practice=practice)
@@ -222,6 +239,7 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
         "timeline": timeline,
         "practice": practice,
         "practices": Practice.choices,
+        "supervising": supervising,
     }
     return render(request, "clients/case_detail.html", context)
 
@@ -232,8 +250,10 @@ def case_reassign(request: HttpRequest, code) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), code=code)
     form = ReassignForm(request.POST)
     if form.is_valid():
-        reassign_case(case=case, therapist=form.cleaned_data["primary_therapist"], by=request.user, request=request)
-        messages.success(request, "Primary therapist changed.")
+        therapist = form.cleaned_data["primary_therapist"]
+        moved = reassign_case(case=case, therapist=therapist, by=request.user, request=request)
+        drafts = f" {moved} unsigned note{pluralize(moved)} moved with it." if moved else ""
+        messages.success(request, f"Primary therapist changed to {therapist}.{drafts}")
     else:
         messages.error(request, "Choose an active therapist to lead this case.")
     return redirect("case_detail", code=case.code)

@@ -164,6 +164,20 @@ class SignRefused(ValueError):
     pass
 
 
+class SessionNoteQuerySet(models.QuerySet):
+    def awaiting_cosign_by(self, user) -> "SessionNoteQuerySet":
+        """Signed notes waiting for `user`'s co-signature: only those of the therapists assigned to them.
+
+        Supervision is an assignment, not a practice-wide right: a supervisor
+        reads and co-signs their own supervisees' notes and nobody else's.
+        """
+        if not user.is_authenticated or not user.is_active or not getattr(user, "is_supervisor", False):
+            return self.none()
+        return self.filter(
+            status=NoteStatus.SIGNED, needs_cosign=True, cosigned_at__isnull=True, author__supervisor=user
+        ).exclude(author=user)
+
+
 class SessionNote(models.Model):
     """The clinical record of one session. Draft → signed (locked, hashed) → optional co-sign."""
 
@@ -199,6 +213,8 @@ class SessionNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     return_comment = models.TextField(blank=True, max_length=2000)
+
+    objects = SessionNoteQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -284,6 +300,8 @@ class SessionNote(models.Model):
             raise SignRefused("This note is not waiting for a co-signature.")
         if not getattr(by, "is_supervisor", False) or by.pk == self.author_id:
             raise SignRefused("Only a supervisor other than the author can co-sign or return a note.")
+        if self.author.supervisor_id != by.pk:
+            raise SignRefused("Only the author's own supervisor can co-sign or return this note.")
 
     @transaction.atomic
     def cosign(self, *, by) -> None:

@@ -41,10 +41,10 @@ def session_new(request: HttpRequest, case_code) -> HttpResponse:
 
 
 def _session_for(request: HttpRequest, code) -> TherapySession:
-    """The case's own therapist, or a supervisor for a note waiting for their co-signature."""
+    """The case's own therapist, or the author's supervisor for a note waiting for their co-signature."""
     scope = Q(case__in=Case.objects.visible_to(request.user))
     if request.user.is_supervisor:
-        scope |= Q(note__status=SessionNote.Status.SIGNED, note__needs_cosign=True, note__cosigned_at__isnull=True)
+        scope |= Q(note__in=SessionNote.objects.awaiting_cosign_by(request.user))
     readable = TherapySession.objects.filter(scope)
     return get_object_or_404(readable.select_related("case", "individual_client"), code=code)
 
@@ -77,7 +77,7 @@ def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=
         "previous": previous,
         "addendum_form": TextForm(),
         "private_form": PrivateNoteForm(initial={"text": private.text if private else ""}) if own_case else None,
-        "may_cosign": request.user.is_supervisor and note.awaiting_cosign and note.author_id != request.user.pk,
+        "may_cosign": SessionNote.objects.awaiting_cosign_by(request.user).filter(pk=note.pk).exists(),
     }
     return render(request, "notes/note.html", context, status=status)
 
@@ -178,17 +178,25 @@ def private_note(request: HttpRequest, code) -> HttpResponse:
 @role_required(Role.THERAPIST)
 @require_POST
 def note_cosign(request: HttpRequest, code, decision: str) -> HttpResponse:
+    """Co-sign or return a supervisee's note, then confirm it on the dashboard.
+
+    Acting ends the supervisor's access to the note (it no longer awaits them),
+    so the answer is the dashboard with a message naming what was done, never
+    the note page (which would now be a 404).
+    """
     session = _session_for(request, code)
-    note = get_object_or_404(SessionNote.objects.all(), session=session)
+    note = get_object_or_404(SessionNote.objects.select_related("author"), session=session)
+    which = f"{note.author}'s note for {session.case.label}, session of {show(session.starts_at, 'DATE_FORMAT')}"
     try:
         if decision == "cosign":
             note.cosign(by=request.user)
             record(action=Action.NOTE_COSIGNED, request=request, target=note, client=session.individual_client)
-            messages.success(request, "Co-signed.")
+            messages.success(request, f"Co-signed {which}.")
         else:
             note.return_to_author(by=request.user, comment=request.POST.get("comment", "")[:2000])
             record(action=Action.NOTE_RETURNED, request=request, target=note, client=session.individual_client)
-            messages.success(request, "Returned to the author with your comment.")
+            messages.success(request, f"Returned {which} to its author with your comment.")
     except SignRefused as refused:
         messages.error(request, str(refused))
-    return redirect("note_page", code=session.code)
+        return redirect("note_page", code=session.code)
+    return redirect("dashboard")

@@ -125,10 +125,16 @@ def test_deactivate_needs_post(as_user, admin_user, therapist):
     assert client.get(reverse("staff_deactivate", kwargs={"code": therapist.code})).status_code == 405
 
 
-def test_an_admin_marks_a_therapist_as_needing_cosign(as_user, admin_user, therapist):
+def test_an_admin_marks_a_therapist_as_needing_cosign(as_user, admin_user, therapist, supervisor):
     data = {"first_name": "T", "last_name": "M", "email": therapist.email, "role": Role.THERAPIST, "needs_cosign": "on"}
-    as_user(admin_user).post(reverse("staff_detail", kwargs={"code": therapist.code}), data)
+    url = reverse("staff_detail", kwargs={"code": therapist.code})
+    # Without a supervisor the notes would wait for nobody: the form says so and saves nothing.
+    alone = as_user(admin_user).post(url, data)
+    assert "Choose who supervises this therapist" in alone.content.decode()
     therapist.refresh_from_db()
-    assert therapist.needs_cosign
+    assert not therapist.needs_cosign
+    as_user(admin_user).post(url, {**data, "supervisor": str(supervisor.pk)})
+    therapist.refresh_from_db()
+    assert therapist.needs_cosign and therapist.supervisor == supervisor
     refused = as_user(admin_user).post(reverse("staff_create"), {**NEW_STAFF, "role": Role.ADMIN, "needs_cosign": "on"})
     assert "Only therapists&#x27; notes are co-signed" in refused.content.decode()

@@ -52,7 +52,7 @@ def test_the_dashboard_lists_unsigned_notes_oldest_first(as_user, therapist, cou
 
 
 def test_supervisors_see_notes_awaiting_their_cosign(as_user, therapist, supervisor, couple_case):
-    therapist.needs_cosign = True
+    therapist.needs_cosign, therapist.supervisor = True, supervisor
     therapist.save()
     add_sessions(couple_case, therapist, 1)
     note = SessionNote.objects.get()

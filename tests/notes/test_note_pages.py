@@ -148,7 +148,7 @@ def test_private_notes_are_for_their_author_only(as_user, therapist, supervisor,
 
 
 def test_a_supervisor_cosigns_or_returns_once(as_user, therapist, supervisor, colleague, session):
-    therapist.needs_cosign = True
+    therapist.needs_cosign, therapist.supervisor = True, supervisor
     therapist.save()
     c = as_user(therapist)
     note = open_note(c, session)

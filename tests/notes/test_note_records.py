@@ -135,7 +135,7 @@ def test_a_session_with_a_signed_note_cannot_be_moved_or_deleted(note, session, 
 
 
 def test_cosign_and_a_single_return(note, therapist, supervisor):
-    therapist.needs_cosign = True
+    therapist.needs_cosign, therapist.supervisor = True, supervisor
     therapist.save()
     draft(note)
     tag(note)
@@ -143,6 +143,9 @@ def test_cosign_and_a_single_return(note, therapist, supervisor):
     assert note.awaiting_cosign
     with pytest.raises(SignRefused, match="supervisor"):
         note.cosign(by=make_user(Role.THERAPIST))
+    # A supervisor, but not this author's: supervision is an assignment.
+    with pytest.raises(SignRefused, match="own supervisor"):
+        note.cosign(by=make_user(Role.THERAPIST, is_supervisor=True))
     note.return_to_author(by=supervisor, comment="Add the safety check outcome.")
     note.refresh_from_db()
     assert (note.status, note.returned_by, note.return_comment) == (
