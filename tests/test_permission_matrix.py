@@ -268,6 +268,7 @@ MATRIX: dict[str, Row] = {
     # An empty decision on the demo's long-closed case is refused with a message.
     "retention_review": admin_post(lambda ids: {"code": ids["closed_case"]}, "refused"),
     "audit_log": admin_page(),
+    "audit_export": admin_page(),
     "consent_texts": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     "safety_edit": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     "inquiry_list": admin_page(),

@@ -78,6 +78,11 @@ class Action(models.TextChoices):
     CONJOINT_OVERRIDE = "conjoint_override", "Conjoint session added despite an open urgent flag"
     FLAG_NOTIFIED = "flag_notified", "Therapist told of an urgent flag by email"
     SUPERVISION_CHANGED = "supervision_changed", "Supervisor assignment changed"
+    AUDIT_EXPORTED = "audit_exported", "Audit log exported (CSV)"
+    PDF_DOWNLOADED = "pdf_downloaded", "PDF downloaded"
+    FLAGS_LISTED = "flags_listed", "Risk flag list read (dashboard)"
+    REPORT_VIEWED = "report_viewed", "Report page read"
+    CLIENT_RECORD_VIEWED = "client_record_viewed", "Client record page opened"
 
 
 class AuditEventQuerySet(models.QuerySet):
