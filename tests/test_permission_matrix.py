@@ -229,7 +229,8 @@ MATRIX: dict[str, Row] = {
     "intake_read": clinical_page(client1),
     # A staff change of contact choices at the client's request; an empty POST asks for the reason.
     "client_contact_edit": Row(client1, get=TREATING, post=TREATING),
-    "client_record": clinical_page(client1),
+    # Admins open the record's non-clinical page (disclosures, PDF forms); its clinical parts are the therapist's.
+    "client_record": Row(client1, get=TREATING, post=not_offered_to(*STAFF)),
     "comparison": clinical_page(case_code),
     "screening_result": clinical_page(lambda ids: client1(ids) | {"code": ids["screening"]}),
     "warning_sign_new": Row(client1, get=THERAPIST1, post=THERAPIST1),
