@@ -114,10 +114,12 @@ def _from_to(value) -> str:
 
 def detail_words(detail: dict) -> str:
     parts = []
-    for key, value in (detail or {}).items():
-        if key not in DETAIL_WORDS or value in ("", None, [], {}):
+    detail = detail or {}
+    # In the order of DETAIL_WORDS, not the stored order: PostgreSQL's jsonb keeps keys sorted its own way.
+    for key, (label, words) in DETAIL_WORDS.items():
+        value = detail.get(key)
+        if value in ("", None, [], {}):
             continue
-        label, words = DETAIL_WORDS[key]
         text = (words or _from_to)(value)
         if text:
             parts.append(f"{label}: {text}")
