@@ -109,6 +109,8 @@ def _from_to(value) -> str:
     text = str(value)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return _day(text)
+    if _uuids({text}):
+        return ""  # a record's code (the therapist told of a flag): not words
     return text
 
 

@@ -75,9 +75,13 @@ def test_details_are_words_and_leave_out_what_is_clinical(as_user, admin_user, t
         detail={"report": "client_summary", "purpose": "continuity of care", "notes": "summary", "from": "2026-05-01"},
     )
     record(action=Action.FLAG_RAISED, actor=therapist, client=person, detail={"severity": "urgent", "reasons": ["S1"]})
+    record(action=Action.FLAG_NOTIFIED, client=person, detail={"to": str(therapist.code)})
+    record(action=Action.CASE_REASSIGNED, actor=admin_user, detail={"from": "owner", "to": "colleague"})
     table = table_of(as_user(admin_user).get(reverse("audit_log")))
+    assert "from: owner; to: colleague" in table
     assert "Document: client summary; purpose: continuity of care; notes included: summary; from: May 1, 2026" in table
-    assert "urgent" not in table and "S1" not in table
+    assert "severity" not in table and "Urgent" not in table and "S1" not in table
+    assert str(therapist.code) not in table
     assert "{" not in table and "[" not in table
 
 
