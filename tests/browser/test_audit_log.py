@@ -48,3 +48,19 @@ def test_the_audit_log_reads_in_words_and_long_text_wraps(
         assert_accessible()
         screenshot(f"audit-log-{width}")
     assert page.title().startswith("Audit log · ")
+
+
+def test_an_admin_opens_a_clients_record_from_the_case_page(
+    page, live_server, admin_user, couple_case, person, screenshot, assert_accessible
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    staff_sign_in(page, live_server.url, admin_user)
+    page.wait_for_url("**/practice/")
+    page.goto(live_server.url + reverse("case_detail", kwargs={"code": couple_case.code}))
+    page.get_by_role("link", name="Client record").first.click()
+    expect(page.get_by_role("heading", name=person.full_name)).to_be_visible()
+    expect(page.get_by_role("heading", name="Disclosures of this record")).to_be_visible()
+    expect(page.get_by_role("heading", name="Risk flags")).to_have_count(0)
+    assert page.title().startswith("Client record · ") and person.full_name not in page.title()
+    assert_accessible()
+    screenshot("admin-client-record-1280")
