@@ -25,6 +25,11 @@ class WarningSignForm(forms.ModelForm):
             "observed_on": {"invalid": "Enter the date as year-month-day, for example 2026-11-20."},
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Most signs are recorded the day they are seen: today in the practice's time zone.
+        self.fields["observed_on"].initial = timezone.localdate
+
     def clean_observed_on(self):
         observed = self.cleaned_data["observed_on"]
         if observed > timezone.localdate():

@@ -29,6 +29,9 @@ class ScreeningQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_SCREENING_STATUSES)
 
 
+SAFETY_LEVEL_WORDS = {"none": "No concerns reported", "elevated": "Elevated", "urgent": "Urgent"}
+
+
 class Screening(models.Model):
     """One administration of one instrument (key + version) to one client.
 
@@ -89,6 +92,12 @@ class Screening(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ScreeningStatus.SUBMITTED
+
+    @property
+    def level_label(self) -> str:
+        """A safety questionnaire's level in words: "none" reads as what it means."""
+        level = (self.scores or {}).get("level", "")
+        return SAFETY_LEVEL_WORDS.get(level, level.capitalize())
 
     def save_answers(self, answers: dict) -> None:
         if self.is_submitted:

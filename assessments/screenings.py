@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, QueryDict
+from django.utils import timezone
 
 import assessments.catalogue  # noqa: F401  (registers the instruments)
 from assessments.catalogue import INITIAL
@@ -142,7 +143,10 @@ def compare(first: Screening, second: Screening) -> dict:
     # Each answers "as they see it": if both say the say leans toward their partner (or both toward
     # themselves), they see power leaning in opposite directions.
     opposite = first.scores["direction"] == second.scores["direction"] != "shared"
+    answered = [timezone.localdate(s.submitted_at) for s in (first, second)]
     return {
+        # Answers from different days may differ because things changed in between: the page says so.
+        "days_apart": abs((answered[0] - answered[1]).days),
         "rows": rows,
         "index_gap": round(abs(first.scores["index"] - second.scores["index"]), 1),
         "opposite_directions": opposite,

@@ -27,10 +27,21 @@ from clinic.lib.dates import show
 from clinic.lib.http import not_a_form, posted, safe_local_url, sent_as_form
 
 
-@role_required(Role.THERAPIST)
+@role_required(Role.THERAPIST, Role.ADMIN)
 @require_GET
 def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
     case, client = case_and_client(request.user, case_code, client_code)
+    # The accounting of disclosures a client may ask for: every PDF of their record.
+    disclosures = AuditEvent.objects.filter(
+        client=client, action__in=[Action.PDF_GENERATED, Action.RECORD_EXPORTED, Action.RELEASE_DOWNLOADED]
+    ).order_by("-at")
+    if request.user.role == Role.ADMIN:
+        # What an admin may already make as a PDF starts here: who the client is, their disclosures and
+        # the PDF and export forms (each asking a purpose). No questionnaire results, flags or warning
+        # signs: admins read clinical content only in a document made for a recorded purpose.
+        record(action=Action.CLIENT_RECORD_VIEWED, request=request, target=client, client=client)
+        context = {"case": case, "client": client, "disclosures": disclosures, "clinical": False}
+        return render(request, "assessments/client_record.html", context)
     signs = client.warning_signs.select_related("recorded_by")
     flags = list(client.risk_flags.select_related("acknowledged_by", "resolved_by"))
     for flag in flags:
@@ -51,10 +62,8 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
         "trend": line_chart({"Power index": trend}, title="Power index over time") if trend else None,
         "note_form": FlagNoteForm(),
         "rescreen_choices": [("power", "power questionnaire"), ("safety", "safety questionnaire")],
-        # The accounting of disclosures a client may ask for: every PDF of their record.
-        "disclosures": AuditEvent.objects.filter(
-            client=client, action__in=[Action.PDF_GENERATED, Action.RECORD_EXPORTED, Action.RELEASE_DOWNLOADED]
-        ).order_by("-at"),
+        "disclosures": disclosures,
+        "clinical": True,
     }
     return render(request, "assessments/client_record.html", context)
 

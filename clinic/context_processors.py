@@ -23,6 +23,7 @@ def practice(request: HttpRequest) -> dict:
         "layout": STAFF_LAYOUT if is_staff else CLIENT_LAYOUT,
         # Navigation is hidden until the second factor is passed: its links would only bounce back.
         "show_nav": bool(user is not None and user.is_authenticated and second_factor_due(user) is None),
+        "staff_page_title": staff_page_title(request) if is_staff else "",
     }
 
 
@@ -35,3 +36,56 @@ def country(request: HttpRequest) -> dict:
         "phone_example": practice_country.phone_example,
         "site_title": settings.SITE_TITLE,
     }
+
+
+# The tab title of each staff page, by URL name: which page it is, never whose (no client names,
+# which a shared screen, the browser's history or a screenshot would show). A page not listed
+# keeps the site title.
+STAFF_PAGE_TITLES = {
+    "account": "Your account",
+    "password_change": "Change password",
+    "two_factor_verify": "Two-factor code",
+    "two_factor_setup": "Set up two-factor",
+    "recovery_codes_renew": "Recovery codes",
+    "dashboard": "Dashboard",
+    "case_list": "Cases",
+    "case_create": "New case",
+    "case_detail": "Case",
+    "client_contact_edit": "Contact choices",
+    "case_discharge": "Close a case",
+    "practice_home": "Practice",
+    "staff_list": "Staff",
+    "staff_create": "New staff member",
+    "staff_detail": "Staff member",
+    "audit_log": "Audit log",
+    "audit_export": "Audit log",
+    "retention_list": "Records due for review",
+    "retention_review": "Retention review",
+    "intake_read": "Intake",
+    "consent_texts": "Consent texts",
+    "inquiry_list": "Inquiries",
+    "inquiry_detail": "Inquiry",
+    "safety_edit": "Safety page",
+    "client_record": "Client record",
+    "warning_sign_new": "New warning sign",
+    "comparison": "Couple comparison",
+    "screening_result": "Questionnaire result",
+    "session_new": "New session",
+    "note_page": "Session note",
+    "note_save": "Session note",
+    "practice_report": "Practice report",
+    "case_summary": "Case summary",
+    "report_job": "Your PDF",
+    "report_download": "Your PDF",
+    "client_summary": "Client summary",
+    "client_export": "Export record",
+    "authorization_list": "Release authorizations",
+    "release_list": "Releases",
+    "release_detail": "Release review",
+    "release_redact": "Release review",
+}
+
+
+def staff_page_title(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return STAFF_PAGE_TITLES.get(match.url_name if match else "", "")

@@ -235,7 +235,8 @@ MATRIX: dict[str, Row] = {
     "intake_read": clinical_page(client1),
     # A staff change of contact choices at the client's request; an empty POST asks for the reason.
     "client_contact_edit": Row(client1, get=TREATING, post=TREATING),
-    "client_record": clinical_page(client1),
+    # Admins open the record's non-clinical page (disclosures, PDF forms); its clinical parts are the therapist's.
+    "client_record": Row(client1, get=TREATING, post=not_offered_to(*STAFF)),
     "comparison": clinical_page(case_code),
     "screening_result": clinical_page(lambda ids: client1(ids) | {"code": ids["screening"]}),
     "warning_sign_new": Row(client1, get=THERAPIST1, post=THERAPIST1),
@@ -274,6 +275,7 @@ MATRIX: dict[str, Row] = {
     # An empty decision on the demo's long-closed case is refused with a message.
     "retention_review": admin_post(lambda ids: {"code": ids["closed_case"]}, "refused"),
     "audit_log": admin_page(),
+    "audit_export": admin_page(),
     "consent_texts": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     "safety_edit": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     "inquiry_list": admin_page(),

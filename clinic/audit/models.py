@@ -79,6 +79,11 @@ class Action(models.TextChoices):
     FLAG_NOTIFIED = "flag_notified", "Therapist told of an urgent flag by email"
     SUPERVISION_CHANGED = "supervision_changed", "Supervisor assignment changed"
     SUPERVISOR_VIEWED_CASE = "supervisor_viewed_case", "Case viewed by the therapist's supervisor (read-only)"
+    AUDIT_EXPORTED = "audit_exported", "Audit log exported (CSV)"
+    PDF_DOWNLOADED = "pdf_downloaded", "PDF downloaded"
+    FLAGS_LISTED = "flags_listed", "Risk flag list read (dashboard)"
+    REPORT_VIEWED = "report_viewed", "Report page read"
+    CLIENT_RECORD_VIEWED = "client_record_viewed", "Client record page opened"
 
 
 class AuditEventQuerySet(models.QuerySet):

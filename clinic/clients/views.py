@@ -118,6 +118,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .prefetch_related(ordered_clients)
             .order_by("signed_at")
         )
+    flags, supervised = list(flags), list(supervised)
+    if flags or supervised:
+        # The list of flags is clinical content: one event per page view, naming the flags (not one per row).
+        record(
+            action=Action.FLAGS_LISTED,
+            request=request,
+            detail={"count": len(flags) + len(supervised), "flags": [str(f.code) for f in [*flags, *supervised]]},
+        )
     # What clients have sent in the last two weeks, each with the case it reaches the therapist through.
     since = timezone.now() - timedelta(days=14)
     mine = Client.objects.visible_to(request.user)

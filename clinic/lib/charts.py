@@ -118,9 +118,17 @@ def line_chart(series: dict[str, Sequence[tuple[date, float]]], *, title: str, m
             for x, y in coords:
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
             words.append(f"{name}: " + ", ".join(f"{show(d)} {v:g}" for d, v in values))
+        year = None
         for d in sorted(set(points)):
             label = show(d, "MONTH_DAY_FORMAT")
             body.append(f'<text x="{x_of(d):.1f}" y="{height - 14}" fill="{MUTED}" text-anchor="middle">{label}</text>')
+            if d.year != year:
+                # The year under the first date and wherever it changes, so a trend across New Year reads right.
+                year = d.year
+                body.append(
+                    f'<text x="{x_of(d):.1f}" y="{height - 1}" fill="{MUTED}" text-anchor="middle"'
+                    f' font-size="10">{year}</text>'
+                )
         if len(series) > 1:
             for i, name in enumerate(series):
                 x = left + i * 150
@@ -133,18 +141,36 @@ def line_chart(series: dict[str, Sequence[tuple[date, float]]], *, title: str, m
 
 
 def dot_matrix(
-    rows: Sequence[str], columns: Sequence[str], cells: dict[tuple[int, int], int], *, title: str, levels: int = 3
+    rows: Sequence[str],
+    columns: Sequence[str],
+    cells: dict[tuple[int, int], int],
+    *,
+    title: str,
+    levels: int = 3,
+    years: Sequence[int] | None = None,
 ) -> SafeString:
-    """A grid of dots sized by level (0 = none): e.g. practices (rows) across sessions (columns)."""
-    label_w, cell, top = 190, 36, 30
+    """A grid of dots sized by level (0 = none): e.g. practices (rows) across sessions (columns).
+
+    With `years` (one per column), the year is written above the first column and wherever it
+    changes, and the description names it with each column.
+    """
+    label_w, cell, top = 190, 36, 30 if years is None else 44
     width = label_w + cell * max(len(columns), 1) + 10
     height = top + cell * len(rows) + 10
     body: list[str] = []
+    previous = None
     for c, name in enumerate(columns):
         x = label_w + c * cell + cell / 2
         body.append(
             f'<text x="{x:.1f}" y="{top - 10}" fill="{MUTED}" text-anchor="middle" font-size="10">{_e(name)}</text>'
         )
+        if years is not None and years[c] != previous:
+            previous = years[c]
+            body.append(
+                f'<text x="{x:.1f}" y="{top - 24}" fill="{INK}" text-anchor="middle" font-size="10">{previous}</text>'
+            )
+    if years is not None:
+        columns = [f"{name}, {year}" for name, year in zip(columns, years, strict=True)]
     words = []
     for r, name in enumerate(rows):
         y = top + r * cell + cell / 2

@@ -1,5 +1,7 @@
 """The practice timeline of a case: which practices, at what focus, across its signed sessions."""
 
+from django.utils import timezone
+
 from clinic.clients.models import Case
 from clinic.lib.charts import dot_matrix
 from clinic.lib.dates import show
@@ -22,4 +24,7 @@ def practice_timeline(case: Case, *, last: int = 16):
         (rows.index(practice), notes.index(note_id)): focus for _, note_id, practice, focus in tags if note_id in notes
     }
     columns = [show(dates[n], "MONTH_DAY_FORMAT") for n in notes]
-    return dot_matrix([label for _, label in Practice.choices], columns, cells, title="Practices across sessions")
+    years = [timezone.localtime(dates[n]).year for n in notes]
+    return dot_matrix(
+        [label for _, label in Practice.choices], columns, cells, title="Practices across sessions", years=years
+    )

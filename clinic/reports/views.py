@@ -11,7 +11,7 @@ from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
-from clinic.clients.models import Case, case_and_client
+from clinic.clients.models import Case, Client, case_and_client
 from clinic.lib.http import posted
 from clinic.lib.widgets import DatePicker
 from clinic.reports.documents import case_summary_pdf, client_summary_pdf
@@ -137,7 +137,21 @@ def report_job(request: HttpRequest, code) -> HttpResponse:
     if job.status == ReportJob.Status.RUNNING and recover_stalled() != (0, 0):
         # The person waiting is told at once when the worker vanished mid-PDF.
         job.refresh_from_db()
-    return render(request, "reports/job.html", {"job": job, "waiting": job.status in ("queued", "running")})
+    waiting = job.status in ("queued", "running")
+    if not waiting:
+        # The page of a finished document (ready, failed or gone); the waiting page refreshes itself and says nothing.
+        record(action=Action.REPORT_VIEWED, request=request, target=job, detail=_job_detail(job))
+    return render(request, "reports/job.html", {"job": job, "waiting": waiting})
+
+
+def _job_detail(job: ReportJob) -> dict:
+    return {"report": job.kind, **{key: job.options[key] for key in ("from", "to", "notes") if key in job.options}}
+
+
+def _job_client(job: ReportJob):
+    """The client whose record a background PDF holds, if it is one person's."""
+    code = job.options.get("client")
+    return Client.objects.filter(code=code).first() if code else None
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
@@ -152,6 +166,11 @@ def report_download(request: HttpRequest, code) -> HttpResponse:
 
         release = get_object_or_404(Release.objects.visible_to(request.user), code=job.options["release"])
         record_download(release=release, counts=job.options.get("counts", {}), by=request.user, request=request)
+    else:
+        client = _job_client(job)
+        record(
+            action=Action.PDF_DOWNLOADED, request=request, target=client or job, client=client, detail=_job_detail(job)
+        )
     return _pdf_response(bytes(job.pdf), job.filename)
 
 

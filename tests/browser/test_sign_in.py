@@ -22,7 +22,8 @@ def test_a_therapist_signs_in_with_two_factor_and_sees_the_dashboard(live_server
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.get_by_role("link", name="Theo Marsh")).to_be_visible()
-    assert page.title() == "Fulcrum"
+    # Staff tabs name the page (never a client); client pages keep the neutral title.
+    assert page.title() == "Dashboard · Fulcrum"
     screenshot("therapist-dashboard-1280")
     assert_accessible()
 
