@@ -23,6 +23,7 @@ from clinic.clients.retention import due_for_review
 from clinic.lib.dates import show
 from clinic.lib.http import posted
 from clinic.notes.models import Practice, SessionNote
+from clinic.notes.overdue import OVERDUE_HOURS, overdue_unsigned_notes
 from clinic.notes.timeline import practice_timeline
 from intake.models import Inquiry, Intake
 from intake.sections import SECTIONS
@@ -87,6 +88,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("session__case__clients", queryset=Client.objects.order_by("memberships__id")))
         .order_by("session__starts_at")
     )
+    # The same definition of "overdue" as the practice report's (session over 72 hours ago).
+    overdue = overdue_unsigned_notes().filter(author=request.user).count()
     awaiting, supervised = [], []
     if request.user.is_supervisor:
         # Supervision is an assignment: the urgent flags of the therapists this supervisor is assigned to.
@@ -126,6 +129,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cases": cases,
         "flags": flags,
         "unsigned": unsigned,
+        "overdue": overdue,
+        "overdue_hours": OVERDUE_HOURS,
         "awaiting": awaiting,
         "supervised": supervised,
         "new_intakes": new_intakes.order_by("-submitted_at"),
