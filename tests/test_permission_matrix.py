@@ -217,6 +217,7 @@ MATRIX: dict[str, Row] = {
     # Therapists
     "dashboard": Row(get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
     "case_list": Row(get=STAFF_ONLY, post=not_offered_to(*STAFF)),
+    "search": Row(get=STAFF_ONLY, post=STAFF_ONLY),
     "case_create": Row(get=STAFF_ONLY, post=STAFF_ONLY),
     "case_detail": Row(case, get=TREATING, post=not_offered_to("therapist1", "admin", "therapist2", "supervisor")),
     # client1 already has an account; there is no open link to revoke.

@@ -78,6 +78,7 @@ class Action(models.TextChoices):
     CONJOINT_OVERRIDE = "conjoint_override", "Conjoint session added despite an open urgent flag"
     FLAG_NOTIFIED = "flag_notified", "Therapist told of an urgent flag by email"
     SUPERVISION_CHANGED = "supervision_changed", "Supervisor assignment changed"
+    SEARCHED = "searched", "Searched clients by name"
 
 
 class AuditEventQuerySet(models.QuerySet):

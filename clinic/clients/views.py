@@ -242,3 +242,23 @@ def case_reassign(request: HttpRequest, code) -> HttpResponse:
     else:
         messages.error(request, "Choose an active therapist to lead this case.")
     return redirect("case_detail", code=case.code)
+
+
+@role_required(Role.ADMIN, Role.THERAPIST)
+@require_http_methods(["GET", "POST"])
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Names only, posted (never in the URL); the as-you-type box gets just the results list.
+
+    The audit event keeps how many were found, not the words typed: they may be a client's name.
+    """
+    from clinic.clients.search import MAX_TERM, search
+
+    term = request.POST.get("q", "")[: MAX_TERM * 4] if request.method == "POST" else ""
+    results = search(request.user, term) if term else []
+    if request.method == "POST":
+        record(action=Action.SEARCHED, request=request, detail={"results": len(results)})
+    partial = request.headers.get("X-Search") == "1"
+    template = "clients/includes/_search_results.html" if partial else "clients/search.html"
+    response = render(request, template, {"results": results, "term": term, "searched": request.method == "POST"})
+    response["Cache-Control"] = "no-store"
+    return response
