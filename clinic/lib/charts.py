@@ -82,7 +82,7 @@ def bar_chart(
         if bar.suppressed:
             y = top
             body.append(
-                f'<line x1="{label_w}" y1="{y + bar_h / 2}" x2="{label_w + bar_w}" y2="{y + bar_h / 2}" '
+                f'<line x1="{label_w + 64}" y1="{y + bar_h / 2}" x2="{label_w + bar_w}" y2="{y + bar_h / 2}" '
                 f'stroke="{MUTED}" stroke-dasharray="3 4"/>'
             )
             body.append(f'<text x="{label_w + 4}" y="{y + bar_h - 4}" fill="{INK}">withheld</text>')
