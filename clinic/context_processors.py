@@ -58,6 +58,7 @@ STAFF_PAGE_TITLES = {
     "staff_create": "New staff member",
     "staff_detail": "Staff member",
     "audit_log": "Audit log",
+    "search": "Search",
     "audit_export": "Audit log",
     "retention_list": "Records due for review",
     "retention_review": "Retention review",

@@ -28,6 +28,7 @@ urlpatterns = [
     # Therapists
     path("dashboard/", clients.dashboard, name="dashboard"),
     path("cases/", clients.case_list, name="case_list"),
+    path("search/", clients.search_page, name="search"),
     path("cases/new/", clients.case_create, name="case_create"),
     path("cases/<uuid:code>/", clients.case_detail, name="case_detail"),
     path("cases/<uuid:code>/therapist/", clients.case_reassign, name="case_reassign"),

@@ -218,6 +218,7 @@ MATRIX: dict[str, Row] = {
     # Therapists
     "dashboard": Row(get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
     "case_list": Row(get=STAFF_ONLY, post=not_offered_to(*STAFF)),
+    "search": Row(get=STAFF_ONLY, post=STAFF_ONLY),
     "case_create": Row(get=STAFF_ONLY, post=STAFF_ONLY),
     # therapist1's supervisor opens the case read-only (audited); therapist2 supervises nobody and gets 404.
     "case_detail": Row(

@@ -84,6 +84,7 @@ class Action(models.TextChoices):
     FLAGS_LISTED = "flags_listed", "Risk flag list read (dashboard)"
     REPORT_VIEWED = "report_viewed", "Report page read"
     CLIENT_RECORD_VIEWED = "client_record_viewed", "Client record page opened"
+    SEARCHED = "searched", "Searched clients by name"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -33,6 +33,8 @@ class Client(models.Model):
     )
     full_name = models.CharField("full name", max_length=200)
     preferred_name = models.CharField(max_length=100, blank=True)
+    # Both names, normalised by clinic.clients.search.normalise; kept in step by save().
+    search_name = models.CharField(max_length=310, blank=True, editable=False)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     # Safe-contact preferences. Nothing is assumed safe until someone says so.
@@ -50,9 +52,21 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["full_name", "id"]
+        indexes = [
+            # Serves staff search: search_name LIKE 'term%' in clinic.clients.search.search().
+            models.Index(fields=["search_name"], name="client_search_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs) -> None:
+        from clinic.clients.search import normalise
+
+        self.search_name = normalise(f"{self.full_name} {self.preferred_name}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

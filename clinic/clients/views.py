@@ -24,6 +24,7 @@ from clinic.clients.retention import due_for_review
 from clinic.lib.dates import show
 from clinic.lib.http import posted
 from clinic.notes.models import Practice, SessionNote
+from clinic.notes.overdue import OVERDUE_HOURS, overdue_unsigned_notes
 from clinic.notes.timeline import practice_timeline
 from intake.models import Inquiry, Intake
 from intake.sections import SECTIONS
@@ -92,6 +93,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # A note a supervisor sent back is listed apart, with their comment: it is waiting for this therapist.
     returned = [note for note in drafts if note.returned_at is not None]
     unsigned = [note for note in drafts if note.returned_at is None]
+    # The same definition of "overdue" as the practice report's (session over 72 hours ago).
+    overdue = overdue_unsigned_notes().filter(author=request.user).count()
     awaiting, supervised = [], []
     if request.user.is_supervisor:
         # Supervision is an assignment: the urgent flags of the therapists this supervisor is assigned to.
@@ -150,6 +153,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "flags": flags,
         "unsigned": unsigned,
         "returned": returned,
+        "overdue": overdue,
+        "overdue_hours": OVERDUE_HOURS,
         "awaiting": awaiting,
         "supervised": supervised,
         "new_intakes": new_intakes.order_by("-submitted_at"),
@@ -265,3 +270,23 @@ def case_reassign(request: HttpRequest, code) -> HttpResponse:
     else:
         messages.error(request, "Choose an active therapist to lead this case.")
     return redirect("case_detail", code=case.code)
+
+
+@role_required(Role.ADMIN, Role.THERAPIST)
+@require_http_methods(["GET", "POST"])
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Names only, posted (never in the URL); the as-you-type box gets just the results list.
+
+    The audit event keeps how many were found, not the words typed: they may be a client's name.
+    """
+    from clinic.clients.search import MAX_TERM, search
+
+    term = request.POST.get("q", "")[: MAX_TERM * 4] if request.method == "POST" else ""
+    results = search(request.user, term) if term else []
+    if request.method == "POST":
+        record(action=Action.SEARCHED, request=request, detail={"results": len(results)})
+    partial = request.headers.get("X-Search") == "1"
+    template = "clients/includes/_search_results.html" if partial else "clients/search.html"
+    response = render(request, template, {"results": results, "term": term, "searched": request.method == "POST"})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -45,6 +45,8 @@ class Bar:
     label: str
     values: tuple[float, ...]
     highlight: bool = False
+    # A count withheld for privacy: drawn as a dashed band with no length, labelled "withheld", never its value.
+    suppressed: bool = False
 
 
 def bar_chart(
@@ -77,6 +79,15 @@ def bar_chart(
             f'<text x="{label_w - 8}" y="{top + bar_h * len(series) / 2 + 4:.1f}" text-anchor="end" '
             f'fill="{colour}"{weight}>{_e(bar.label)}</text>'
         )
+        if bar.suppressed:
+            y = top
+            body.append(
+                f'<line x1="{label_w + 64}" y1="{y + bar_h / 2}" x2="{label_w + bar_w}" y2="{y + bar_h / 2}" '
+                f'stroke="{MUTED}" stroke-dasharray="3 4"/>'
+            )
+            body.append(f'<text x="{label_w + 4}" y="{y + bar_h - 4}" fill="{INK}">withheld</text>')
+            words.append(f"{bar.label}: withheld")
+            continue
         for i, value in enumerate(bar.values):
             clamped = max(0.0, min(float(value), maximum))
             w = bar_w * clamped / maximum

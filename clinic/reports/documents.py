@@ -8,7 +8,7 @@ from django.utils import timezone
 from clinic.clients.models import Case, Client
 from clinic.lib.dates import show
 from clinic.reports.pdf import render_html, render_pdf
-from clinic.reports.practice import build
+from clinic.reports.practice import INTERNAL, RELEASE, build
 
 
 def client_summary_pdf(*, case: Case, client: Client, options: dict, by, release=None) -> tuple[bytes, str]:
@@ -36,10 +36,11 @@ def client_summary_pdf(*, case: Case, client: Client, options: dict, by, release
     return render_pdf(html=html, title=title, author=settings.PRACTICE_NAME), f"summary-{now:%Y%m%d-%H%M}.pdf"
 
 
-def practice_report_pdf(*, start: date, end: date, by) -> tuple[bytes, str]:
-    title = f"Practice report {show(start)} to {show(end)}"
+def practice_report_pdf(*, start: date, end: date, by, version: str = RELEASE) -> tuple[bytes, str]:
+    internal = version == INTERNAL
+    title = f"{'Internal practice report' if internal else 'Practice report'} {show(start)} to {show(end)}"
     context = {
-        "r": build(start=start, end=end),
+        "r": build(start=start, end=end, version=version),
         "practice_name": settings.PRACTICE_NAME,
         "generated_by": by,
         "generated_at": timezone.localtime(),
@@ -47,7 +48,7 @@ def practice_report_pdf(*, start: date, end: date, by) -> tuple[bytes, str]:
     html = render_html(template="reports/practice_report.html", context=context, title=title)
     return render_pdf(
         html=html, title=title, author=settings.PRACTICE_NAME
-    ), f"practice-report-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+    ), f"practice-report-{'internal-' if internal else ''}{start:%Y%m%d}-{end:%Y%m%d}.pdf"
 
 
 def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:

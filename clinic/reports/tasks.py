@@ -12,6 +12,7 @@ from clinic.clients.models import Case
 from clinic.releases.releasing import ContentsChanged
 from clinic.reports.documents import client_summary_pdf, practice_report_pdf
 from clinic.reports.models import ReportJob
+from clinic.reports.practice import RELEASE
 from clinic.reports.summaries import INTERNAL_PURPOSES, PURPOSES
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,10 @@ def produce(job: ReportJob) -> tuple[bytes, str]:
     options = job.options
     if job.kind == "practice":
         return practice_report_pdf(
-            start=date.fromisoformat(options["from"]), end=date.fromisoformat(options["to"]), by=job.requested_by
+            start=date.fromisoformat(options["from"]),
+            end=date.fromisoformat(options["to"]),
+            by=job.requested_by,
+            version=options.get("version", RELEASE),
         )
     if job.kind == "release":
         return _release_file(job)

@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from clinic.lib.http import posted
 from clinic.lib.widgets import DatePicker
 from clinic.reports.documents import case_summary_pdf, client_summary_pdf
 from clinic.reports.models import ReportJob
+from clinic.reports.practice import RELEASE, VERSIONS
 from clinic.reports.summaries import INTERNAL_PURPOSES, SummaryForm
 from clinic.reports.tasks import enqueue, recover_stalled
 
@@ -79,9 +81,23 @@ def _prepare_release(request, case, client, form, *, kind: str, options: dict) -
     return redirect("release_detail", code=release.code)
 
 
+REPORT_DATES = [
+    MinValueValidator(date(2000, 1, 1), message="Choose a date from the year 2000 on."),
+    MaxValueValidator(date(2999, 12, 31), message="Choose a date before the year 3000."),
+]
+
+
 class PracticeReportForm(forms.Form):
-    start = forms.DateField(widget=DatePicker(), label="From")
-    end = forms.DateField(widget=DatePicker(), label="To")
+    # Bounded so that a mistyped year is a form error, not an overflow when the job adds time zones.
+    start = forms.DateField(widget=DatePicker(), label="From", validators=REPORT_DATES)
+    end = forms.DateField(widget=DatePicker(), label="To", validators=REPORT_DATES)
+    version = forms.ChoiceField(
+        choices=VERSIONS,
+        initial=RELEASE,
+        widget=forms.RadioSelect,
+        label="Version",
+        help_text="Internal shows exact counts and is marked Internal; keep it inside the practice.",
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -93,7 +109,7 @@ class PracticeReportForm(forms.Form):
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def practice_report(request: HttpRequest) -> HttpResponse:
-    """Aggregates only, no names of clients; small counts shown as "<5"."""
+    """Aggregates only, no names of clients; the release version shows small counts as "<5"."""
     today = timezone.localdate()
     form = PracticeReportForm(posted(request), initial={"start": today - timedelta(days=90), "end": today})
     if request.method == "POST" and form.is_valid():
@@ -106,9 +122,10 @@ def practice_report(request: HttpRequest) -> HttpResponse:
                 "from": start.isoformat(),
                 "to": end.isoformat(),
                 "purpose": "practice report",
+                "version": form.cleaned_data["version"],
             },
         )
-        options = {"from": start.isoformat(), "to": end.isoformat()}
+        options = {"from": start.isoformat(), "to": end.isoformat(), "version": form.cleaned_data["version"]}
         return _queue(request, kind="practice", options=options)
     return render(request, "reports/practice_form.html", {"form": form})
 

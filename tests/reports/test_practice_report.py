@@ -26,7 +26,8 @@ def test_the_report_counts_the_demo_practice_without_names(as_user, admin_user, 
     assert dict(report.tags)["Repair"] not in ("0", "")
     c = as_user(admin_user)
     queued = c.post(
-        reverse("practice_report"), {"start": today.replace(year=today.year - 1).isoformat(), "end": today.isoformat()}
+        reverse("practice_report"),
+        {"start": today.replace(year=today.year - 1).isoformat(), "end": today.isoformat(), "version": "release"},
     )
     job = ReportJob.objects.get()
     assert queued.url == reverse("report_job", kwargs={"code": job.code})
