@@ -261,23 +261,37 @@ class SessionNote(models.Model):
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode()).hexdigest()
 
+    def sign_gaps(self) -> list[str]:
+        """What signing still needs, in words; empty when the note may be signed. A draft may be incomplete."""
+        tags = list(self.tags.all())
+        gaps = [] if tags else ["Tag at least one of the four practices."]
+        gaps += [f"Add a line of evidence for {t.get_practice_display()}." for t in tags if not t.evidence.strip()]
+        return gaps
+
     @transaction.atomic
-    def sign(self, *, by, at=None) -> None:
-        """Sign and lock. `at` records when, for notes signed earlier on paper (the demo uses it too)."""
-        current = SessionNote.objects.select_for_update().get(pk=self.pk)
+    def sign(self, *, by, at=None, expected_version: int | None = None) -> None:
+        """Sign and lock. `at` records when, for notes signed earlier on paper (the demo uses it too).
+        The row is locked and the hash is of the row as stored, so a save racing this one cannot slip
+        in between; `expected_version` (the version the signer confirmed) refuses a note changed since."""
+        current = SessionNote.objects.select_for_update().select_related("session").get(pk=self.pk)
         if current.is_signed:
             raise NoteLocked
-        if by.pk != self.author_id:
+        if by.pk != current.author_id:
             raise SignRefused("Only the author can sign this note.")
-        if not self.tags.exists():
-            raise SignRefused("Tag at least one of the four practices before signing.")
+        if expected_version is not None and current.version != expected_version:
+            raise SignRefused("The note changed since you confirmed; check it and confirm again.")
+        if gaps := current.sign_gaps():
+            raise SignRefused(" ".join(gaps))
         now = at or timezone.now()
-        session_day = timezone.localdate(self.session.starts_at)
-        self.late_entry = (timezone.localdate(now) - session_day) > timedelta(days=settings.LATE_NOTE_DAYS)
-        self.status, self.signed_at, self.signed_by = NoteStatus.SIGNED, now, by
-        self.content_hash = self.compute_hash()
-        self.needs_cosign = bool(getattr(by, "needs_cosign", False))
-        self.save(update_fields=["status", "signed_at", "signed_by", "content_hash", "late_entry", "needs_cosign"])
+        session_day = timezone.localdate(current.session.starts_at)
+        current.late_entry = (timezone.localdate(now) - session_day) > timedelta(days=settings.LATE_NOTE_DAYS)
+        current.status, current.signed_at, current.signed_by = NoteStatus.SIGNED, now, by
+        current.content_hash = current.compute_hash()
+        current.needs_cosign = bool(getattr(by, "needs_cosign", False))
+        fields = ["status", "signed_at", "signed_by", "content_hash", "late_entry", "needs_cosign"]
+        current.save(update_fields=fields)
+        for name in ["content", "format", "safety_concern", "next_steps", "version", "updated_at", *fields]:
+            setattr(self, name, getattr(current, name))
 
     def _check_supervisor(self, by) -> None:
         if not self.awaiting_cosign:
