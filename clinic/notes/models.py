@@ -123,13 +123,40 @@ FORMAT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+def _unfold(text: str, labels: dict[str, str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Split text carried under headings ("Subjective: …") back into those headings' fields; the rest stays."""
+    rest, found, target = [], {}, None
+    for paragraph in str(text).replace("\r\n", "\n").split("\n\n"):
+        label, sep, body = paragraph.partition(": ")
+        if sep and label in labels:
+            target = labels[label]
+            found.setdefault(target, []).append(body)
+        elif target is None:
+            rest.append(paragraph)
+        else:
+            found[target].append(paragraph)
+    return rest, found
+
+
 def carry_over(content: dict, format: str) -> dict:
     """The content in `format`'s fields. Text under a heading the format lacks is kept, not dropped:
-    it moves into the format's first field under its old heading (switching SOAP to DAP loses nothing)."""
+    it moves into the format's first field under its old heading (switching SOAP to DAP loses nothing),
+    and switching back puts it into its own heading's field again when that field is empty."""
     names = [name for name, _ in FORMAT_FIELDS[format]]
     labels = {name: label for fields in FORMAT_FIELDS.values() for name, label in fields}
     result = {name: content.get(name, "") for name in names}
-    orphans = [f"{labels.get(k, k)}: {v}" for k, v in content.items() if k not in names and str(v).strip()]
+    orphans = []
+    for key, value in content.items():
+        if key in names or not str(value).strip():
+            continue
+        rest, found = _unfold(value, {labels[n]: n for n in labels})
+        for name, parts in found.items():
+            if name in names and not str(result[name]).strip():
+                result[name] = "\n\n".join(parts)
+            else:
+                orphans.append(f"{labels[name]}: " + "\n\n".join(parts))
+        if "\n\n".join(rest).strip():
+            orphans.append(f"{labels.get(key, key)}: " + "\n\n".join(rest))
     if orphans:
         first = names[0]
         result[first] = "\n\n".join([*([result[first]] if result[first].strip() else []), *orphans])
