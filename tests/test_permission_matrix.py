@@ -249,6 +249,8 @@ MATRIX: dict[str, Row] = {
     "note_page": Row(session, get=only("therapist1", "supervisor"), post=not_offered_to(*THERAPISTS)),
     "note_save": clinical_post(session, answer="ok"),
     "note_autosave": clinical_post(session, answer="400"),
+    # The note is signed already: its author is sent back to it; nobody else learns it exists.
+    "note_sign": Row(session, get=only("therapist1", answer="moved"), post=only("therapist1", answer="moved")),
     "note_addendum": clinical_post(session, answer="refused"),
     "private_note": clinical_post(session),
     # therapist1 cannot co-sign their own note.

@@ -126,20 +126,12 @@ class NoteForm(forms.Form):
             )
         self.note_format = note_format
 
-    def clean(self) -> dict:
-        data = super().clean()
-        for value, label in Practice.choices:
-            if data.get(f"focus_{value}") and not (data.get(f"evidence_{value}") or "").strip():
-                self.add_error(
-                    f"evidence_{value}", f"Add a line of evidence for {label}, or set it to “Not this session”."
-                )
-        return data
-
     def content(self) -> dict:
         """The text of the fields shown (the note's format before any switch); the model carries it over."""
         return {name: self.cleaned_data.get(f"c_{name}", "") for name, _ in FORMAT_FIELDS[self.note_format]}
 
     def tags(self) -> list[tuple[str, int, str]]:
+        # A focus without evidence yet is kept as typed: a draft may be incomplete; signing asks for the evidence.
         return [
             (value, self.cleaned_data[f"focus_{value}"], self.cleaned_data[f"evidence_{value}"].strip())
             for value, _ in Practice.choices

@@ -123,13 +123,40 @@ FORMAT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+def _unfold(text: str, labels: dict[str, str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Split text carried under headings ("Subjective: …") back into those headings' fields; the rest stays."""
+    rest, found, target = [], {}, None
+    for paragraph in str(text).replace("\r\n", "\n").split("\n\n"):
+        label, sep, body = paragraph.partition(": ")
+        if sep and label in labels:
+            target = labels[label]
+            found.setdefault(target, []).append(body)
+        elif target is None:
+            rest.append(paragraph)
+        else:
+            found[target].append(paragraph)
+    return rest, found
+
+
 def carry_over(content: dict, format: str) -> dict:
     """The content in `format`'s fields. Text under a heading the format lacks is kept, not dropped:
-    it moves into the format's first field under its old heading (switching SOAP to DAP loses nothing)."""
+    it moves into the format's first field under its old heading (switching SOAP to DAP loses nothing),
+    and switching back puts it into its own heading's field again when that field is empty."""
     names = [name for name, _ in FORMAT_FIELDS[format]]
     labels = {name: label for fields in FORMAT_FIELDS.values() for name, label in fields}
     result = {name: content.get(name, "") for name in names}
-    orphans = [f"{labels.get(k, k)}: {v}" for k, v in content.items() if k not in names and str(v).strip()]
+    orphans = []
+    for key, value in content.items():
+        if key in names or not str(value).strip():
+            continue
+        rest, found = _unfold(value, {labels[n]: n for n in labels})
+        for name, parts in found.items():
+            if name in names and not str(result[name]).strip():
+                result[name] = "\n\n".join(parts)
+            else:
+                orphans.append(f"{labels[name]}: " + "\n\n".join(parts))
+        if "\n\n".join(rest).strip():
+            orphans.append(f"{labels.get(key, key)}: " + "\n\n".join(rest))
     if orphans:
         first = names[0]
         result[first] = "\n\n".join([*([result[first]] if result[first].strip() else []), *orphans])
@@ -277,23 +304,37 @@ class SessionNote(models.Model):
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode()).hexdigest()
 
+    def sign_gaps(self) -> list[str]:
+        """What signing still needs, in words; empty when the note may be signed. A draft may be incomplete."""
+        tags = list(self.tags.all())
+        gaps = [] if tags else ["Tag at least one of the four practices."]
+        gaps += [f"Add a line of evidence for {t.get_practice_display()}." for t in tags if not t.evidence.strip()]
+        return gaps
+
     @transaction.atomic
-    def sign(self, *, by, at=None) -> None:
-        """Sign and lock. `at` records when, for notes signed earlier on paper (the demo uses it too)."""
-        current = SessionNote.objects.select_for_update().get(pk=self.pk)
+    def sign(self, *, by, at=None, expected_version: int | None = None) -> None:
+        """Sign and lock. `at` records when, for notes signed earlier on paper (the demo uses it too).
+        The row is locked and the hash is of the row as stored, so a save racing this one cannot slip
+        in between; `expected_version` (the version the signer confirmed) refuses a note changed since."""
+        current = SessionNote.objects.select_for_update().select_related("session").get(pk=self.pk)
         if current.is_signed:
             raise NoteLocked
-        if by.pk != self.author_id:
+        if by.pk != current.author_id:
             raise SignRefused("Only the author can sign this note.")
-        if not self.tags.exists():
-            raise SignRefused("Tag at least one of the four practices before signing.")
+        if expected_version is not None and current.version != expected_version:
+            raise SignRefused("The note changed since you confirmed; check it and confirm again.")
+        if gaps := current.sign_gaps():
+            raise SignRefused(" ".join(gaps))
         now = at or timezone.now()
-        session_day = timezone.localdate(self.session.starts_at)
-        self.late_entry = (timezone.localdate(now) - session_day) > timedelta(days=settings.LATE_NOTE_DAYS)
-        self.status, self.signed_at, self.signed_by = NoteStatus.SIGNED, now, by
-        self.content_hash = self.compute_hash()
-        self.needs_cosign = bool(getattr(by, "needs_cosign", False))
-        self.save(update_fields=["status", "signed_at", "signed_by", "content_hash", "late_entry", "needs_cosign"])
+        session_day = timezone.localdate(current.session.starts_at)
+        current.late_entry = (timezone.localdate(now) - session_day) > timedelta(days=settings.LATE_NOTE_DAYS)
+        current.status, current.signed_at, current.signed_by = NoteStatus.SIGNED, now, by
+        current.content_hash = current.compute_hash()
+        current.needs_cosign = bool(getattr(by, "needs_cosign", False))
+        fields = ["status", "signed_at", "signed_by", "content_hash", "late_entry", "needs_cosign"]
+        current.save(update_fields=fields)
+        for name in ["content", "format", "safety_concern", "next_steps", "version", "updated_at", *fields]:
+            setattr(self, name, getattr(current, name))
 
     def _check_supervisor(self, by) -> None:
         if not self.awaiting_cosign:

@@ -14,6 +14,7 @@ from clinic.clients.models import Case
 from clinic.clients.retention import refuse_if_closed
 from clinic.lib.dates import show
 from clinic.lib.http import posted
+from clinic.lib.numbers import NotANumber, whole_number
 from clinic.notes.forms import NoteForm, PrivateNoteForm, SessionForm, TextForm
 from clinic.notes.models import NoteLocked, PsychotherapyNote, SessionNote, SignRefused, StaleDraft, TherapySession
 from clinic.notes.writing import add_addendum, note_for, save_note, save_private_note, sign_note
@@ -109,15 +110,39 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
         fresh.is_valid()
         return _page(request, session, form=fresh, conflict=stale.current, status=409)
     if request.POST.get("go") == "sign":
+        # Signing is asked once, on a page that shows what will be locked (works without script).
+        return redirect("note_sign", code=session.code)
+    messages.success(request, "Draft saved.")
+    return redirect("note_page", code=session.code)
+
+
+@role_required(Role.THERAPIST)
+@require_http_methods(["GET", "POST"])
+def note_sign(request: HttpRequest, code) -> HttpResponse:
+    """Confirm, then sign: the page lists what will be locked; the POST signs only the version shown."""
+    session = _session_for(request, code)
+    note = get_object_or_404(SessionNote.objects.filter(author=request.user).prefetch_related("tags"), session=session)
+    if note.is_signed:
+        messages.info(request, "This note is signed: add an addendum instead.")
+        return redirect("note_page", code=session.code)
+    if request.method == "POST":
         try:
-            sign_note(note=note, by=request.user, request=request)
+            version = whole_number(request.POST.get("version"), minimum=1)
+        except NotANumber:
+            messages.error(request, "Not signed: confirm from this page.")
+            return redirect("note_sign", code=session.code)
+        try:
+            sign_note(note=note, by=request.user, request=request, expected_version=version)
+        except NoteLocked:
+            messages.info(request, "This note is signed: add an addendum instead.")
         except SignRefused as refused:
-            messages.error(request, f"Saved, not signed: {refused}")
+            messages.error(request, f"Not signed: {refused}")
+            return redirect("note_sign", code=session.code)
         else:
             messages.success(request, "Signed. The note is now locked; add an addendum if something changes.")
-    else:
-        messages.success(request, "Draft saved.")
-    return redirect("note_page", code=session.code)
+        return redirect("note_page", code=session.code)
+    record(action=Action.NOTE_VIEWED, request=request, target=note, client=session.individual_client)
+    return render(request, "notes/sign_confirm.html", {"session": session, "case": session.case, "note": note})
 
 
 @role_required(Role.THERAPIST)
@@ -138,7 +163,15 @@ def note_autosave(request: HttpRequest, code) -> JsonResponse:
         message = "Saved elsewhere since you opened it. Press Save draft to compare both versions; nothing is lost."
         return JsonResponse({"error": "conflict", "message": message}, status=409)
     saved_at = show(note.updated_at, "TIME_FORMAT")
-    return JsonResponse({"saved": True, "saved_at": saved_at, "version": note.version})
+    return JsonResponse(
+        {
+            "saved": True,
+            "saved_at": saved_at,
+            "version": note.version,
+            "format": note.format,
+            "sign_needs": note.sign_gaps(),
+        }
+    )
 
 
 @role_required(Role.THERAPIST)

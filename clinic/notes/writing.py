@@ -45,8 +45,9 @@ def save_note(*, note: SessionNote, form: NoteForm, by, request: HttpRequest) ->
     )
 
 
-def sign_note(*, note: SessionNote, by, request: HttpRequest) -> None:
-    note.sign(by=by)
+@transaction.atomic
+def sign_note(*, note: SessionNote, by, request: HttpRequest, expected_version: int | None = None) -> None:
+    note.sign(by=by, expected_version=expected_version)
     record(
         action=Action.NOTE_SIGNED,
         request=request,

@@ -15,6 +15,7 @@
   var dirty = false;
   var saving = false;
   var stopped = false;
+  var switching = false;
   var DELAY = 1200;
 
   function show(text) {
@@ -43,7 +44,7 @@
 
   function save(options) {
     options = options || {};
-    if (stopped || !dirty || (saving && !options.leaving)) return;
+    if (stopped || switching || !dirty || (saving && !options.leaving)) return;
     dirty = false;
     saving = true;
     show("Saving…");
@@ -78,6 +79,19 @@
             // Optimistic locking: the next save says which version it builds on.
             var version = form.querySelector("input[name=version]");
             if (version && data.version) version.value = data.version;
+            var needs = document.getElementById("sign-needs");
+            var needsText = document.getElementById("sign-needs-text");
+            if (needs && data.sign_needs) {
+              needs.hidden = data.sign_needs.length === 0;
+              if (needsText) needsText.textContent = data.sign_needs.join(" ");
+            }
+            if (data.format && data.format !== form.getAttribute("data-format")) {
+              // The server carried every word into the new format's headings: show those fields now.
+              show("Format changed; showing the new headings…");
+              switching = true;
+              window.location.reload();
+              return;
+            }
             show("Saved at " + data.saved_at);
           } else {
             if (response.status !== 409) dirty = true;
@@ -105,6 +119,15 @@
     var kind = event.target.type;
     if (kind === "checkbox" || kind === "radio" || event.target.tagName === "SELECT") {
       dirty = true;
+      if (event.target.name === "format") {
+        // Until the server answers, the fields on screen are the old format's: never say "Saved" here.
+        show("Changing the format…");
+        clearTimeout(timer);
+        if (saving) {
+          schedule(300);
+          return;
+        }
+      }
       save();
     }
   });

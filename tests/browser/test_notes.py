@@ -44,6 +44,14 @@ def test_a_therapist_writes_and_signs_a_note_by_keyboard(
     page.get_by_role("button", name="Save and sign").focus()
     page.keyboard.press("Enter")
 
+    # Asked once, with what will be locked; confirmed from the keyboard.
+    expect(page.get_by_role("heading", name="Sign this note?")).to_be_visible()
+    expect(page.get_by_text("cannot be changed afterwards; only addenda")).to_be_visible()
+    assert not SessionNote.objects.get(session=session).is_signed
+    screenshot("note-sign-confirm-1280")
+    page.get_by_role("button", name="Sign and lock").focus()
+    page.keyboard.press("Enter")
+
     expect(page.get_by_text("This note is locked")).to_be_visible()
     note = SessionNote.objects.get(session=session)
     assert note.is_signed and note.verify()
@@ -58,3 +66,44 @@ def test_a_therapist_writes_and_signs_a_note_by_keyboard(
     screenshot("note-signed-1280")
     note.refresh_from_db()
     assert note.verify()
+
+
+def test_switching_formats_twice_and_reloading_keeps_every_word(page, live_server, therapist, couple_case, screenshot):
+    session = TherapySession.objects.create(
+        case=couple_case, starts_at=timezone.now() - timedelta(hours=2), created_by=therapist
+    )
+    staff_sign_in(page, live_server.url, therapist)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.goto(live_server.url + reverse("note_page", kwargs={"code": session.code}))
+    expect(page.locator("form[data-autosave-ready]")).to_have_count(1)
+    words = {
+        "Subjective": "alpha-subjective",
+        "Objective": "bravo-objective",
+        "Assessment": "charlie-assessment",
+        "Plan": "delta-plan",
+        "Next steps (shown beside the next session's note)": "echo-next",
+    }
+    for label, word in words.items():
+        page.get_by_label(label).fill(word)
+    # A focus without evidence yet: the draft is still saved, and signing's need is said plainly.
+    page.get_by_label("Naming power", exact=True).select_option("2")
+    expect(page.locator("#sign-needs")).to_contain_text("Add a line of evidence for Naming power.")
+
+    page.get_by_label("Format").select_option("dap")
+    expect(page.get_by_label("Data")).to_be_visible()
+    expect(page.get_by_label("Subjective")).to_have_count(0)
+    screenshot("note-editor-dap")
+    page.get_by_label("Format").select_option("soap")
+    expect(page.get_by_label("Subjective")).to_be_visible()
+    expect(page.get_by_label("Data")).to_have_count(0)
+    page.reload()
+
+    # Every word is back under its own heading.
+    for label, word in words.items():
+        expect(page.get_by_label(label)).to_have_value(word)
+    expect(page.get_by_label("Naming power", exact=True)).to_have_value("2")
+    expect(page.locator("#sign-needs")).to_be_visible()
+    screenshot("note-editor-after-switches")
+    note = SessionNote.objects.get(session=session)
+    stored = " ".join([*note.content.values(), note.next_steps])
+    assert all(word in stored for word in words.values())

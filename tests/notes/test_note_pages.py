@@ -33,6 +33,14 @@ def editor_data(version, **extra):
     return data
 
 
+def save_and_sign(c, session, note, **extra) -> None:
+    """Save and sign, then confirm on the page that asks (the version it showed)."""
+    c.post(url("note_save", session), editor_data(note.version, go="sign", **extra))
+    note.refresh_from_db()
+    c.post(url("note_sign", session), {"version": note.version})
+    note.refresh_from_db()
+
+
 def open_note(c, session) -> SessionNote:
     assert c.get(url("note_page", session)).status_code == 200
     return SessionNote.objects.get(session=session)
@@ -84,12 +92,56 @@ def test_the_editor_saves_a_draft_with_tags(as_user, therapist, session):
     assert AuditEvent.objects.filter(action=Action.NOTE_VIEWED).count() >= 1
 
 
-def test_a_tag_needs_its_line_of_evidence(as_user, therapist, session):
+def test_a_tag_without_evidence_is_kept_and_signing_says_what_it_needs(as_user, therapist, session):
     c = as_user(therapist)
     note = open_note(c, session)
-    response = c.post(url("note_save", session), editor_data(note.version, evidence_naming_power=""))
-    assert "Add a line of evidence for Naming power" in response.content.decode()
-    assert "Sam said decisions about money feel one-sided." in response.content.decode()
+    response = c.post(url("note_save", session), editor_data(note.version, evidence_naming_power=""), follow=True)
+    note.refresh_from_db()
+    assert note.content["subjective"] == "Sam said decisions about money feel one-sided."
+    assert [(t.practice, t.focus, t.evidence) for t in note.tags.all()] == [("naming_power", 2, "")]
+    body = response.content.decode()
+    assert "Before signing:" in body and "Add a line of evidence for Naming power." in body
+
+
+def test_autosave_keeps_the_text_while_a_tag_lacks_evidence(as_user, therapist, session):
+    c = as_user(therapist)
+    note = open_note(c, session)
+    data = editor_data(note.version, evidence_naming_power="", next_steps="Call about the pause.")
+    response = c.post(url("note_autosave", session), data)
+    assert response.status_code == 200
+    assert response.json()["sign_needs"] == ["Add a line of evidence for Naming power."]
+    note.refresh_from_db()
+    assert note.content["subjective"] == "Sam said decisions about money feel one-sided."
+    assert note.next_steps == "Call about the pause." and note.tags.get().focus == 2
+    page = c.get(url("note_page", session)).content.decode()
+    assert "Sam said decisions about money feel one-sided." in page and "Call about the pause." in page
+
+
+def test_autosave_with_a_new_format_carries_every_word(as_user, therapist, session):
+    c = as_user(therapist)
+    note = open_note(c, session)
+    data = editor_data(note.version, format="dap", c_objective="Both sat apart.")
+    response = c.post(url("note_autosave", session), data)
+    assert response.json()["format"] == "dap"
+    note.refresh_from_db()
+    assert note.format == "dap" and note.content["plan"] == "Name the pattern again next week."
+    assert "Sam said decisions" in note.content["data"] and "Both sat apart." in note.content["data"]
+    page = c.get(url("note_page", session)).content.decode()
+    assert 'name="c_data"' in page and 'name="c_subjective"' not in page
+
+
+def test_autosave_on_a_signed_note_is_refused_and_changes_nothing(as_user, therapist, session):
+    c = as_user(therapist)
+    note = open_note(c, session)
+    c.post(url("note_save", session), editor_data(note.version))
+    note.refresh_from_db()
+    c.post(url("note_sign", session), {"version": note.version})
+    note.refresh_from_db()
+    stored = (note.content, note.content_hash, note.version)
+    response = c.post(url("note_autosave", session), editor_data(note.version, c_subjective="changed later"))
+    assert response.status_code == 409
+    note.refresh_from_db()
+    assert (note.content, note.content_hash, note.version) == stored and note.verify()
 
 
 def test_a_stale_save_keeps_both_texts_and_overwrites_nothing(as_user, therapist, session):
@@ -109,10 +161,24 @@ def test_a_stale_save_keeps_both_texts_and_overwrites_nothing(as_user, therapist
     assert note.content["subjective"] == "Merged text."
 
 
-def test_signing_locks_the_note_and_offers_only_addenda(as_user, therapist, session):
+def sign_through_confirmation(c, session, note) -> str:
+    """Save and sign: the editor asks once on a page that lists what will be locked; confirming signs."""
+    asked = c.post(url("note_save", session), editor_data(note.version, go="sign"))
+    assert asked.url == url("note_sign", session)
+    note.refresh_from_db()
+    assert not note.is_signed
+    page = c.get(asked.url).content.decode()
+    assert "cannot be changed afterwards; only addenda" in page
+    assert "Sam said decisions about money feel one-sided." in page and "Named who decides spending" in page
+    return page
+
+
+def test_signing_asks_once_then_locks_the_note_and_offers_only_addenda(as_user, therapist, session):
     c = as_user(therapist)
     note = open_note(c, session)
-    c.post(url("note_save", session), editor_data(note.version, go="sign"))
+    sign_through_confirmation(c, session, note)
+    note.refresh_from_db()
+    c.post(url("note_sign", session), {"version": note.version})
     note.refresh_from_db()
     assert note.is_signed and note.verify()
     page = c.get(url("note_page", session)).content.decode()
@@ -127,12 +193,29 @@ def test_signing_locks_the_note_and_offers_only_addenda(as_user, therapist, sess
     assert {Action.NOTE_SIGNED, Action.ADDENDUM_ADDED} <= actions
 
 
+def test_confirming_a_version_that_changed_since_signs_nothing(as_user, therapist, session):
+    c = as_user(therapist)
+    note = open_note(c, session)
+    sign_through_confirmation(c, session, note)
+    note.refresh_from_db()
+    confirmed = note.version
+    c.post(url("note_autosave", session), editor_data(note.version, c_subjective="Typed in another tab."))
+    response = c.post(url("note_sign", session), {"version": confirmed}, follow=True)
+    assert "The note changed since you confirmed" in response.content.decode()
+    note.refresh_from_db()
+    assert not note.is_signed and note.content["subjective"] == "Typed in another tab."
+
+
 def test_signing_without_a_practice_is_refused_but_the_draft_kept(as_user, therapist, session):
     c = as_user(therapist)
     note = open_note(c, session)
     data = editor_data(note.version, go="sign", focus_naming_power="", evidence_naming_power="")
     response = c.post(url("note_save", session), data, follow=True)
-    assert "Saved, not signed: Tag at least one of the four practices" in response.content.decode()
+    assert "Not ready to sign:" in response.content.decode()
+    assert "Tag at least one of the four practices" in response.content.decode()
+    note.refresh_from_db()
+    refused = c.post(url("note_sign", session), {"version": note.version}, follow=True)
+    assert "Not signed: Tag at least one" in refused.content.decode()
     note.refresh_from_db()
     assert not note.is_signed and note.content["subjective"].startswith("Sam said")
 
@@ -153,7 +236,7 @@ def test_a_supervisor_cosigns_or_returns_once(as_user, therapist, supervisor, co
     c = as_user(therapist)
     note = open_note(c, session)
     c.post(url("private_note", session), {"text": "Private 9z9z"})
-    c.post(url("note_save", session), editor_data(note.version, go="sign"))
+    save_and_sign(c, session, note)
     assert as_user(colleague).get(url("note_page", session)).status_code == 404
     sup = as_user(supervisor)
     page = sup.get(url("note_page", session)).content.decode()
@@ -162,7 +245,7 @@ def test_a_supervisor_cosigns_or_returns_once(as_user, therapist, supervisor, co
     note.refresh_from_db()
     assert note.status == "draft" and note.return_comment == "Add what you agreed about safety."
     c = as_user(therapist)
-    c.post(url("note_save", session), editor_data(note.version, go="sign"))
+    save_and_sign(c, session, note)
     sup = as_user(supervisor)
     sup.post(url("note_cosign", session))
     note.refresh_from_db()
@@ -192,7 +275,7 @@ def test_note_actions_need_post(as_user, therapist, session):
 def test_the_case_page_lists_sessions_with_their_practices(as_user, therapist, session, couple_case):
     c = as_user(therapist)
     note = open_note(c, session)
-    c.post(url("note_save", session), editor_data(note.version, go="sign"))
+    save_and_sign(c, session, note)
     body = c.get(reverse("case_detail", kwargs={"code": couple_case.code})).content.decode()
     assert "Naming power (2)" in body and "Signed" in body
 

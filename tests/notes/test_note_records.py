@@ -204,3 +204,19 @@ def test_postgresql_refuses_to_change_an_addendum(note, therapist):
     addendum = Addendum.add(note=note, by=therapist, text="Later thought.")
     with pytest.raises(IntegrityError, match="immutable"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE notes_addendum SET text = 'x' WHERE id = %s", [addendum.pk])
+
+
+def test_switching_format_and_back_puts_every_word_under_its_own_heading_again():
+    from clinic.notes.models import carry_over
+
+    soap = {"subjective": "alpha\n\nmore alpha", "objective": "bravo", "assessment": "charlie", "plan": "delta"}
+    dap = carry_over(soap, "dap")
+    assert dap == {
+        "data": "Subjective: alpha\n\nmore alpha\n\nObjective: bravo",
+        "assessment": "charlie",
+        "plan": "delta",
+    }
+    assert carry_over(dap, "soap") == soap
+    birp = carry_over(dap, "birp")
+    assert "alpha" in birp["behavior"] and "bravo" in birp["behavior"] and birp["plan"] == "delta"
+    assert "charlie" in birp["behavior"]
