@@ -17,7 +17,7 @@ from clinic.audit.models import Action, AuditEvent
 from clinic.lib.dates import show
 from clinic.notes.models import PracticeTag, SessionNote, TherapySession
 from tests.clients.test_supervision import urgent_flag
-from tests.notes.test_note_pages import editor_data
+from tests.notes.test_note_pages import save_and_sign
 
 
 def session_of(case, therapist, *, days_ago: int) -> TherapySession:
@@ -67,9 +67,7 @@ def test_the_new_therapist_finishes_and_signs_the_moved_draft(as_user, admin_use
     assert f'href="{reverse("note_page", kwargs={"code": session.code})}"' in dashboard
     page = c.get(reverse("note_page", kwargs={"code": session.code})).content.decode()
     assert "Begun by owner." in page
-    save = reverse("note_save", kwargs={"code": session.code})
-    c.post(save, editor_data(note.version, c_subjective="Begun by owner, finished by colleague.", go="sign"))
-    note.refresh_from_db()
+    save_and_sign(c, session, note, c_subjective="Begun by owner, finished by colleague.")
     assert note.is_signed and note.signed_by == colleague
     assert note.content["subjective"] == "Begun by owner, finished by colleague."
 

@@ -144,7 +144,9 @@ def test_the_readme_deployment_runs_as_written(production_env, tmp_path):
         assert browser.get("/practice/").status == 200
 
         # The practice report is made by the worker process.
-        queued = browser.post_form("/practice/report/", {"start": "2026-01-01", "end": "2026-12-31"})
+        queued = browser.post_form(
+            "/practice/report/", {"start": "2026-01-01", "end": "2026-12-31", "version": "release"}
+        )
         assert queued.status == 302 and queued.location.startswith("/reports/")
         job_page = queued.location
         deadline = time.monotonic() + 60
