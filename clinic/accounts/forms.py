@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 
 from clinic.accounts.models import Role
 from clinic.lib.fields import RecordChoiceField
@@ -64,3 +65,19 @@ class StaffForm(forms.ModelForm):
     @property
     def supervision_changed(self) -> bool:
         return "supervisor" in self.changed_data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing a name longer than any account's before it is looked up.
+
+    Django sets the name's max_length without a validator, and normalising
+    (NFKC) can make a name several times longer: such a name reached the
+    sign-in throttle's record, whose column is shorter, and failed there on
+    PostgreSQL. It is answered as any wrong name or password is.
+    """
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from clinic.accounts import twofactor
 from clinic.accounts.decorators import role_required
-from clinic.accounts.forms import EnrolForm, StaffForm, TokenForm
+from clinic.accounts.forms import EnrolForm, LoginForm, StaffForm, TokenForm
 from clinic.accounts.models import Role, User
 from clinic.accounts.staff import create_staff, set_active
 from clinic.audit.events import record
@@ -25,7 +25,9 @@ def _safe_next(request: HttpRequest, default: str = "home") -> str:
     return target or (resolve_url(default) if default else "")
 
 
-login = auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+login = auth_views.LoginView.as_view(
+    template_name="accounts/login.html", redirect_authenticated_user=True, authentication_form=LoginForm
+)
 logout = otp_exempt(auth_views.LogoutView.as_view())
 
 

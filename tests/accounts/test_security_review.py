@@ -89,3 +89,11 @@ def test_a_client_switched_off_mid_session_is_out_on_the_next_request(couple_cas
     assert after.status_code == 302 and after.url.startswith(reverse("login"))
     autosave = theirs.post(reverse("intake_autosave", kwargs={"step": 1}), "{}", content_type="application/json")
     assert autosave.status_code in (302, 401)
+
+
+def test_a_name_longer_than_any_account_is_refused_like_a_wrong_one(client, client_user):
+    # U+FDFA grows to 18 letters under NFKC: 20 of them become 360, past every column that stores a name.
+    long_name = login(client, "\ufdfa" * 20, "not-the-password")
+    wrong = login(DjangoClient(), "nobody-by-this-name", "not-the-password")
+    assert long_name.status_code == wrong.status_code == 200
+    assert normalised(long_name) == normalised(wrong)
