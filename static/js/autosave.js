@@ -163,6 +163,27 @@
   window.addEventListener("pagehide", function () {
     save({ leaving: true });
   });
+  // Anything typed or ticked before this script ran differs from what the server sent: save it too.
+  function changedSinceLoad() {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+      if (field.tagName === "SELECT" && !field.multiple) {
+        // With no option marked selected in the page, the browser shows the first one.
+        var first = Array.prototype.findIndex.call(field.options, function (o) { return o.defaultSelected; });
+        return field.selectedIndex !== Math.max(first, 0);
+      }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      if (field.type === "hidden" || field.type === "submit" || field.type === "button") return false;
+      return "defaultValue" in field && field.value !== field.defaultValue;
+    });
+  }
+  if (changedSinceLoad()) {
+    dirty = true;
+    show("Unsaved changes");
+    schedule(0);
+  }
   // Lets tests (and styles) know the page is listening.
   form.setAttribute("data-autosave-ready", "yes");
   if (saveNow) {

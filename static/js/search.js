@@ -24,4 +24,6 @@
   }
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
   input.addEventListener("keydown", function (e) { if (e.key === "Escape") { box.hidden = true; } });
+  // A hurried user may have typed before this script ran: answer what is already in the box.
+  if (input.value.trim()) { timer = setTimeout(run, 0); }
 })();

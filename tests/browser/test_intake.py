@@ -213,3 +213,22 @@ def test_other_client_pages_pass_axe(page, live_server, client_user, couple_case
         assert page.title() == "Fulcrum"
         assert_accessible()
         screenshot(name)
+
+
+def test_words_typed_before_the_page_finished_loading_are_saved(page, live_server, invitation_link):
+    link, person = invitation_link
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(link)
+    fill(page, {"Choose a sign-in name": "robin-h", "Choose a password": PASSWORD, "Type the password again": PASSWORD})
+    page.get_by_role("button", name="Create my account").click()
+    section(page, "About you")
+    # A slow phone: the saving script arrives only after the client has typed.
+    held = []
+    page.route(re.compile(r"/js/autosave[^/]*\.js"), lambda route: held.append(route))
+    page.reload(wait_until="commit")
+    page.get_by_label("Full legal name").fill("Robin Hale-Ortiz")
+    assert held, "the autosave script was not requested"
+    held[0].continue_()
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    intake = Intake.objects.get(client=person)
+    assert "Robin Hale-Ortiz" in str(intake.answers)
