@@ -20,6 +20,7 @@ def raise_flag(
     reasons: list[str],
     screening=None,
     warning_sign: WarningSign | None = None,
+    exercise_checkin=None,
     request: HttpRequest | None = None,
     at=None,
 ) -> RiskFlag:
@@ -29,6 +30,7 @@ def raise_flag(
         reasons=reasons,
         screening=screening,
         warning_sign=warning_sign,
+        exercise_checkin=exercise_checkin,
         raised_at=at or timezone.now(),
     )
     # Only the severity and rule ids: what the client answered stays in the record, not the log.

@@ -164,6 +164,10 @@ class RiskFlag(models.Model):
     warning_sign = models.ForeignKey(
         "WarningSign", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_flags"
     )
+    # A client's check-in on a between-session exercise that said it made things worse or felt unsafe.
+    exercise_checkin = models.ForeignKey(
+        "plans.CheckIn", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_flags"
+    )
     status = models.CharField(max_length=20, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     raised_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -189,7 +193,9 @@ class RiskFlag(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(status__in=FlagStatus.values), name="riskflag_status_valid"),
             models.CheckConstraint(
-                condition=models.Q(screening__isnull=False) | models.Q(warning_sign__isnull=False),
+                condition=models.Q(screening__isnull=False)
+                | models.Q(warning_sign__isnull=False)
+                | models.Q(exercise_checkin__isnull=False),
                 name="riskflag_has_source",
             ),
             models.CheckConstraint(

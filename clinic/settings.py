@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "clinic.notes",
     "clinic.reports",
     "clinic.releases",
+    "clinic.plans",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -219,6 +220,9 @@ RETENTION_YEARS = env_int("RETENTION_YEARS", 7, minimum=1)
 
 # A note signed more than this many days after its session is marked a late entry.
 LATE_NOTE_DAYS = env_int("LATE_NOTE_DAYS", 3, minimum=0)
+# A signed treatment plan is due for review after this many attended sessions or days, whichever comes first.
+PLAN_REVIEW_SESSIONS = env_int("PLAN_REVIEW_SESSIONS", 6, minimum=1)
+PLAN_REVIEW_DAYS = env_int("PLAN_REVIEW_DAYS", 90, minimum=1)
 
 # Background work (long PDFs): a real queue. "database" needs `manage.py db_worker` running;
 # "immediate" runs tasks in the request (the local demo and tests).

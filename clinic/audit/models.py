@@ -85,6 +85,19 @@ class Action(models.TextChoices):
     REPORT_VIEWED = "report_viewed", "Report page read"
     CLIENT_RECORD_VIEWED = "client_record_viewed", "Client record page opened"
     SEARCHED = "searched", "Searched clients by name"
+    PLAN_STARTED = "plan_started", "Treatment plan started"
+    PLAN_SAVED = "plan_saved", "Treatment plan draft saved"
+    PLAN_SIGNED = "plan_signed", "Treatment plan signed"
+    PLAN_REVIEW_STARTED = "plan_review_started", "Treatment plan review started"
+    PLAN_VIEWED = "plan_viewed", "Treatment plan read"
+    PLAN_ACKNOWLEDGED = "plan_acknowledged", "Treatment plan acknowledged by the client"
+    PLAN_SEEN_BY_CLIENT = "plan_seen_by_client", "Treatment goals read by the client"
+    EXERCISE_SAVED = "exercise_saved", "Practice library exercise saved"
+    EXERCISE_ASSIGNED = "exercise_assigned", "Exercise assigned to a client"
+    EXERCISE_WITHDRAWN = "exercise_withdrawn", "Exercise assignment withdrawn"
+    EXERCISE_OPENED = "exercise_opened", "Exercise opened by the client"
+    CHECKIN_SENT = "checkin_sent", "Exercise check-in sent by the client"
+    CHECKINS_VIEWED = "checkins_viewed", "Exercise check-ins read"
 
 
 class AuditEventQuerySet(models.QuerySet):

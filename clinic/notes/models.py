@@ -299,6 +299,11 @@ class SessionNote(models.Model):
             "next_steps": self.next_steps,
             "tags": tags,
         }
+        # The plan goals the session worked on (clinic.plans.NoteGoal), when any: notes signed before
+        # plans existed keep the body (and hash) they were signed with.
+        goals = sorted([str(link.goal.code), link.movement] for link in self.goal_links.select_related("goal"))
+        if goals:
+            body["goals"] = goals
         return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def compute_hash(self) -> str:

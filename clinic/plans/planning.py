@@ -1,0 +1,124 @@
+"""Writing a treatment plan: start it, save drafts, sign, review, and a client's acknowledgement. Each step audited."""
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.models import Case, Client
+from clinic.plans.models import Goal, PlanAcknowledgement, PlanRefused, PlanStatus, PlanVersion, TreatmentPlan
+
+# Fields of a goal that a review copies into the new version (its progress is marked afresh).
+GOAL_COPIED = (
+    "lineage",
+    "practice",
+    "client",
+    "statement",
+    "progress_shows",
+    "measure_instrument",
+    "measure_domain",
+    "measure_direction",
+    "measure_target",
+    "target_date",
+    "position",
+)
+
+
+def concerns_from_intakes(case: Case) -> str:
+    """Each client's "what brings you" from their submitted intake, under their name, for the therapist to edit."""
+    from intake.models import Intake
+
+    parts = []
+    intakes = Intake.objects.filter(client__memberships__case=case, status="submitted").select_related("client")
+    for intake in intakes.order_by("client__id"):
+        words = str(intake.section_answers("reasons").get("reasons", "")).strip()
+        if words:
+            parts.append(f"{intake.client.display_name}: {words}")
+    return "\n\n".join(parts)
+
+
+@transaction.atomic
+def start_plan(*, case: Case, by, request: HttpRequest | None = None) -> PlanVersion:
+    """The case's plan, with its first version as a draft; an existing plan's current draft if there is one."""
+    plan, created = TreatmentPlan.objects.get_or_create(case=case, defaults={"created_by": by})
+    if not created:
+        draft = plan.draft()
+        if draft is not None:
+            return draft
+        if plan.versions.exists():
+            raise PlanRefused("This plan is signed; start a review to change it.")
+    version = PlanVersion.objects.create(plan=plan, number=1, concerns=concerns_from_intakes(case), created_by=by)
+    record(action=Action.PLAN_STARTED, request=request, actor=by, target=version, detail={"case": str(case.code)})
+    return version
+
+
+def start_review(*, plan: TreatmentPlan, by, request: HttpRequest | None = None) -> PlanVersion:
+    """A new draft version from the version in force: same goals (same lineage), progress to be marked.
+
+    A second click, or a second tab, finds the same draft (one draft per plan, in the database).
+    """
+    try:
+        with transaction.atomic():
+            reviewed = plan.versions.select_for_update().filter(status=PlanStatus.SIGNED).order_by("-number").first()
+            if reviewed is None:
+                raise PlanRefused("Sign the plan before reviewing it.")
+            draft = plan.draft()
+            if draft is not None:
+                return draft
+            version = PlanVersion.objects.create(
+                plan=plan,
+                number=reviewed.number + 1,
+                reviews=reviewed,
+                concerns=reviewed.concerns,
+                safety_included=reviewed.safety_included,
+                safety_individual_first=reviewed.safety_individual_first,
+                safety_conjoint_paused=reviewed.safety_conjoint_paused,
+                safety_planning=reviewed.safety_planning,
+                ask_acknowledgement=reviewed.ask_acknowledgement,
+                created_by=by,
+            )
+            Goal.objects.bulk_create(
+                Goal(version=version, carried_over=True, **{name: getattr(goal, name) for name in GOAL_COPIED})
+                for goal in reviewed.goals.all()
+            )
+    except IntegrityError:
+        draft = plan.draft()
+        if draft is None:
+            raise
+        return draft
+    record(
+        action=Action.PLAN_REVIEW_STARTED,
+        request=request,
+        actor=by,
+        target=version,
+        detail={"reviews": str(reviewed.code), "number": version.number},
+    )
+    return version
+
+
+def sign_version(*, version: PlanVersion, by, request: HttpRequest | None = None, expected_revision=None) -> None:
+    version.sign(by=by, expected_revision=expected_revision)
+    record(
+        action=Action.PLAN_SIGNED,
+        request=request,
+        actor=by,
+        target=version,
+        detail={"number": version.number, "hash": version.content_hash},
+    )
+
+
+def acknowledge(
+    *, version: PlanVersion, client: Client, typed_name: str, request: HttpRequest | None = None
+) -> PlanAcknowledgement:
+    """The client's typed-name acknowledgement of what they were shown of a signed version; once per version."""
+    if not version.is_signed or not version.ask_acknowledgement:
+        raise PlanRefused("There is nothing to acknowledge here.")
+    if not typed_name.strip():
+        raise PlanRefused("Type your name to acknowledge.")
+    try:
+        with transaction.atomic():
+            ack = PlanAcknowledgement.objects.create(version=version, client=client, typed_name=typed_name.strip())
+    except IntegrityError:
+        return PlanAcknowledgement.objects.get(version=version, client=client)
+    record(action=Action.PLAN_ACKNOWLEDGED, request=request, target=version, client=client)
+    return ack
