@@ -66,6 +66,9 @@ urlpatterns = [
     path("", include("clinic.notes.urls")),
     path("", include("clinic.reports.urls")),
     path("", include("clinic.releases.urls")),
+    path("", include("clinic.plans.urls")),
+    path("", include("clinic.plans.exercise_urls")),
+    path("", include("clinic.plans.progress_urls")),
 ]
 
 handler400 = "clinic.views.bad_request"

@@ -26,6 +26,7 @@ from clinic.lib.http import posted
 from clinic.notes.models import Practice, SessionNote
 from clinic.notes.overdue import OVERDUE_HOURS, overdue_unsigned_notes
 from clinic.notes.timeline import practice_timeline
+from clinic.plans.hooks import case_context, client_tasks
 from intake.models import Inquiry, Intake
 from intake.sections import SECTIONS
 from intake.status import onboarding
@@ -63,6 +64,7 @@ def client_home(request: HttpRequest) -> HttpResponse:
             title = client_title(screening.instrument_key)
             url = reverse("questions", kwargs={"code": screening.code})
             tasks.append({"title": title, "url": url, "note": "About 5 minutes."})
+        tasks += client_tasks(client=profile)
     return render(request, "clients/client_home.html", {"tasks": tasks, "done": done, "name": name})
 
 
@@ -253,6 +255,7 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
         "practice": practice,
         "practices": Practice.choices,
         "supervising": supervising,
+        **case_context(case=case, user=request.user),
     }
     return render(request, "clients/case_detail.html", context)
 

@@ -18,6 +18,7 @@ from clinic.lib.numbers import NotANumber, whole_number
 from clinic.notes.forms import NoteForm, PrivateNoteForm, SessionForm, TextForm
 from clinic.notes.models import NoteLocked, PsychotherapyNote, SessionNote, SignRefused, StaleDraft, TherapySession
 from clinic.notes.writing import add_addendum, note_for, save_note, save_private_note, sign_note
+from clinic.plans.hooks import note_context
 
 
 @role_required(Role.THERAPIST)
@@ -79,6 +80,7 @@ def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=
         "addendum_form": TextForm(),
         "private_form": PrivateNoteForm(initial={"text": private.text if private else ""}) if own_case else None,
         "may_cosign": SessionNote.objects.awaiting_cosign_by(request.user).filter(pk=note.pk).exists(),
+        **note_context(note=note, session=session, user=request.user),
     }
     return render(request, "notes/note.html", context, status=status)
 
