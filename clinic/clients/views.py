@@ -27,6 +27,7 @@ from clinic.notes.models import Practice, SessionNote
 from clinic.notes.overdue import OVERDUE_HOURS, overdue_unsigned_notes
 from clinic.notes.timeline import practice_timeline
 from clinic.plans.hooks import case_context, client_tasks
+from clinic.plans.reviews import plans_due_for_review
 from intake.models import Inquiry, Intake
 from intake.sections import SECTIONS
 from intake.status import onboarding
@@ -161,6 +162,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "supervised": supervised,
         "new_intakes": new_intakes.order_by("-submitted_at"),
         "new_screenings": new_screenings.order_by("-submitted_at"),
+        "plans_due": plans_due_for_review(therapist=request.user),
         "now": timezone.now(),
     }
     return render(request, "clients/dashboard.html", context)

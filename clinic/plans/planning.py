@@ -2,11 +2,20 @@
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client
-from clinic.plans.models import Goal, PlanAcknowledgement, PlanRefused, PlanStatus, PlanVersion, TreatmentPlan
+from clinic.plans.models import (
+    Goal,
+    PlanAcknowledgement,
+    PlanLocked,
+    PlanRefused,
+    PlanStatus,
+    PlanVersion,
+    TreatmentPlan,
+)
 
 # Fields of a goal that a review copies into the new version (its progress is marked afresh).
 GOAL_COPIED = (
@@ -122,3 +131,98 @@ def acknowledge(
         return PlanAcknowledgement.objects.get(version=version, client=client)
     record(action=Action.PLAN_ACKNOWLEDGED, request=request, target=version, client=client)
     return ack
+
+
+class StalePlan(Exception):
+    """The draft was saved elsewhere (another tab, another device) since this page was opened: nothing saved."""
+
+    def __init__(self, current: PlanVersion) -> None:
+        super().__init__("saved elsewhere")
+        self.current = current
+
+
+def _locked_draft(version: PlanVersion, expected_revision: int | None) -> PlanVersion:
+    current = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    if current.is_signed:
+        raise PlanLocked
+    if expected_revision is not None and current.revision != expected_revision:
+        raise StalePlan(current)
+    return current
+
+
+# The version's fields a draft save may change.
+DRAFT_FIELDS = (
+    "concerns",
+    "safety_included",
+    "safety_individual_first",
+    "safety_conjoint_paused",
+    "safety_planning",
+    "review_summary",
+    "ask_acknowledgement",
+)
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    version: PlanVersion,
+    fields: dict,
+    goals: dict,
+    expected_revision: int | None,
+    by,
+    request: HttpRequest | None = None,
+) -> PlanVersion:
+    """Save a draft's fields and its goals' fields ({goal code: {field: value}}) as one new revision.
+
+    Raises StalePlan, saving nothing, when the draft changed since `expected_revision`.
+    """
+    current = _locked_draft(version, expected_revision)
+    for name, value in fields.items():
+        if name in DRAFT_FIELDS:
+            setattr(current, name, value)
+    current.revision += 1
+    current.updated_at = timezone.now()
+    current.save(update_fields=[*(n for n in DRAFT_FIELDS if n in fields), "revision", "updated_at"])
+    changed = []
+    for goal in current.goals.all():
+        values = goals.get(goal.code) or goals.get(str(goal.code))
+        if values:
+            for name, value in values.items():
+                setattr(goal, name, value)
+            changed.append(goal)
+    names = sorted({name for values in goals.values() for name in values})
+    if changed and names:
+        Goal.objects.bulk_update(changed, names)
+    record(
+        action=Action.PLAN_SAVED,
+        request=request,
+        actor=by,
+        target=current,
+        detail={"number": current.number, "revision": current.revision},
+    )
+    return current
+
+
+@transaction.atomic
+def add_goal(*, version: PlanVersion, practice: str, client: Client | None, by) -> Goal:
+    """An empty goal at the end of its practice (shared, or `client`'s own); a new revision of the draft."""
+    current = _locked_draft(version, None)
+    last = current.goals.filter(practice=practice).order_by("-position").values_list("position", flat=True).first()
+    goal = Goal(version=current, practice=practice, client=client, statement="", position=(last or 0) + 1)
+    if client is not None:
+        goal.clean()
+    goal.save()
+    current.revision += 1
+    current.save(update_fields=["revision"])
+    return goal
+
+
+@transaction.atomic
+def remove_goal(*, version: PlanVersion, goal_code, by) -> bool:
+    """Take a goal out of a draft (a signed version keeps its goals). False when it is not this draft's."""
+    current = _locked_draft(version, None)
+    deleted, _ = current.goals.filter(code=goal_code).delete()
+    if deleted:
+        current.revision += 1
+        current.save(update_fields=["revision"])
+    return bool(deleted)

@@ -77,8 +77,11 @@
           if (response.ok) {
             if (signedOut) signedOut.hidden = true;
             // Optimistic locking: the next save says which version it builds on.
-            var version = form.querySelector("input[name=version]");
-            if (version && data.version) version.value = data.version;
+            // (Notes call it "version"; plans, "revision".)
+            ["version", "revision"].forEach(function (name) {
+              var field = form.querySelector("input[name=" + name + "]");
+              if (field && data[name]) field.value = data[name];
+            });
             var needs = document.getElementById("sign-needs");
             var needsText = document.getElementById("sign-needs-text");
             if (needs && data.sign_needs) {
