@@ -40,7 +40,9 @@ def test_opening_the_editor_starts_the_plan_once(http, couple_case):
 def test_add_a_goal_saves_what_was_typed_first(http, couple_case):
     http.get(url("plan_edit", couple_case))
     draft = draft_of(couple_case)
-    response = http.post(url("plan_edit", couple_case), editor_data(draft, concerns="We argue about money", add="repair"))
+    response = http.post(
+        url("plan_edit", couple_case), editor_data(draft, concerns="We argue about money", add="repair")
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.concerns == "We argue about money"
