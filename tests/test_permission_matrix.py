@@ -145,6 +145,28 @@ def demo_authorization(ids):
     return {"code": authorization.code}
 
 
+def demo_plan(ids):
+    """The couple's case with a signed plan and no draft (what the demo has, or one signed here)."""
+    from clinic.clients.models import Case
+    from clinic.plans.models import Goal, PlanVersion
+    from clinic.plans.planning import sign_version, start_plan
+
+    couple = Case.objects.get(code=ids["case"])
+    therapist = ids["users"]["therapist1"]
+    for draft in PlanVersion.objects.filter(plan__case=couple, status=PlanVersion.Status.DRAFT):
+        draft.goals.all().delete()
+        draft.delete()
+    if not PlanVersion.objects.filter(plan__case=couple, status=PlanVersion.Status.SIGNED).exists():
+        version = start_plan(case=couple, by=therapist)
+        Goal.objects.create(version=version, practice="repair", statement="Repair", progress_shows="Talks")
+        PlanVersion.objects.filter(pk=version.pk).update(
+            safety_included=True, safety_individual_first=True, safety_conjoint_paused=True, safety_planning="Plan"
+        )
+        version.refresh_from_db()
+        sign_version(version=version, by=therapist)
+    return {"code": couple.code}
+
+
 def admin_post(kwargs, answer: str = "moved") -> Row:
     """A POST-only admin action on a demo record."""
     return Row(kwargs, get=not_offered_to("admin"), post=only("admin", answer=answer))
@@ -256,6 +278,18 @@ MATRIX: dict[str, Row] = {
     # therapist1 cannot co-sign their own note.
     "note_cosign": clinical_post(session, answer="refused", supervisor="moved"),
     "note_return": clinical_post(session, answer="refused", supervisor="moved"),
+    # Treatment plans: therapist1 writes; their supervisor reads signed versions; the demo plan is signed, no draft.
+    "plan_detail": Row(demo_plan, get=only("therapist1", "supervisor"), post=not_offered_to(*THERAPISTS)),
+    "plan_version": Row(
+        lambda ids: demo_plan(ids) | {"number": 1},
+        get=only("therapist1", "supervisor"),
+        post=not_offered_to(*THERAPISTS),
+    ),
+    # Without a draft the editor explains the plan is signed and offers a review.
+    "plan_edit": Row(demo_plan, get=THERAPIST1, post=THERAPIST1),
+    "plan_autosave": clinical_post(demo_plan, answer="409"),
+    "plan_sign": Row(demo_plan, get=only("therapist1", answer="moved"), post=only("therapist1", answer="moved")),
+    "plan_review_start": clinical_post(demo_plan),
     "case_summary": Row(case_code, get=TREATING, post=TREATING),
     "client_summary": Row(client1, get=TREATING, post=TREATING),
     "client_export": Row(client1, get=TREATING, post=TREATING),

@@ -107,9 +107,11 @@ class GoalForm(forms.Form):
         error_messages={"max_length": "Keep this under %(limit_value)d characters."},
     )
     measure = forms.ChoiceField(label="Questionnaire domain (optional)", required=False)
-    direction = forms.ChoiceField(label="Target", required=False, choices=[("", "—"), *TargetDirection.choices])
+    direction = forms.ChoiceField(
+        label="Score should be", required=False, choices=[("", "—"), *TargetDirection.choices]
+    )
     target = WholeNumberField(
-        label="Score (0 to 100)",
+        label="Target score (0 to 100)",
         required=False,
         min_value=0,
         max_value=100,

@@ -7,8 +7,9 @@ anyone else, admins and clients included, gets 404.
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import ProtectedError
+from django.db.models import Prefetch, ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from clinic.lib.http import not_a_form, sent_as_form
 from clinic.lib.numbers import NotANumber, whole_number
 from clinic.notes.models import Practice
 from clinic.plans.forms import GoalForm, PlanForm, measure_label
-from clinic.plans.models import PlanLocked, PlanRefused, PlanVersion, TreatmentPlan
+from clinic.plans.models import PlanAcknowledgement, PlanLocked, PlanRefused, PlanVersion, TreatmentPlan
 from clinic.plans.planning import StalePlan, add_goal, remove_goal, save_draft, sign_version, start_plan, start_review
 
 STALE = (
@@ -121,7 +122,10 @@ def _viewed(request: HttpRequest, version: PlanVersion, supervising: bool) -> No
 def plan_detail(request: HttpRequest, code) -> HttpResponse:
     """The version in force, read-only, with its history, acknowledgements and when a review is due."""
     case, supervising = _case_for(request, code, write=False)
-    versions = list(_versions(case).order_by("-number"))
+    acknowledgements = Prefetch(
+        "acknowledgements", queryset=PlanAcknowledgement.objects.select_related("client").order_by("acknowledged_at")
+    )
+    versions = list(_versions(case).prefetch_related(acknowledgements).order_by("-number"))
     in_force = next((v for v in versions if v.is_signed), None)
     draft = None if supervising else next((v for v in versions if not v.is_signed), None)
     clients = _clients(case)
@@ -138,6 +142,7 @@ def plan_detail(request: HttpRequest, code) -> HttpResponse:
         context |= _read_context(in_force, case, clients)
         context["review_due"] = in_force.review_due()
         context["next_review_on"] = in_force.next_review_on()
+        context["review_sessions"] = settings.PLAN_REVIEW_SESSIONS
         context["safety_reasons"] = in_force.safety_reasons()
         _viewed(request, in_force, supervising)
     return render(request, "plans/plan_detail.html", context)

@@ -225,3 +225,32 @@ def test_reading_the_plan_is_audited(http, couple_case):
     http.get(url("plan_version", couple_case, number=1))
     events = AuditEvent.objects.filter(action=Action.PLAN_VIEWED).order_by("id")[before:]
     assert [(e.target_id, e.detail) for e in events] == [(str(version.code), {"number": 1})] * 2
+
+
+def test_the_plan_page_says_who_acknowledged_which_version(http, couple_case, therapist, person, partner):
+    from clinic.plans.planning import acknowledge, sign_version, start_review
+    from tests.plans.plan_pages import signed_plan
+
+    first = signed_plan(couple_case, therapist)
+    review = start_review(plan=first.plan, by=therapist)
+    review.goals.update(progress=Progress.SOME, progress_evidence="Better")
+    PlanVersion.objects.filter(pk=review.pk).update(ask_acknowledgement=True)
+    review.refresh_from_db()
+    sign_version(version=review, by=therapist)
+    acknowledge(version=review, client=person, typed_name="Robin Typed")
+    shown = page(http.get(url("plan_detail", couple_case)))
+    acks = shown.select_one(".plan-acknowledgements").text
+    assert person.display_name in acks and "Robin Typed" in acks and "version 2" in acks
+    assert f"Not yet acknowledged by: {partner.display_name}." in " ".join(acks.split())
+    history = shown.select(".plan-history li")
+    assert person.display_name in history[0].select_one(".version-acks").text
+    assert history[1].select_one(".version-acks") is None
+
+
+def test_enter_in_a_field_saves_rather_than_removing_a_goal(http, couple_case):
+    http.get(url("plan_edit", couple_case))
+    draft = draft_of(couple_case)
+    http.post(url("plan_edit", couple_case), editor_data(draft, add="repair"))
+    form = page(http.get(url("plan_edit", couple_case))).find("form", id="plan-form")
+    first_button = form.find("button", attrs={"type": "submit"})
+    assert (first_button["name"], first_button["value"]) == ("go", "save")
