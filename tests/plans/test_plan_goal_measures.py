@@ -62,3 +62,13 @@ def test_a_target_date_and_a_target_show_in_words_and_us_format(as_user, therapi
     shown = page.find(id=f"goal-{goal.code}").text
     assert "March 31, 2027" in shown
     assert "Money and resources (How things are between you) below 50" in " ".join(shown.split())
+
+
+@pytest.mark.parametrize("typed", ["2027-03-31", "03/31/2027"])
+def test_a_target_date_typed_the_us_way_or_from_the_picker(as_user, therapist, couple_case, typed):
+    http = as_user(therapist)
+    draft = start_plan(case=couple_case, by=therapist)
+    goal = make_goal(draft)
+    http.post(url("plan_autosave", couple_case), editor_data(draft, **{goal_field(goal, "target_date"): typed}))
+    goal.refresh_from_db()
+    assert goal.target_date.isoformat() == "2027-03-31"

@@ -254,3 +254,13 @@ def test_enter_in_a_field_saves_rather_than_removing_a_goal(http, couple_case):
     form = page(http.get(url("plan_edit", couple_case))).find("form", id="plan-form")
     first_button = form.find("button", attrs={"type": "submit"})
     assert (first_button["name"], first_button["value"]) == ("go", "save")
+
+
+def test_a_version_whose_content_no_longer_matches_its_hash_says_so(http, couple_case, therapist, monkeypatch):
+    from tests.plans.plan_pages import signed_plan
+
+    signed_plan(couple_case, therapist)
+    monkeypatch.setattr(PlanVersion, "compute_hash", lambda self: "0" * 64)
+    shown = page(http.get(url("plan_detail", couple_case)))
+    assert "does not match its signature" in shown.select_one(".hash-bad").text
+    assert shown.select_one(".hash-ok") is None
