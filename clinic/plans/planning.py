@@ -204,7 +204,9 @@ def save_draft(
 
 
 @transaction.atomic
-def add_goal(*, version: PlanVersion, practice: str, client: Client | None, by) -> Goal:
+def add_goal(
+    *, version: PlanVersion, practice: str, client: Client | None, by, request: HttpRequest | None = None
+) -> Goal:
     """An empty goal at the end of its practice (shared, or `client`'s own); a new revision of the draft."""
     current = _locked_draft(version, None)
     last = current.goals.filter(practice=practice).order_by("-position").values_list("position", flat=True).first()
@@ -214,15 +216,19 @@ def add_goal(*, version: PlanVersion, practice: str, client: Client | None, by) 
     goal.save()
     current.revision += 1
     current.save(update_fields=["revision"])
+    detail = {"number": current.number, "revision": current.revision, "added_goal": str(goal.code)}
+    record(action=Action.PLAN_SAVED, request=request, actor=by, target=current, detail=detail)
     return goal
 
 
 @transaction.atomic
-def remove_goal(*, version: PlanVersion, goal_code, by) -> bool:
+def remove_goal(*, version: PlanVersion, goal_code, by, request: HttpRequest | None = None) -> bool:
     """Take a goal out of a draft (a signed version keeps its goals). False when it is not this draft's."""
     current = _locked_draft(version, None)
     deleted, _ = current.goals.filter(code=goal_code).delete()
     if deleted:
         current.revision += 1
         current.save(update_fields=["revision"])
+        detail = {"number": current.number, "revision": current.revision, "removed_goal": str(goal_code)}
+        record(action=Action.PLAN_SAVED, request=request, actor=by, target=current, detail=detail)
     return bool(deleted)

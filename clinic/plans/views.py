@@ -338,7 +338,7 @@ def _add_goal(request: HttpRequest, case: Case, draft: PlanVersion, value: str) 
     if practice not in Practice.values:
         messages.error(request, "Choose one of the four practices; nothing was added.")
         return redirect("plan_edit", code=case.code)
-    goal = add_goal(version=draft, practice=practice, client=client, by=request.user)
+    goal = add_goal(version=draft, practice=practice, client=client, by=request.user, request=request)
     messages.success(request, "Draft saved. A new goal is ready below: write what it is.")
     return redirect(reverse("plan_edit", kwargs={"code": case.code}) + f"#goal-{goal.code}")
 
@@ -349,7 +349,9 @@ def _remove_goal(request: HttpRequest, case: Case, draft: PlanVersion, value: st
     except ValueError:
         goal_code = None
     try:
-        removed = goal_code is not None and remove_goal(version=draft, goal_code=goal_code, by=request.user)
+        removed = goal_code is not None and remove_goal(
+            version=draft, goal_code=goal_code, by=request.user, request=request
+        )
     except ProtectedError:
         messages.error(request, "This goal is linked to an exercise; withdraw the exercise first, then remove it.")
         return redirect("plan_edit", code=case.code)

@@ -124,6 +124,9 @@ def test_remove_a_goal_from_the_draft(http, couple_case):
     assert list(draft.goals.all()) == [keep]
     http.post(url("plan_edit", couple_case), editor_data(draft, remove="not-a-code"))
     assert draft.goals.count() == 1
+    details = [e.detail for e in AuditEvent.objects.filter(action=Action.PLAN_SAVED).order_by("id")]
+    assert {"number": 1, "revision": details[-2]["revision"], "removed_goal": str(drop.code)} in details
+    assert sum("added_goal" in d for d in details) == 2
 
 
 def write_and_sign(http, case) -> PlanVersion:
