@@ -285,8 +285,8 @@ MATRIX: dict[str, Row] = {
         get=only("therapist1", "supervisor"),
         post=not_offered_to(*THERAPISTS),
     ),
-    # Without a draft the editor explains the plan is signed and offers a review.
-    "plan_edit": Row(demo_plan, get=THERAPIST1, post=THERAPIST1),
+    # Without a draft the editor explains the plan is signed and offers a review; a POST there saves nothing (409).
+    "plan_edit": Row(demo_plan, get=THERAPIST1, post=only("therapist1", answer="409")),
     "plan_autosave": clinical_post(demo_plan, answer="409"),
     "plan_sign": Row(demo_plan, get=only("therapist1", answer="moved"), post=only("therapist1", answer="moved")),
     "plan_review_start": clinical_post(demo_plan),

@@ -275,17 +275,33 @@ def plan_edit(request: HttpRequest, code) -> HttpResponse:
     if draft is None:
         plan = TreatmentPlan.objects.filter(case=case).first()
         if plan is not None and plan.versions.exists():
-            in_force = plan.in_force()
-            return render(
-                request,
-                "plans/plan_locked.html",
-                {"case": case, "in_force": in_force, "staff_page_title": "Treatment plan"},
-            )
+            # A page left open while the draft was signed elsewhere: nothing is saved, but its words are shown back.
+            unsaved = _typed_words(request) if request.method == "POST" else []
+            context = {
+                "case": case,
+                "in_force": plan.in_force(),
+                "unsaved": unsaved,
+                "staff_page_title": "Treatment plan",
+            }
+            return render(request, "plans/plan_locked.html", context, status=409 if request.method == "POST" else 200)
         draft = start_plan(case=case, by=request.user, request=request)
         draft = _versions(case).get(pk=draft.pk)
     if request.method == "GET":
         return _editor(request, case, draft)
     return _save_from_page(request, case, draft)
+
+
+TEXT_FIELDS = ("concerns", "safety_planning", "review_summary")
+GOAL_TEXT_FIELDS = ("-statement", "-progress_shows", "-progress_evidence")
+
+
+def _typed_words(request: HttpRequest) -> list[str]:
+    """The text a posted editor page held, in page order, to show back when it could not be saved."""
+    return [
+        value.strip()
+        for name, value in request.POST.items()
+        if value.strip() and (name in TEXT_FIELDS or (name.startswith("goal-") and name.endswith(GOAL_TEXT_FIELDS)))
+    ]
 
 
 def _save_from_page(request: HttpRequest, case: Case, draft: PlanVersion) -> HttpResponse:

@@ -65,3 +65,20 @@ def test_autosave_takes_only_form_posts(http, couple_case, therapist):
     start_plan(case=couple_case, by=therapist)
     response = http.post(url("plan_autosave", couple_case), "{}", content_type="application/json")
     assert response.status_code == 400
+
+
+def test_a_page_left_open_while_the_draft_was_signed_shows_its_words_back(http, couple_case, therapist):
+    from tests.plans.plan_pages import make_goal
+
+    draft = start_plan(case=couple_case, by=therapist)
+    goal = make_goal(draft)
+    old_page = editor_data(draft, concerns="Typed after signing", **{f"goal-{goal.code}-statement": "Late goal words"})
+    from clinic.plans.planning import sign_version
+
+    sign_version(version=draft, by=therapist)
+    response = http.post(url("plan_edit", couple_case), old_page)
+    assert response.status_code == 409
+    shown = BeautifulSoup(response.content, "html.parser").find(id="unsaved").text
+    assert "Typed after signing" in shown and "Late goal words" in shown
+    draft.refresh_from_db()
+    assert draft.concerns != "Typed after signing"
