@@ -19,6 +19,7 @@ from clinic.notes.forms import NoteForm, PrivateNoteForm, SessionForm, TextForm
 from clinic.notes.models import NoteLocked, PsychotherapyNote, SessionNote, SignRefused, StaleDraft, TherapySession
 from clinic.notes.writing import add_addendum, note_for, save_note, save_private_note, sign_note
 from clinic.plans.hooks import note_context
+from clinic.plans.progress import goals_for_note
 
 
 @role_required(Role.THERAPIST)
@@ -60,7 +61,8 @@ def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=
         raise Http404
     editable = not note.is_signed and note.author_id == request.user.pk
     if editable and form is None:
-        form = NoteForm(initial=NoteForm.initial_for(note), note_format=note.format)
+        _, goals = goals_for_note(note, session)
+        form = NoteForm(initial=NoteForm.initial_for(note, goals), note_format=note.format, goals=goals)
     previous = (
         SessionNote.objects.filter(
             session__case=session.case, session__starts_at__lt=session.starts_at, status="signed"
@@ -98,7 +100,8 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
     note = get_object_or_404(SessionNote.objects.filter(author=request.user), session=session)
     # The fields posted are those of the format the page showed; a new format in the select is applied on save.
-    form = NoteForm(request.POST, note_format=note.format)
+    _, goals = goals_for_note(note, session)
+    form = NoteForm(request.POST, note_format=note.format, goals=goals)
     if not form.is_valid():
         return _page(request, session, form=form)
     try:
@@ -107,7 +110,7 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
         messages.info(request, "This note is signed: add an addendum instead.")
         return redirect("note_page", code=session.code)
     except StaleDraft as stale:
-        fresh = NoteForm(request.POST.copy(), note_format=form.note_format)
+        fresh = NoteForm(request.POST.copy(), note_format=form.note_format, goals=goals)
         fresh.data["version"] = stale.current.version
         fresh.is_valid()
         return _page(request, session, form=fresh, conflict=stale.current, status=409)
@@ -153,7 +156,8 @@ def note_autosave(request: HttpRequest, code) -> JsonResponse:
     """The editor saves while the therapist types; a newer save elsewhere answers 409 and nothing is overwritten."""
     session = _session_for(request, code)
     note = get_object_or_404(SessionNote.objects.filter(author=request.user), session=session)
-    form = NoteForm(request.POST, note_format=note.format)
+    _, goals = goals_for_note(note, session)
+    form = NoteForm(request.POST, note_format=note.format, goals=goals)
     if not form.is_valid():
         problems = " ".join(e for errors in form.errors.values() for e in errors)
         return JsonResponse({"error": "invalid", "message": f"Not saved yet: {problems}"}, status=400)
