@@ -102,3 +102,29 @@ def sign(c, session: TherapySession, note: SessionNote, links: dict | None = Non
     note.refresh_from_db()
     c.post(url("note_sign", session), {"version": note.version})
     note.refresh_from_db()
+
+
+def signed_note(session: TherapySession, therapist, links: dict) -> SessionNote:
+    """A note signed through the models: tagged naming power, linked to `links` {goal: movement}."""
+    from clinic.notes.models import PracticeTag
+    from clinic.notes.writing import note_for
+    from clinic.plans.models import NoteGoal
+
+    note = note_for(session, author=therapist)
+    PracticeTag.objects.create(note=note, practice="naming_power", focus=2, evidence="Named it")
+    NoteGoal.objects.bulk_create(NoteGoal(note=note, goal=g, movement=m) for g, m in links.items())
+    note.sign(by=therapist)
+    return note
+
+
+def grow_plan(case, therapist, *, times: int) -> PlanVersion:
+    """A signed plan with twice `times` goals, `times` signed sessions linked to every goal, and a signed review."""
+    version = start_plan(case=case, by=therapist)
+    for i in range(2 * times):
+        add_goal(version, statement=f"Goal number {i}", position=i)
+    sign_version(version=version, by=therapist)
+    movements = ["some", "no_change", "clear", "setback"]
+    for n in range(times):
+        session = make_session(case, therapist, hours_ago=24 * (times - n) + 48)
+        signed_note(session, therapist, {g: movements[(n + i) % 4] for i, g in enumerate(version.goals.all())})
+    return signed_review(version, therapist)
