@@ -215,14 +215,16 @@ def marks_grid(
     *,
     title: str,
     shaded: Sequence[int] = (),
+    spoken: Sequence[str] | None = None,
 ) -> SafeString:
     """Rows (e.g. goals) across columns (e.g. sessions and reviews), a mark where a row was touched.
 
     A level above 0 is a dot sized by level, 0 a ring (touched, no change), -1 a
     downward triangle (a step back). `shaded` columns (e.g. reviews) sit on a
-    grey band. The description gives each row's marks in order, in words.
+    grey band. The description gives each row's marks in order, in words, naming
+    each column by `spoken` when given (e.g. the full date, year included).
     """
-    label_w, cell, top = 230, 40, 34
+    label_w, cell, top = 240, 40, 44
     width = label_w + cell * max(len(columns), 1) + 10
     height = top + cell * len(rows) + 10
     body: list[str] = []
@@ -230,16 +232,21 @@ def marks_grid(
         x = label_w + c * cell + cell / 2
         if c in shaded:
             body.append(
-                f'<rect x="{label_w + c * cell + 2}" y="{top - 26}" width="{cell - 4}" '
-                f'height="{cell * len(rows) + 30}" fill="{GRID}" opacity="0.5"/>'
+                f'<rect x="{label_w + c * cell + 2}" y="4" width="{cell - 4}" '
+                f'height="{cell * len(rows) + top - 2}" fill="{GRID}" opacity="0.5"/>'
             )
-        body.append(
-            f'<text x="{x:.1f}" y="{top - 10}" fill="{MUTED}" text-anchor="middle" font-size="10">{_e(name)}</text>'
-        )
+        # A label of two lines ("Review" over its date) keeps narrow columns apart.
+        lines = name.split("\n")
+        for i, line in enumerate(lines):
+            y = top - 10 - 12 * (len(lines) - 1 - i)
+            body.append(
+                f'<text x="{x:.1f}" y="{y}" fill="{MUTED}" text-anchor="middle" font-size="10">{_e(line)}</text>'
+            )
+    columns = list(spoken) if spoken is not None else [name.replace("\n", " ") for name in columns]
     words = []
     for r, name in enumerate(rows):
         y = top + r * cell + cell / 2
-        short = name if len(name) <= 34 else name[:33] + "…"
+        short = name if len(name) <= 30 else name[:29] + "…"
         body.append(f'<text x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">{_e(short)}</text>')
         seen = []
         for c in range(len(columns)):

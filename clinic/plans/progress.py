@@ -202,12 +202,16 @@ def _progress_chart(items: list[GoalProgress], *, last: int = 16):
             if (when, is_review) in index:
                 cells[(r, index[(when, is_review)])] = Mark(level, words.lower())
     columns = [
-        ("Review " if is_review else "") + show(timezone.localtime(when), "MONTH_DAY_FORMAT")
+        ("Review\n" if is_review else "") + show(timezone.localtime(when), "MONTH_DAY_FORMAT")
+        for when, is_review in moments
+    ]
+    spoken = [
+        ("the review of " if is_review else "") + show(timezone.localtime(when), "DATE_FORMAT")
         for when, is_review in moments
     ]
     shaded = [c for c, (_, is_review) in enumerate(moments) if is_review]
-    rows = [f"{item.statement} ({item.owner.lower()})" for item in items]
-    return marks_grid(rows, columns, cells, title="Goals across sessions and reviews", shaded=shaded)
+    rows = [f"{item.statement} ({item.owner.lower()})" if item.owner != "Shared" else item.statement for item in items]
+    return marks_grid(rows, columns, cells, title="Goals across sessions and reviews", shaded=shaded, spoken=spoken)
 
 
 # The client's own goals

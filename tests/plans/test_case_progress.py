@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.plans.models import Movement, Progress
 from clinic.plans.progress import case_progress_context
@@ -41,7 +42,8 @@ def test_each_goal_shows_its_movements_and_review_marks(as_user, therapist, coup
     assert svg["role"] == "img" and svg.find("title").get_text() == "Goals across sessions and reviews"
     desc = svg.find("desc").get_text()
     money_desc = next(part for part in desc.split("; ") if part.startswith(money.statement))
-    assert "some movement" in money_desc and "set back" in money_desc and "Review" in money_desc
+    assert "some movement" in money_desc and "set back" in money_desc and "the review of" in money_desc
+    assert str(timezone.localdate().year) in money_desc
     assert money_desc.index("some movement") < money_desc.index("set back") < money_desc.index("much progress")
 
 
