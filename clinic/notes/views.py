@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +19,7 @@ from clinic.notes.forms import NoteForm, PrivateNoteForm, SessionForm, TextForm
 from clinic.notes.models import NoteLocked, PsychotherapyNote, SessionNote, SignRefused, StaleDraft, TherapySession
 from clinic.notes.writing import add_addendum, note_for, save_note, save_private_note, sign_note
 from clinic.plans.hooks import note_context
+from clinic.plans.models import NoteGoal
 from clinic.plans.progress import goals_for_note
 
 
@@ -54,7 +55,8 @@ def _session_for(request: HttpRequest, code) -> TherapySession:
 
 def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=None, status=200) -> HttpResponse:
     own_case = session.case.primary_therapist_id == request.user.pk
-    note = SessionNote.objects.filter(session=session).prefetch_related("tags", "addenda__author").first()
+    goal_links = Prefetch("goal_links", queryset=NoteGoal.objects.select_related("goal__version", "goal__client"))
+    note = SessionNote.objects.filter(session=session).prefetch_related("tags", "addenda__author", goal_links).first()
     if note is None and own_case:
         note = note_for(session, author=request.user)
     if note is None:
@@ -126,7 +128,10 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
 def note_sign(request: HttpRequest, code) -> HttpResponse:
     """Confirm, then sign: the page lists what will be locked; the POST signs only the version shown."""
     session = _session_for(request, code)
-    note = get_object_or_404(SessionNote.objects.filter(author=request.user).prefetch_related("tags"), session=session)
+    goal_links = Prefetch("goal_links", queryset=NoteGoal.objects.select_related("goal__version", "goal__client"))
+    note = get_object_or_404(
+        SessionNote.objects.filter(author=request.user).prefetch_related("tags", goal_links), session=session
+    )
     if note.is_signed:
         messages.info(request, "This note is signed: add an addendum instead.")
         return redirect("note_page", code=session.code)

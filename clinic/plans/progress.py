@@ -116,13 +116,13 @@ def _last_marks(case_id: int, lineages: set, *, leave_out: int | None) -> dict:
 def note_goals_context(*, note, session, user) -> dict:
     """The sidebar beside the note: each goal's target, measure and last progress; a signed note's own links."""
     if note.is_signed or note.author_id != user.pk:
-        links = list(NoteGoal.objects.filter(note=note).select_related("goal__version", "goal__client"))
-        return {"plan_goals": {"read_only": True, "links": links}}
+        # The note's own goal links are shown with its content (notes/_note_content.html).
+        return {}
     version, goals = goals_for_note(note, session)
     last = _last_marks(session.case_id, {g.lineage for g in goals}, leave_out=note.pk)
     for goal in goals:
         goal.last = last.get(goal.lineage)
-    return {"plan_goals": {"read_only": False, "version": version, "goals": goals}}
+    return {"plan_goals": {"version": version, "goals": goals}}
 
 
 # The case page

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import IntegrityError, connection, transaction
 
 from clinic.notes.models import SessionNote
@@ -52,10 +53,21 @@ def test_saving_a_signed_note_changes_no_link(signed_note):
 
 def test_the_signed_note_shows_its_goals_read_only(signed_note):
     c, session, _, _ = signed_note
-    html = c.get(url("note_page", session)).content.decode()
-    assert 'id="note-goals"' not in html
-    assert "Name who decides about money, without blame</span> · Some movement" in html
-    assert "plan version 1" in html
+    page = BeautifulSoup(c.get(url("note_page", session)).content, "html.parser")
+    assert page.select_one("#note-goals") is None and page.select_one("input[name^=goal_]") is None
+    links = [li.get_text(" ", strip=True) for li in page.select("#note-goal-links li")]
+    assert links == ["Name who decides about money, without blame : some movement (Naming power · plan version 1)"]
+
+
+def test_the_sign_confirmation_lists_the_goals_it_will_lock(as_user, therapist, couple_case):
+    plan = signed_plan(couple_case, therapist)
+    c = as_user(therapist)
+    session = make_session(couple_case, therapist)
+    note = open_note(c, session)
+    repair = plan.goals.get(statement__contains="Repair")
+    c.post(url("note_save", session), editor_data(note.version, {repair: Movement.CLEAR}))
+    page = BeautifulSoup(c.get(url("note_sign", session)).content, "html.parser")
+    assert "Repair after arguments within a day" in page.select_one("#note-goal-links").get_text()
 
 
 def test_the_database_refuses_to_change_a_signed_notes_links(signed_note):
