@@ -243,7 +243,7 @@ def client_home_goals(*, client) -> list[dict]:
     pending = bool(asked) and (
         len(asked) > PlanAcknowledgement.objects.filter(version_id__in=asked, client=client).count()
     )
-    note = "Please read and confirm." if pending else "The goals you and your therapist agreed on."
+    note = "Please read and confirm." if pending else "What you and your practice agreed on."
     return [{"title": "What we are working on", "url": reverse("my_goals"), "note": note}]
 
 

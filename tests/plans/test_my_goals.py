@@ -39,6 +39,17 @@ def test_no_clinical_words_in_its_titles(as_user, client_user, plan):
         assert word not in titles, word
 
 
+def test_the_words_around_the_goals_are_neutral(as_user, client_user, plan):
+    from clinic.lib.neutral import unneutral_words
+
+    page = BeautifulSoup(as_user(client_user).get(MY_GOALS).content, "html.parser")
+    for written_by_the_therapist in page.select("li.client-goal"):
+        written_by_the_therapist.decompose()
+    for hidden in page(["script", "style"]):
+        hidden.decompose()
+    assert unneutral_words(page.get_text(" ")) == []
+
+
 def test_a_client_without_a_signed_plan_sees_nothing_yet(as_user, client_user, couple_case):
     response = as_user(client_user).get(MY_GOALS)
     assert "There is nothing here yet" in response.content.decode()
