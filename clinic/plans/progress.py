@@ -76,8 +76,11 @@ def goals_for_note(note: SessionNote, session) -> tuple[PlanVersion | None, list
     older = [link.goal for goal_id, link in links.items() if goal_id not in known]
     for goal in goals:
         goal.owner, goal.from_version = _owner(goal), None
+    current = {g.lineage for g in goals}
     for goal in older:
         goal.owner, goal.from_version = _owner(goal), goal.version.number
+        # The same goal in the version in force: the therapist may move the link there.
+        goal.in_force_too = goal.lineage in current
     for goal in goals + older:
         goal.link = links.get(goal.pk)
     return version, goals + older
@@ -156,9 +159,14 @@ class GoalProgress:
 
 
 def case_progress_context(*, case, user) -> dict:
+    return {"progress": goal_progress(case)}
+
+
+def goal_progress(case) -> dict | None:
     """Each goal (by lineage, across signed versions) with its movements in signed notes and review marks.
 
-    Two queries, whatever the number of sessions, goals or versions.
+    {"goals": [GoalProgress], "chart": SVG or None}, or None without a signed plan. Two queries,
+    whatever the number of sessions, goals or versions. Internal: it holds both partners' own goals.
     """
     goals = list(
         Goal.objects.filter(version__plan__case=case, version__status="signed")
@@ -166,7 +174,7 @@ def case_progress_context(*, case, user) -> dict:
         .order_by("version__number", "practice", "position", "id")
     )
     if not goals:
-        return {"progress": None}
+        return None
     by_lineage: dict = {}
     for goal in goals:
         # The latest version's words name the goal; the order is the first version's.
@@ -187,7 +195,7 @@ def case_progress_context(*, case, user) -> dict:
     items = list(by_lineage.values())
     for item in items:
         item.marks.sort(key=lambda m: m[0])
-    return {"progress": {"goals": items, "chart": _progress_chart(items)}}
+    return {"goals": items, "chart": _progress_chart(items)}
 
 
 def _progress_chart(items: list[GoalProgress], *, last: int = 16):

@@ -43,6 +43,8 @@ def test_a_draft_keeps_its_links_to_a_replaced_version_and_offers_the_current_go
     assert headings == ["Shared goals", "From plan version 1 (since replaced by a review)"]
     assert page.select_one(f"input[name=goal_{money.code}]").has_attr("checked")
     assert not page.select_one(f"input[name=goal_{current_money.code}]").has_attr("checked")
+    old_row = page.select_one(f"[data-goal='{money.code}']").get_text(" ", strip=True)
+    assert "The plan in force has this goal too" in old_row
     # The therapist moves the link to the version in force: untick the old, tick the current.
     note.refresh_from_db()
     c.post(url("note_save", session), editor_data(note.version, {current_money: Movement.SOME}))
