@@ -117,7 +117,7 @@ def _last_marks(case_id: int, lineages: set, *, leave_out: int | None) -> dict:
 
 
 def note_goals_context(*, note, session, user) -> dict:
-    """The sidebar beside the note: each goal's target, measure and last progress; a signed note's own links."""
+    """The sidebar beside a draft its author is writing: each goal's target, measure and last progress."""
     if note.is_signed or note.author_id != user.pk:
         # The note's own goal links are shown with its content (notes/_note_content.html).
         return {}
