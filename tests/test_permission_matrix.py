@@ -211,6 +211,8 @@ MATRIX: dict[str, Row] = {
     "recovery_codes_renew": Row(get=NOT_OFFERED, post=who("ok", **dict.fromkeys(CLIENTS, "refused"))),
     # Clients' own pages
     "client_home": client_page(client1="ok", client2="ok", client5="ok"),
+    # A client's own goals; a POST names the version it confirms (none named: nothing to find).
+    "my_goals": Row(get=only(*CLIENTS), post=who("404")),
     # client1 and client5 have sent their intakes (they land on the copy); client2 is half-way.
     "intake_start": client_page(client1="moved", client2="moved", client5="moved"),
     "intake_section": Row(

@@ -198,3 +198,72 @@ def dot_matrix(
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="{GRID}"/>')
         words.append(f"{name}: " + (", ".join(seen) if seen else "none"))
     return _svg(width, height, title, "; ".join(words), body)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One cell of a marks grid: a level from -1 (a step back) to 3, and the words it stands for."""
+
+    level: int
+    words: str
+
+
+def marks_grid(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    cells: dict[tuple[int, int], Mark],
+    *,
+    title: str,
+    shaded: Sequence[int] = (),
+    spoken: Sequence[str] | None = None,
+) -> SafeString:
+    """Rows (e.g. goals) across columns (e.g. sessions and reviews), a mark where a row was touched.
+
+    A level above 0 is a dot sized by level, 0 a ring (touched, no change), -1 a
+    downward triangle (a step back). `shaded` columns (e.g. reviews) sit on a
+    grey band. The description gives each row's marks in order, in words, naming
+    each column by `spoken` when given (e.g. the full date, year included).
+    """
+    label_w, cell, top = 240, 40, 44
+    width = label_w + cell * max(len(columns), 1) + 10
+    height = top + cell * len(rows) + 10
+    body: list[str] = []
+    for c, name in enumerate(columns):
+        x = label_w + c * cell + cell / 2
+        if c in shaded:
+            body.append(
+                f'<rect x="{label_w + c * cell + 2}" y="4" width="{cell - 4}" '
+                f'height="{cell * len(rows) + top - 2}" fill="{GRID}" opacity="0.5"/>'
+            )
+        # A label of two lines ("Review" over its date) keeps narrow columns apart.
+        lines = name.split("\n")
+        for i, line in enumerate(lines):
+            y = top - 10 - 12 * (len(lines) - 1 - i)
+            body.append(
+                f'<text x="{x:.1f}" y="{y}" fill="{MUTED}" text-anchor="middle" font-size="10">{_e(line)}</text>'
+            )
+    columns = list(spoken) if spoken is not None else [name.replace("\n", " ") for name in columns]
+    words = []
+    for r, name in enumerate(rows):
+        y = top + r * cell + cell / 2
+        short = name if len(name) <= 30 else name[:29] + "…"
+        body.append(f'<text x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">{_e(short)}</text>')
+        seen = []
+        for c in range(len(columns)):
+            mark = cells.get((r, c))
+            x = label_w + c * cell + cell / 2
+            if mark is None:
+                body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="{GRID}"/>')
+                continue
+            colour = SERIES[r % len(SERIES)]
+            if mark.level < 0:
+                points = f"{x - 7:.1f},{y - 5:.1f} {x + 7:.1f},{y - 5:.1f} {x:.1f},{y + 7:.1f}"
+                body.append(f'<polygon points="{points}" fill="{HIGHLIGHT}"/>')
+            elif mark.level == 0:
+                body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="none" stroke="{colour}" stroke-width="2"/>')
+            else:
+                radius = 3 + 8 * min(mark.level, 3) / 3
+                body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{colour}"/>')
+            seen.append(f"{columns[c]} {mark.words}")
+        words.append(f"{name}: " + (", ".join(seen) if seen else "nothing recorded yet"))
+    return _svg(width, height, title, "; ".join(words), body)

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django import forms
@@ -103,7 +104,7 @@ class NoteForm(forms.Form):
     )
     version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, note_format: str, **kwargs) -> None:
+    def __init__(self, *args, note_format: str, goals: Sequence = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, label in FORMAT_FIELDS[note_format]:
             self.fields[f"c_{name}"] = forms.CharField(
@@ -124,7 +125,51 @@ class NoteForm(forms.Form):
             self.fields[f"evidence_{value}"] = forms.CharField(
                 label=f"{label}: evidence", required=False, max_length=300
             )
+        # The plan's goals the note offers (clinic.plans.progress.goals_for_note): ticked, and how each moved.
+        from clinic.plans.models import Movement
+
+        self.goals = list(goals)
+        for goal in self.goals:
+            self.fields[f"goal_{goal.code}"] = forms.BooleanField(
+                required=False,
+                label="Worked on this session",
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input", "data-goal-practice": goal.practice}),
+            )
+            self.fields[f"movement_{goal.code}"] = forms.ChoiceField(
+                required=False,
+                label="How it moved",
+                choices=[("", "Choose how it moved"), *Movement.choices],
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
         self.note_format = note_format
+
+    def goal_groups(self) -> list[dict]:
+        """For the template: the goals under their heading (shared, each partner's own, an older version's)."""
+        groups: dict[str, list] = {}
+        for g in self.goals:
+            if g.from_version:
+                heading = f"From plan version {g.from_version} (since replaced by a review)"
+            else:
+                heading = f"{g.owner} goals"
+            row = {"goal": g, "ticked": self[f"goal_{g.code}"], "movement": self[f"movement_{g.code}"]}
+            groups.setdefault(heading, []).append(row)
+        return [{"heading": heading, "rows": rows} for heading, rows in groups.items()]
+
+    def goal_links(self) -> list[tuple]:
+        """(goal, movement) of each goal ticked with a movement chosen."""
+        return [
+            (g, self.cleaned_data[f"movement_{g.code}"])
+            for g in self.goals
+            if self.cleaned_data.get(f"goal_{g.code}") and self.cleaned_data.get(f"movement_{g.code}")
+        ]
+
+    def goals_unmarked(self) -> list:
+        """Goals ticked without a movement yet: not saved as links until the movement is chosen."""
+        return [
+            g
+            for g in self.goals
+            if self.cleaned_data.get(f"goal_{g.code}") and not self.cleaned_data.get(f"movement_{g.code}")
+        ]
 
     def content(self) -> dict:
         """The text of the fields shown (the note's format before any switch); the model carries it over."""
@@ -139,7 +184,7 @@ class NoteForm(forms.Form):
         ]
 
     @staticmethod
-    def initial_for(note) -> dict:
+    def initial_for(note, goals: Sequence = ()) -> dict:
         initial = {
             "format": note.format,
             "safety_concern": note.safety_concern,
@@ -150,6 +195,10 @@ class NoteForm(forms.Form):
         for tag in note.tags.all():
             initial[f"focus_{tag.practice}"] = tag.focus
             initial[f"evidence_{tag.practice}"] = tag.evidence
+        for goal in goals:
+            if getattr(goal, "link", None) is not None:
+                initial[f"goal_{goal.code}"] = True
+                initial[f"movement_{goal.code}"] = goal.link.movement
         return initial
 
 

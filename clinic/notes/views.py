@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +19,8 @@ from clinic.notes.forms import NoteForm, PrivateNoteForm, SessionForm, TextForm
 from clinic.notes.models import NoteLocked, PsychotherapyNote, SessionNote, SignRefused, StaleDraft, TherapySession
 from clinic.notes.writing import add_addendum, note_for, save_note, save_private_note, sign_note
 from clinic.plans.hooks import note_context
+from clinic.plans.models import NoteGoal
+from clinic.plans.progress import goals_for_note
 
 
 @role_required(Role.THERAPIST)
@@ -53,14 +55,16 @@ def _session_for(request: HttpRequest, code) -> TherapySession:
 
 def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=None, status=200) -> HttpResponse:
     own_case = session.case.primary_therapist_id == request.user.pk
-    note = SessionNote.objects.filter(session=session).prefetch_related("tags", "addenda__author").first()
+    goal_links = Prefetch("goal_links", queryset=NoteGoal.objects.select_related("goal__version", "goal__client"))
+    note = SessionNote.objects.filter(session=session).prefetch_related("tags", "addenda__author", goal_links).first()
     if note is None and own_case:
         note = note_for(session, author=request.user)
     if note is None:
         raise Http404
     editable = not note.is_signed and note.author_id == request.user.pk
     if editable and form is None:
-        form = NoteForm(initial=NoteForm.initial_for(note), note_format=note.format)
+        _, goals = goals_for_note(note, session)
+        form = NoteForm(initial=NoteForm.initial_for(note, goals), note_format=note.format, goals=goals)
     previous = (
         SessionNote.objects.filter(
             session__case=session.case, session__starts_at__lt=session.starts_at, status="signed"
@@ -98,7 +102,8 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
     note = get_object_or_404(SessionNote.objects.filter(author=request.user), session=session)
     # The fields posted are those of the format the page showed; a new format in the select is applied on save.
-    form = NoteForm(request.POST, note_format=note.format)
+    _, goals = goals_for_note(note, session)
+    form = NoteForm(request.POST, note_format=note.format, goals=goals)
     if not form.is_valid():
         return _page(request, session, form=form)
     try:
@@ -107,7 +112,7 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
         messages.info(request, "This note is signed: add an addendum instead.")
         return redirect("note_page", code=session.code)
     except StaleDraft as stale:
-        fresh = NoteForm(request.POST.copy(), note_format=form.note_format)
+        fresh = NoteForm(request.POST.copy(), note_format=form.note_format, goals=goals)
         fresh.data["version"] = stale.current.version
         fresh.is_valid()
         return _page(request, session, form=fresh, conflict=stale.current, status=409)
@@ -123,7 +128,10 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
 def note_sign(request: HttpRequest, code) -> HttpResponse:
     """Confirm, then sign: the page lists what will be locked; the POST signs only the version shown."""
     session = _session_for(request, code)
-    note = get_object_or_404(SessionNote.objects.filter(author=request.user).prefetch_related("tags"), session=session)
+    goal_links = Prefetch("goal_links", queryset=NoteGoal.objects.select_related("goal__version", "goal__client"))
+    note = get_object_or_404(
+        SessionNote.objects.filter(author=request.user).prefetch_related("tags", goal_links), session=session
+    )
     if note.is_signed:
         messages.info(request, "This note is signed: add an addendum instead.")
         return redirect("note_page", code=session.code)
@@ -153,7 +161,8 @@ def note_autosave(request: HttpRequest, code) -> JsonResponse:
     """The editor saves while the therapist types; a newer save elsewhere answers 409 and nothing is overwritten."""
     session = _session_for(request, code)
     note = get_object_or_404(SessionNote.objects.filter(author=request.user), session=session)
-    form = NoteForm(request.POST, note_format=note.format)
+    _, goals = goals_for_note(note, session)
+    form = NoteForm(request.POST, note_format=note.format, goals=goals)
     if not form.is_valid():
         problems = " ".join(e for errors in form.errors.values() for e in errors)
         return JsonResponse({"error": "invalid", "message": f"Not saved yet: {problems}"}, status=400)

@@ -35,6 +35,11 @@ def save_note(*, note: SessionNote, form: NoteForm, by, request: HttpRequest) ->
         PracticeTag(note=note, practice=practice, focus=focus, evidence=evidence)
         for practice, focus, evidence in form.tags()
     )
+    if form.goals:
+        # The plan goals worked on, in the same transaction: a draft's words and its goal links never disagree.
+        from clinic.plans.progress import save_goal_links
+
+        save_goal_links(note=note, links=form.goal_links())
     record(
         action=Action.NOTE_SAVED,
         request=request,

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from clinic.plans import progress
+
+urlpatterns = [
+    path("my/goals/", progress.my_goals, name="my_goals"),
+]

@@ -166,6 +166,7 @@ def client_pages(person) -> list[str]:
         reverse("sharing_home"),
         reverse("sharing_new"),
         reverse("sharing_revoke", kwargs={"code": mine.code}),
+        reverse("my_goals"),
     ]
 
 
@@ -223,7 +224,7 @@ def test_the_tab_title_is_the_practice_s_choice(client, db, settings):
 
 def test_no_client_page_under_my_is_left_out_of_these_tests():
     covered = {"client_home", "intake_start", "intake_section", "intake_copy", "questions"}
-    covered |= {"contact_choices", "sharing_home", "sharing_new", "sharing_revoke"}
+    covered |= {"contact_choices", "sharing_home", "sharing_new", "sharing_revoke", "my_goals"}
     not_pages = {"intake_autosave", "form_token", "questions_save"}
 
     def names(patterns, prefix=""):
