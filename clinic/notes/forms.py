@@ -156,19 +156,11 @@ class NoteForm(forms.Form):
         return [{"heading": heading, "rows": rows} for heading, rows in groups.items()]
 
     def goal_links(self) -> list[tuple]:
-        """(goal, movement) of each goal ticked with a movement chosen."""
+        """(goal, movement) of each goal ticked; the movement may still be blank in a draft (signing asks for it)."""
         return [
-            (g, self.cleaned_data[f"movement_{g.code}"])
+            (g, self.cleaned_data.get(f"movement_{g.code}") or "")
             for g in self.goals
-            if self.cleaned_data.get(f"goal_{g.code}") and self.cleaned_data.get(f"movement_{g.code}")
-        ]
-
-    def goals_unmarked(self) -> list:
-        """Goals ticked without a movement yet: not saved as links until the movement is chosen."""
-        return [
-            g
-            for g in self.goals
-            if self.cleaned_data.get(f"goal_{g.code}") and not self.cleaned_data.get(f"movement_{g.code}")
+            if self.cleaned_data.get(f"goal_{g.code}") or self.cleaned_data.get(f"movement_{g.code}")
         ]
 
     def content(self) -> dict:

@@ -397,12 +397,15 @@ class NoteGoal(models.Model):
 
     note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="goal_links")
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="note_links")
-    movement = models.CharField(max_length=20, choices=Movement.choices)
+    # Blank while a draft says the goal was worked on but not yet how it moved: signing asks for it.
+    movement = models.CharField(max_length=20, choices=Movement.choices, blank=True)
 
     class Meta:
         ordering = ["goal__practice", "goal__position", "goal_id"]
         constraints = [
-            models.CheckConstraint(condition=Q(movement__in=Movement.values), name="notegoal_movement_valid"),
+            models.CheckConstraint(
+                condition=Q(movement="") | Q(movement__in=Movement.values), name="notegoal_movement_valid"
+            ),
             models.UniqueConstraint(fields=["note", "goal"], name="notegoal_once_per_note"),
         ]
 

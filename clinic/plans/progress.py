@@ -110,6 +110,7 @@ def _last_marks(case_id: int, lineages: set, *, leave_out: int | None) -> dict:
     rows = (
         NoteGoal.objects.filter(goal__lineage__in=lineages, note__status="signed", note__session__case_id=case_id)
         .exclude(note_id=leave_out)
+        .exclude(movement="")
         .order_by("note__session__starts_at")
         .values_list("goal__lineage", "movement", "note__session__starts_at")
     )
@@ -186,6 +187,7 @@ def goal_progress(case) -> dict | None:
             )
     links = (
         NoteGoal.objects.filter(note__session__case=case, note__status="signed")
+        .exclude(movement="")
         .order_by("note__session__starts_at")
         .values_list("goal__lineage", "movement", "note__session__starts_at")
     )

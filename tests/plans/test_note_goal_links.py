@@ -89,7 +89,7 @@ def test_the_plain_save_saves_them_and_the_page_shows_them_ticked(as_user, thera
     assert chosen["value"] == Movement.NO_CHANGE
 
 
-def test_a_goal_ticked_without_a_movement_is_not_a_link_yet_and_the_rest_saves(as_user, therapist, couple_case, plan):
+def test_a_goal_ticked_without_a_movement_is_kept_and_signing_asks_how_it_moved(as_user, therapist, couple_case, plan):
     c = as_user(therapist)
     session = make_session(couple_case, therapist)
     note = open_note(c, session)
@@ -101,7 +101,12 @@ def test_a_goal_ticked_without_a_movement_is_not_a_link_yet_and_the_rest_saves(a
     )
     assert response.status_code == 200
     note.refresh_from_db()
-    assert note.content["subjective"].startswith("Sam said") and not NoteGoal.objects.filter(note=note).exists()
+    assert note.content["subjective"].startswith("Sam said")
+    link = NoteGoal.objects.get(note=note)
+    assert link.goal == money and link.movement == ""
+    assert any("moved" in gap for gap in response.json()["sign_needs"])
+    page = BeautifulSoup(c.get(url("note_page", session)).content, "html.parser")
+    assert page.find("input", {"name": f"goal_{money.code}"}).has_attr("checked")
 
 
 def test_a_goal_of_another_case_cannot_be_linked(as_user, therapist, couple_case, plan, colleague):
