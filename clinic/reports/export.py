@@ -64,7 +64,9 @@ def _plan(c) -> dict | None:
         "version": version.number,
         "signed_at": _when(version.signed_at),
         "content_hash": version.content_hash,
+        # Withheld (None, and a notice without content) unless the other partner authorized the shared material.
         "shared_goals": None if c.goals_withheld else [_goal(g) for g in c.shared_goals],
+        "shared_goals_withheld": c.goals_withheld_notice or None,
         "own_goals": [_goal(g) for g in c.summary.own_goals],
     }
 
@@ -202,8 +204,6 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
         "withheld": {
             "conjoint_session_notes": c.withheld,
             "notice": c.withheld_notice,
-            "shared_goals": c.goals_withheld,
-            "shared_goals_notice": c.goals_withheld_notice,
         },
         "redactions": c.redactions_applied,
     }
