@@ -257,6 +257,7 @@ MATRIX: dict[str, Row] = {
     "note_cosign": clinical_post(session, answer="refused", supervisor="moved"),
     "note_return": clinical_post(session, answer="refused", supervisor="moved"),
     "case_summary": Row(case_code, get=TREATING, post=TREATING),
+    "plan_pdf": Row(case_code, get=TREATING, post=TREATING),
     "client_summary": Row(client1, get=TREATING, post=TREATING),
     "client_export": Row(client1, get=TREATING, post=TREATING),
     # therapist1's own background PDF (still queued, so there is nothing to download yet).
