@@ -38,3 +38,21 @@ def test_without_a_plan_the_case_summary_says_so(as_user, therapist, couple_case
     )
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "No signed treatment plan." in text
+
+
+def test_an_individual_case_summary_shows_its_goals(as_user, therapist):
+    from clinic.accounts.models import Role
+    from clinic.plans.planning import sign_version, start_plan
+    from tests.factories import make_case, make_user
+    from tests.reports.plan_material import goal
+
+    case = make_case(therapist=therapist, kind="individual", users=[make_user(Role.CLIENT)])
+    version = start_plan(case=case, by=therapist)
+    goal(version, "SOLO-GOAL-3g3g")
+    goal(version, "SOLO-OWN-4h4h", client=case.clients.get(), practice="repair")
+    sign_version(version=version, by=therapist)
+    response = as_user(therapist).post(
+        reverse("case_summary", kwargs={"case_code": case.code}), {"purpose": "supervision"}
+    )
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "SOLO-GOAL-3g3g" in text and "SOLO-OWN-4h4h" in text and "Individual goals, side by side" not in text
