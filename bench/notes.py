@@ -289,17 +289,26 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def plan_page_url(case) -> str | None:
-    """The plan page of `case`, once a URL named plan_detail exists (it is built beside this benchmark)."""
+def plan_page_url(client, case) -> tuple[str | None, str]:
+    """The plan page of `case`, once a URL named plan_detail exists (it is built beside this benchmark).
+
+    Its arguments are not known here: each likely one is tried, and the first that answers 200 is measured.
+    """
     from django.urls import NoReverseMatch, reverse
 
     plan = case.plan
-    for kwargs in ({"code": plan.code}, {"case_code": case.code}, {"code": case.code}, {"plan_code": plan.code}):
+    tried = False
+    for kwargs in ({"code": case.code}, {"case_code": case.code}, {"code": plan.code}, {"plan_code": plan.code}):
         try:
-            return reverse("plan_detail", kwargs=kwargs)
+            url = reverse("plan_detail", kwargs=kwargs)
         except NoReverseMatch:
             continue
-    return None
+        tried = True
+        if client.get(url).status_code == 200:
+            return url, ""
+    if tried:
+        return None, "plan_detail exists, but no case or plan code given to it answered 200"
+    return None, "no URL named plan_detail in this build"
 
 
 def measure(args, therapist, case) -> None:
@@ -318,12 +327,12 @@ def measure(args, therapist, case) -> None:
         "note page": reverse("note_page", kwargs={"code": session.code}),
         "note editor": reverse("note_page", kwargs={"code": draft.code}),
     }
-    plan_url = plan_page_url(case)
+    plan_url, why_not = plan_page_url(client, case)
     if plan_url:
         pages["plan page"] = plan_url
     time_pages(client, pages, args.repeat)
     if not plan_url:
-        print(f"{'plan page':<16} not measured: no URL named plan_detail in this build")
+        print(f"{'plan page':<16} not measured: {why_not}")
 
 
 def time_pages(client, pages: dict[str, str], repeat: int, **extra) -> dict[str, float]:
