@@ -172,6 +172,8 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
         goals_authorization = authorization_for(release, material=Scope.SHARED_MATERIAL)
         if goals_authorization is None:
             shared_goals, goals_withheld = [], True
+            # What the document holds, everywhere it is read from: the withheld goals are not in it.
+            summary.shared_goals = []
 
     parts: dict[str, Part] = {}
 

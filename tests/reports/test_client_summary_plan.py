@@ -141,3 +141,18 @@ def test_an_individual_case_has_no_shared_material_to_withhold(as_user, therapis
     )
     text = flat(released["pdf"])
     assert "SOLO-GOAL-3g3g" in text and GOALS_WITHHELD not in text and "not yet reviewed" in text
+
+
+def test_a_redacted_passage_of_an_own_goal_is_left_out(as_user, therapist, couple_case, person, plan):
+    from clinic.releases.contents import build
+    from clinic.releases.releasing import add_redaction
+    from tests.releases.flow import confirm, download, prepare, released_text
+
+    http = as_user(therapist)
+    release = prepare(http, summary_url(couple_case, person), {"purpose": "client_request", "notes": "summaries"})
+    contents = build(case=couple_case, client=person, options=release.options, release=release)
+    (key,) = [k for k, part in contents.parts.items() if OWN[0] in part.original]
+    add_redaction(release=release, part=key, passage=OWN[0], occurrence=1, reason="Third-party detail", by=therapist)
+    assert confirm(http, release).status_code == 302
+    text = flat(released_text(download(http, release))["pdf"])
+    assert OWN[0] not in text and "Say a preference first [redacted]" in text
