@@ -103,11 +103,14 @@ def seed() -> list[DemoLogin]:
     seed_intakes()
     seed_inquiries()
     seed_assessments(staff)
+    # Plans before notes: a note's goal links are made before it is signed (signed notes are locked).
+    seed_plans(staff)
     seed_notes(staff)
+    seed_practice(staff)
     seed_closed_case(staff)
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
-        DemoLogin("therapist1", "therapist", "couple client1+client2, individual client5"),
+        DemoLogin("therapist1", "therapist", "couple client1+client2 (signed plan, reviewed), individual client5"),
         DemoLogin("therapist2", "therapist", "couple client3+client4"),
         DemoLogin("supervisor", "therapist (supervisor)", "co-signs therapist1's notes"),
         *(DemoLogin(f"client{i}", "client", "") for i in range(1, 6)),
@@ -420,6 +423,7 @@ def seed_notes(staff: dict) -> None:
                 PracticeTag(note=note, practice=practice, focus=focus, evidence=EVIDENCE[practice])
                 for practice, focus in tags
             )
+            _link_goals(note, starts, tags)
             last = week == len(PRACTICE_ARC) - 1
             if last and case.primary_therapist == staff["therapist1"]:
                 continue  # the latest note of Jo & Sam is still a draft
@@ -433,6 +437,253 @@ def seed_notes(staff: dict) -> None:
                 note.cosign(by=staff["supervisor"])
         first = TherapySession.objects.filter(case=case).order_by("starts_at").first()
         PsychotherapyNote.objects.create(session=first, author=author, text="My own first impressions (private).")
+
+
+# How a goal moved in a session, from the focus the session gave its practice.
+MOVEMENT_BY_FOCUS = {1: "no_change", 2: "some", 3: "clear"}
+
+
+def _link_goals(note, starts, tags) -> None:
+    """Link a demo note to the shared goals of the plan in force when the session was held, one per tagged practice."""
+    from clinic.plans.models import Goal, NoteGoal, PlanVersion
+
+    version = (
+        PlanVersion.objects.signed()
+        .filter(plan__case_id=note.session.case_id, signed_at__lte=starts)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return
+    goals = {g.practice: g for g in Goal.objects.filter(version=version, client__isnull=True)}
+    NoteGoal.objects.bulk_create(
+        NoteGoal(note=note, goal=goals[practice], movement=MOVEMENT_BY_FOCUS[focus])
+        for practice, focus in tags
+        if practice in goals
+    )
+
+
+# The couple's plan: (practice, whose (None: shared; else a username), statement, how progress will show, measure,
+# target in days from the first signing), then at the review each goal's progress and a line of evidence.
+COUPLE_GOALS = [
+    (
+        "naming_power",
+        None,
+        "Name who decides about money and larger purchases, without blame",
+        "Both can describe the last money decision and who made it; Jo's money score falls",
+        ("power", "money", "below", 50),
+        120,
+        ("some", "Both now say out loud who made a money decision; Jo's money score eased a little."),
+    ),
+    (
+        "tolerating_disagreement",
+        None,
+        "Stay in a disagreement for ten minutes with a pause instead of a raised voice",
+        "Each reports at least one disagreement a week that ended without shouting",
+        None,
+        120,
+        ("much", "Three weeks running, both describe a disagreement that stayed calm; the pause is used."),
+    ),
+    (
+        "restoring_agency",
+        None,
+        "Make one household decision a week together, with both views heard first",
+        "A decision a week that both say they had a say in",
+        ("power", "decisions", "below", 40),
+        150,
+        ("some", "Two shared decisions in the last month (a weekend plan, the car repair)."),
+    ),
+    (
+        "repair",
+        None,
+        "After an argument, come back to it within a day and name its impact",
+        "Repairs named in session, started by either partner",
+        None,
+        150,
+        ("not_started", "Repair conversations have not yet started at home; practised once in session."),
+    ),
+    (
+        "restoring_agency",
+        "client1",
+        "Say what I want first, before checking how my partner reacts",
+        "Jo notices and notes the times of saying a view first",
+        None,
+        90,
+        ("some", "Jo reports saying their view first about the holidays and about a purchase."),
+    ),
+    (
+        "naming_power",
+        "client1",
+        "Notice when my voice gets smaller, and jot down a line",
+        "A few lines a week, brought to individual sessions",
+        None,
+        60,
+        ("much", "Jo kept notes for four weeks and brought them to individual sessions."),
+    ),
+    (
+        "naming_power",
+        "client2",
+        "Notice when I decide for both of us, and ask first",
+        "Sam can name one decision a week where Sam asked first",
+        None,
+        90,
+        ("some", "Sam names decisions made alone more readily; asking first is still occasional."),
+    ),
+    (
+        "repair",
+        "client2",
+        "Take responsibility for one hurtful comment a week without explaining it away",
+        "Acknowledgements named in session, without a 'but'",
+        None,
+        120,
+        ("some", "Sam acknowledged the impact of two comments this month without justifying them."),
+    ),
+]
+COUPLE_SAFETY = (
+    "Jo has individual sessions alongside the joint work, and a safety plan made with Jo alone (a trusted "
+    "friend who knows, a bag with documents at the friend's home, the hotlines on the practice's resources page). "
+    "Joint sessions were paused for two weeks after the warning sign and resumed after review; at each joint "
+    "session the therapist checks with Jo privately that it is safe to continue."
+)
+REVIEW_SUMMARY = (
+    "Steady movement on naming decisions and on staying in disagreement. Repair has not started at home yet and "
+    "stays a goal. The safety plan is in place and was reviewed with Jo alone; joint work continues."
+)
+# When the couple's plan was signed and reviewed, in days ago: after the first session, and after the ninth.
+COUPLE_SIGNED_DAYS_AGO, COUPLE_REVIEWED_DAYS_AGO = 82, 26
+# Casey's plan was signed long enough ago that its review is due.
+INDIVIDUAL_SIGNED_DAYS_AGO = 100
+INDIVIDUAL_GOALS = [
+    (
+        "naming_power",
+        "Notice who decides in my family and at work, and how I go along with it",
+        "Casey can describe two recent decisions and the part Casey played",
+    ),
+    (
+        "restoring_agency",
+        "Say no to one request a week that I do not want to take on",
+        "One 'no' a week, noted and talked through",
+    ),
+    (
+        "tolerating_disagreement",
+        "Hold my view in a disagreement with my sister without giving in at once",
+        "Casey stays with her view for the length of the conversation",
+    ),
+]
+
+
+def _plan_goal(version, position: int, practice: str, client, statement: str, shows: str, measure, target_on):
+    from clinic.plans.models import Goal
+
+    instrument, domain, direction, target = measure or ("", "", "", None)
+    return Goal.objects.create(
+        version=version,
+        position=position,
+        practice=practice,
+        client=client,
+        statement=statement,
+        progress_shows=shows,
+        measure_instrument=instrument,
+        measure_domain=domain,
+        measure_direction=direction,
+        measure_target=target,
+        target_date=target_on,
+    )
+
+
+def seed_plans(staff: dict) -> None:
+    """Jo & Sam: a signed plan on the four practices with individual goals, reviewed once (version 2 signed);
+    Casey: an individual plan, due for review."""
+    from clinic.plans.models import Goal, PlanVersion, TreatmentPlan
+    from clinic.plans.planning import acknowledge, sign_version, start_plan, start_review
+
+    therapist = staff["therapist1"]
+    clients = {c.user.username: c for c in Client.objects.select_related("user").filter(user__username__in=CLIENTS)}
+    couple = Case.objects.get(clients=clients["client1"])
+    now = timezone.now()
+    if not TreatmentPlan.objects.filter(case=couple).exists():
+        signed_at = now - timedelta(days=COUPLE_SIGNED_DAYS_AGO)
+        first = start_plan(case=couple, by=therapist)
+        for position, (practice, whose, statement, shows, measure, days, _) in enumerate(COUPLE_GOALS):
+            target_on = timezone.localdate(signed_at) + timedelta(days=days)
+            client = clients[whose] if whose else None
+            _plan_goal(first, position, practice, client, statement, shows, measure, target_on)
+        PlanVersion.objects.filter(pk=first.pk).update(
+            safety_included=True,
+            safety_individual_first=True,
+            safety_conjoint_paused=True,
+            safety_planning=COUPLE_SAFETY,
+            created_at=signed_at - timedelta(hours=2),
+        )
+        first.refresh_from_db()
+        sign_version(version=first, by=therapist, at=signed_at)
+        review = start_review(plan=first.plan, by=therapist)
+        marks = {statement: mark for _, _, statement, _, _, _, mark in COUPLE_GOALS}
+        for goal in review.goals.all():
+            progress, evidence = marks[goal.statement]
+            Goal.objects.filter(pk=goal.pk).update(progress=progress, progress_evidence=evidence)
+        reviewed_at = now - timedelta(days=COUPLE_REVIEWED_DAYS_AGO)
+        PlanVersion.objects.filter(pk=review.pk).update(
+            review_summary=REVIEW_SUMMARY, ask_acknowledgement=True, created_at=reviewed_at - timedelta(hours=1)
+        )
+        review.refresh_from_db()
+        sign_version(version=review, by=therapist, at=reviewed_at)
+        # Jo has acknowledged the reviewed plan in her portal; Sam has not yet.
+        acknowledge(version=review, client=clients["client1"], typed_name=CLIENTS["client1"][0])
+
+    individual = Case.objects.get(clients=clients["client5"])
+    if not TreatmentPlan.objects.filter(case=individual).exists():
+        signed_at = now - timedelta(days=INDIVIDUAL_SIGNED_DAYS_AGO)
+        version = start_plan(case=individual, by=therapist)
+        for position, (practice, statement, shows) in enumerate(INDIVIDUAL_GOALS):
+            target_on = timezone.localdate(signed_at) + timedelta(days=120)
+            _plan_goal(version, position, practice, None, statement, shows, None, target_on)
+        PlanVersion.objects.filter(pk=version.pk).update(created_at=signed_at - timedelta(days=2))
+        version.refresh_from_db()
+        sign_version(version=version, by=therapist, at=signed_at)
+
+
+# Each partner's own exercise from the library, and what they sent back about it.
+PRACTICE_FOR = {
+    "client1": (
+        "Notice when your voice gets smaller",
+        "Try this alongside what we talked about in your own session.",
+        "partly",
+        "Noticed it twice at dinner and once on the phone. Wrote a line each time.",
+    ),
+    "client2": (
+        "Who decides what: a week of small notes",
+        "",
+        "yes",
+        "Kept the tally for six days. I decided more than I thought.",
+    ),
+}
+
+
+def seed_practice(staff: dict) -> None:
+    """An exercise for each partner of Jo & Sam, assigned privately, each with a check-in sent."""
+    from clinic.plans.exercises import assign, draft_of, save_checkin, send_checkin
+    from clinic.plans.models import Assignment, Exercise
+
+    therapist = staff["therapist1"]
+    clients = {c.user.username: c for c in Client.objects.select_related("user").filter(user__username__in=CLIENTS)}
+    couple = Case.objects.get(clients=clients["client1"])
+    if Assignment.objects.filter(case=couple).exists():
+        return
+    today = timezone.localdate()
+    for username, (title, personal_note, tried, text) in PRACTICE_FOR.items():
+        exercise = Exercise.objects.filter(title=title).first() or Exercise.objects.order_by("id").first()
+        (assignment,) = assign(
+            case=couple,
+            clients=[clients[username]],
+            exercise=exercise,
+            starts_on=today - timedelta(days=5),
+            ends_on=today + timedelta(days=2),
+            by=therapist,
+            personal_note=personal_note,
+        )
+        checkin = save_checkin(checkin=draft_of(assignment), tried=tried, text=text, made_things_worse=False)
+        send_checkin(checkin=checkin)
 
 
 def seed_closed_case(staff: dict) -> None:

@@ -293,6 +293,7 @@ MATRIX: dict[str, Row] = {
     "plan_sign": Row(demo_plan, get=only("therapist1", answer="moved"), post=only("therapist1", answer="moved")),
     "plan_review_start": clinical_post(demo_plan),
     "case_summary": Row(case_code, get=TREATING, post=TREATING),
+    "plan_pdf": Row(case_code, get=TREATING, post=TREATING),
     "client_summary": Row(client1, get=TREATING, post=TREATING),
     "client_export": Row(client1, get=TREATING, post=TREATING),
     # therapist1's own background PDF (still queued, so there is nothing to download yet).

@@ -245,8 +245,11 @@ class PlanVersion(models.Model):
         return self.is_signed and self.compute_hash() == self.content_hash
 
     @transaction.atomic
-    def sign(self, *, by, expected_revision: int | None = None) -> None:
-        """Sign and lock, hashing the row as stored (locked against a racing save)."""
+    def sign(self, *, by, at=None, expected_revision: int | None = None) -> None:
+        """Sign and lock, hashing the row as stored (locked against a racing save).
+
+        `at` records when, for a plan signed earlier on paper (the demo uses it too), as SessionNote.sign has.
+        """
         current = PlanVersion.objects.select_for_update().select_related("plan__case").get(pk=self.pk)
         if current.is_signed:
             raise PlanLocked
@@ -256,7 +259,7 @@ class PlanVersion(models.Model):
             raise PlanRefused("The plan changed since you confirmed; check it and confirm again.")
         if gaps := current.sign_gaps():
             raise PlanRefused(" ".join(gaps))
-        current.status, current.signed_at, current.signed_by = PlanStatus.SIGNED, timezone.now(), by
+        current.status, current.signed_at, current.signed_by = PlanStatus.SIGNED, at or timezone.now(), by
         current.content_hash = current.compute_hash()
         current.save(update_fields=["status", "signed_at", "signed_by", "content_hash"])
         for name in ["status", "signed_at", "signed_by", "content_hash", "revision", "updated_at"]:

@@ -105,8 +105,10 @@ def start_review(*, plan: TreatmentPlan, by, request: HttpRequest | None = None)
     return version
 
 
-def sign_version(*, version: PlanVersion, by, request: HttpRequest | None = None, expected_revision=None) -> None:
-    version.sign(by=by, expected_revision=expected_revision)
+def sign_version(
+    *, version: PlanVersion, by, at=None, request: HttpRequest | None = None, expected_revision=None
+) -> None:
+    version.sign(by=by, at=at, expected_revision=expected_revision)
     record(
         action=Action.PLAN_SIGNED,
         request=request,

@@ -4,7 +4,11 @@
 never the partner's intake, screenings, flags, warning signs or individual
 sessions) and then, for a release outside the treating team, keeps conjoint
 session notes only while the other partner's authorization to this recipient,
-covering conjoint notes, is in force; the rest are only counted. Redactions are
+covering conjoint notes, is in force; the rest are only counted. The couple's
+shared treatment goals (the shared material) follow the same rule, under an
+authorization covering the shared material; without one a line says, without
+content, that they are withheld. A client's own individual goals, assignments
+and sent check-ins are their own record. Redactions are
 applied to the text pieces ("parts") the document shows; the record is never
 changed.
 """
@@ -18,9 +22,14 @@ from clinic.clients.models import Case, Client
 from clinic.lib.dates import show
 from clinic.notes.models import TherapySession
 from clinic.releases import passages
-from clinic.releases.models import Release, ReleaseAuthorization, ReleasePurpose
+from clinic.releases.models import Release, ReleaseAuthorization, ReleasePurpose, Scope
 
 WITHHELD_NOTICE = "{count} conjoint-session note{s} {are} withheld until the other partner authorizes {their} release."
+
+
+GOALS_WITHHELD_NOTICE = (
+    "The couple's shared treatment goals are withheld until the other partner authorizes their release."
+)
 
 
 def withheld_notice(count: int) -> str:
@@ -62,10 +71,18 @@ class Contents:
     authorization: ReleaseAuthorization | None
     parts: dict
     redactions_applied: int
+    # The plan in force's shared goals as released (empty when withheld), and whether they were withheld.
+    shared_goals: list = field(default_factory=list)
+    goals_withheld: bool = False
+    goals_authorization: ReleaseAuthorization | None = None
 
     @property
     def withheld_notice(self) -> str:
         return withheld_notice(self.withheld) if self.withheld else ""
+
+    @property
+    def goals_withheld_notice(self) -> str:
+        return GOALS_WITHHELD_NOTICE if self.goals_withheld else ""
 
     def text(self, key: str, default: str = "") -> str:
         part = self.parts.get(key)
@@ -95,16 +112,28 @@ class Contents:
             "parts": sorted(self.parts),
             "redactions": sorted([p.key, sorted(map(list, p.spans))] for p in self.parts.values() if p.spans),
         }
+        # Only when there is a plan, so that releases confirmed before plans existed keep their fingerprint.
+        if self.goals_withheld or self.goals_authorization:
+            state["goals"] = [
+                self.goals_withheld,
+                str(self.goals_authorization.code) if self.goals_authorization else "",
+            ]
         return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
 
-def authorization_for(release: Release, *, on: date | None = None) -> ReleaseAuthorization | None:
-    """The other partner's authorization in force today that lets this release carry conjoint notes, if any."""
+def authorization_for(
+    release: Release, *, on: date | None = None, material: str = Scope.CONJOINT_NOTES
+) -> ReleaseAuthorization | None:
+    """The other partner's authorization in force today that lets this release carry `material`, if any.
+
+    `material` is Scope.CONJOINT_NOTES (the notes of joint sessions) or Scope.SHARED_MATERIAL (the couple's
+    shared treatment goals).
+    """
     partner = release.partner
     if partner is None or release.case.kind != Case.Kind.COUPLE:
         return None
     given = ReleaseAuthorization.objects.filter(case=release.case, authorizing_client=partner).in_force(on)
-    given = given.covering_conjoint_notes()
+    given = given.covering(material)
     if release.purpose == ReleasePurpose.CLIENT_REQUEST:
         # The recipient is the client: the partner's authorization to them.
         return given.to_partner(release.client).order_by("-expires_on", "-id").first()
@@ -137,6 +166,14 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
             withheld = len(conjoint)
             sessions = [s for s in sessions if s.format != TherapySession.Format.CONJOINT]
     included = sum(1 for s in sessions if s.format == TherapySession.Format.CONJOINT)
+
+    shared_goals, goals_withheld, goals_authorization = summary.shared_goals, False, None
+    if release is not None and case.kind == Case.Kind.COUPLE and shared_goals:
+        goals_authorization = authorization_for(release, material=Scope.SHARED_MATERIAL)
+        if goals_authorization is None:
+            shared_goals, goals_withheld = [], True
+            # What the document holds, everywhere it is read from: the withheld goals are not in it.
+            summary.shared_goals = []
 
     parts: dict[str, Part] = {}
 
@@ -207,6 +244,27 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
                 addendum.text,
             )
 
+    for goal in [*shared_goals, *summary.own_goals]:
+        whose = "Own goal" if goal.client_id else "Shared goal"
+        add(f"goal:{goal.code}:statement", "Treatment plan", f"{whose} · {goal.get_practice_display()}", goal.statement)
+        add(f"goal:{goal.code}:shows", "Treatment plan", f"{whose} · how progress will show", goal.progress_shows)
+        add(f"goal:{goal.code}:evidence", "Treatment plan", f"{whose} · evidence of progress", goal.progress_evidence)
+    for assignment in summary.assignments:
+        label = f"{assignment.title}, {show(assignment.starts_on)}"
+        add(
+            f"assignment:{assignment.code}:note",
+            "Between-session practice",
+            f"{label} · personal note",
+            assignment.personal_note,
+        )
+        for checkin in assignment.sent_checkins:
+            add(
+                f"checkin:{checkin.code}:text",
+                "Between-session practice",
+                f"{label} · check-in of {show(checkin.sent_at)}",
+                checkin.text,
+            )
+
     applied = 0
     if release is not None:
         for redaction in release.redactions.all():
@@ -236,6 +294,14 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
             if note.content.get(name)
         ]
         session.released_addenda = [(a, text(f"addendum:{a.code}", a.text)) for a in note.addenda.all()]
+    for goal in [*shared_goals, *summary.own_goals]:
+        goal.released_statement = text(f"goal:{goal.code}:statement", goal.statement)
+        goal.released_shows = text(f"goal:{goal.code}:shows", goal.progress_shows)
+        goal.released_evidence = text(f"goal:{goal.code}:evidence", goal.progress_evidence)
+    for assignment in summary.assignments:
+        assignment.released_note = text(f"assignment:{assignment.code}:note", assignment.personal_note)
+        for checkin in assignment.sent_checkins:
+            checkin.released_text = text(f"checkin:{checkin.code}:text", checkin.text)
 
     return Contents(
         summary=summary,
@@ -247,4 +313,7 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
         authorization=authorization,
         parts=parts,
         redactions_applied=applied,
+        shared_goals=shared_goals,
+        goals_withheld=goals_withheld,
+        goals_authorization=goals_authorization,
     )

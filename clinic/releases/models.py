@@ -55,8 +55,15 @@ class AuthorizationQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(signed_on__lte=on, expires_on__gte=on, revoked_at__isnull=True)
 
+    def covering(self, material: str) -> "AuthorizationQuerySet":
+        """Those whose scope covers `material` (Scope.CONJOINT_NOTES or Scope.SHARED_MATERIAL); BOTH covers each."""
+        return self.filter(scope__in=[material, Scope.BOTH])
+
     def covering_conjoint_notes(self) -> "AuthorizationQuerySet":
-        return self.filter(scope__in=[Scope.CONJOINT_NOTES, Scope.BOTH])
+        return self.covering(Scope.CONJOINT_NOTES)
+
+    def covering_shared_material(self) -> "AuthorizationQuerySet":
+        return self.covering(Scope.SHARED_MATERIAL)
 
     def to_partner(self, client: Client) -> "AuthorizationQuerySet":
         return self.filter(recipient_kind=RecipientKind.PARTNER, recipient_client=client)
@@ -160,6 +167,10 @@ class ReleaseAuthorization(models.Model):
     @property
     def covers_conjoint_notes(self) -> bool:
         return self.scope in (Scope.CONJOINT_NOTES, Scope.BOTH)
+
+    @property
+    def covers_shared_material(self) -> bool:
+        return self.scope in (Scope.SHARED_MATERIAL, Scope.BOTH)
 
     @property
     def is_revoked(self) -> bool:

@@ -18,11 +18,14 @@ def client_summary_pdf(*, case: Case, client: Client, options: dict, by, release
     under the other partner's authorization, redactions applied.
     """
     from clinic.releases.contents import build
+    from clinic.reports.plans import by_practice
 
     contents = build(case=case, client=client, options=options, release=release)
     now = timezone.localtime()
     title = f"Client summary: {client.full_name}"
     context = {
+        "shared_groups": by_practice(contents.shared_goals),
+        "own_groups": by_practice(contents.summary.own_goals),
         "s": contents.summary,
         "c": contents,
         "internal": contents.internal,
@@ -73,6 +76,8 @@ def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:
         .order_by("starts_at")
     )
     flags = RiskFlag.objects.unresolved().filter(client__in=partners).select_related("client").order_by("raised_at")
+    from clinic.reports.plans import case_plan
+
     now = timezone.localtime()
     title = f"Case summary: {case.label}"
     context = {
@@ -83,6 +88,7 @@ def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:
         "timeline": practice_timeline(case),
         "sessions": sessions,
         "flags": flags,
+        "plan": case_plan(case, partners),
         "practice_name": settings.PRACTICE_NAME,
         "generated_by": by,
         "generated_at": now,
@@ -90,3 +96,23 @@ def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:
     }
     html = render_html(template="reports/case_summary.html", context=context, title=title)
     return render_pdf(html=html, title=title, author=settings.PRACTICE_NAME), f"case-summary-{now:%Y%m%d-%H%M}.pdf"
+
+
+def treatment_plan_pdf(*, case: Case, options: dict, by, number: int | None = None) -> tuple[bytes, str]:
+    """Internal, for the record: the treatment plan as signed at one version, with its reviews and signatures."""
+    from clinic.reports.plans import plan_record
+
+    record = plan_record(plan=case.plan, number=number)
+    now = timezone.localtime()
+    title = f"Treatment plan: {case.label}, version {record.version.number}"
+    context = {
+        "case": case,
+        "r": record,
+        "practice_name": settings.PRACTICE_NAME,
+        "generated_by": by,
+        "generated_at": now,
+        "purpose": options["purpose"],
+    }
+    html = render_html(template="reports/treatment_plan.html", context=context, title=title)
+    # A neutral file name: nothing about the case or its clients lands in a downloads folder.
+    return render_pdf(html=html, title=title, author=settings.PRACTICE_NAME), f"plan-{now:%Y%m%d-%H%M}.pdf"

@@ -3,7 +3,10 @@
 The JSON holds the same material as the client summary with full notes
 (clinic.reports.summaries.gather): this client's own answers, screenings,
 warning signs and flags; conjoint sessions and their own individual ones,
-with signed notes and addenda. Never the partner's material, never drafts,
+with signed notes and addenda; the treatment plan in force (the couple's shared
+goals, under the same rule as conjoint notes, and this client's own individual
+goals), and this client's own assignments with the check-ins they sent. Never
+the partner's material (their individual goals, assignments, check-ins), never drafts,
 never psychotherapy notes. An export always leaves the treating team: it is
 made only from a confirmed release (clinic.releases), so conjoint notes are in
 it only under the other partner's authorization (otherwise counted as
@@ -20,7 +23,7 @@ from clinic.clients.models import Case, Client
 from clinic.reports.documents import client_summary_pdf
 
 SCHEMA = "fulcrum.client-record"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _when(value):
@@ -38,6 +41,58 @@ def _answers(intake, c) -> dict:
         else values
         for slug, values in (intake.answers or {}).items()
     }
+
+
+def _goal(goal) -> dict:
+    return {
+        "reference": str(goal.lineage),
+        "practice": goal.practice,
+        "statement": goal.released_statement,
+        "progress_shows": goal.released_shows,
+        "measure": goal.measure_text() or None,
+        "target_date": _when(goal.target_date),
+        "progress": goal.progress or None,
+        "progress_evidence": goal.released_evidence or None,
+    }
+
+
+def _plan(c) -> dict | None:
+    version = c.summary.plan_version
+    if version is None:
+        return None
+    return {
+        "version": version.number,
+        "signed_at": _when(version.signed_at),
+        "content_hash": version.content_hash,
+        # Withheld (None, and a notice without content) unless the other partner authorized the shared material.
+        "shared_goals": None if c.goals_withheld else [_goal(g) for g in c.shared_goals],
+        "shared_goals_withheld": c.goals_withheld_notice or None,
+        "own_goals": [_goal(g) for g in c.summary.own_goals],
+    }
+
+
+def _assignments(c) -> list:
+    return [
+        {
+            "title": a.title,
+            "practice": a.practice,
+            "instructions": a.instructions,
+            "personal_note": a.released_note,
+            "starts_on": _when(a.starts_on),
+            "ends_on": _when(a.ends_on),
+            "withdrawn_at": _when(a.withdrawn_at),
+            "checkins": [
+                {
+                    "sent_at": _when(ch.sent_at),
+                    "tried": ch.tried,
+                    "text": ch.released_text,
+                    "made_things_worse": ch.made_things_worse,
+                }
+                for ch in a.sent_checkins
+            ],
+        }
+        for a in c.summary.assignments
+    ]
 
 
 def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dict:
@@ -144,6 +199,8 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
             }
             for session in c.sessions
         ],
+        "treatment_plan": _plan(c),
+        "assignments": _assignments(c),
         "withheld": {
             "conjoint_session_notes": c.withheld,
             "notice": c.withheld_notice,

@@ -1,6 +1,6 @@
 """The client summary: one client's own material, gathered in a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django import forms
@@ -50,7 +50,10 @@ class SummaryForm(forms.Form):
     authorization = forms.ChoiceField(
         label="The other partner's authorization for this recipient",
         required=False,
-        help_text="Joint-session notes go to a third party only under one of these. Without one they are withheld.",
+        help_text=(
+            "Joint-session notes, and the couple's shared treatment goals, go to a third party only under one of"
+            " these, as far as its scope says. Without one they are withheld."
+        ),
     )
 
     def __init__(self, *args, authorizations=(), **kwargs) -> None:
@@ -58,9 +61,13 @@ class SummaryForm(forms.Form):
         self.authorizations = {str(a.code): a for a in authorizations}
         if self.authorizations:
             choices = [
-                (code, f"{a.recipient_label}, until {show(a.expires_on)}") for code, a in self.authorizations.items()
+                (code, f"{a.recipient_label}: {a.get_scope_display().lower()}, until {show(a.expires_on)}")
+                for code, a in self.authorizations.items()
             ]
-            self.fields["authorization"].choices = [("", "None: withhold the joint-session notes"), *choices]
+            self.fields["authorization"].choices = [
+                ("", "None: withhold the joint-session notes and shared goals"),
+                *choices,
+            ]
         else:
             del self.fields["authorization"]
 
@@ -100,6 +107,12 @@ class ClientSummary:
     signs: list
     flags: list
     sessions: list
+    # The plan in force: its version, the couple's shared goals and this client's own, never the partner's.
+    plan_version: object = None
+    shared_goals: list = field(default_factory=list)
+    own_goals: list = field(default_factory=list)
+    # This client's own between-session practice, with the check-ins they sent.
+    assignments: list = field(default_factory=list)
 
 
 def _in_range(day: date, start: date | None, end: date | None) -> bool:
@@ -149,6 +162,7 @@ def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_not
         .order_by("starts_at")
     )
     sessions = [s for s in sessions if _in_range(timezone.localdate(s.starts_at), date_from, date_to)]
+    plan_version, shared_goals, own_goals = plan_goals(case=case, client=client)
     return ClientSummary(
         client=client,
         case=case,
@@ -163,4 +177,31 @@ def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_not
         signs=signs,
         flags=flags,
         sessions=sessions,
+        plan_version=plan_version,
+        shared_goals=shared_goals,
+        own_goals=own_goals,
+        assignments=own_assignments(case=case, client=client),
+    )
+
+
+def plan_goals(*, case: Case, client: Client) -> tuple:
+    """The signed version in force, its shared goals and `client`'s own individual goals: never the partner's."""
+    from clinic.plans.models import PlanVersion
+
+    version = PlanVersion.objects.signed().filter(plan__case=case).order_by("-number").first()
+    if version is None:
+        return None, [], []
+    goals = list(version.goals.seen_by_client(client))
+    return version, [g for g in goals if g.client_id is None], [g for g in goals if g.client_id == client.pk]
+
+
+def own_assignments(*, case: Case, client: Client) -> list:
+    """What was assigned to this client alone, with the check-ins they sent (drafts stay theirs until sent)."""
+    from clinic.plans.models import Assignment, CheckIn
+
+    sent = CheckIn.objects.filter(sent_at__isnull=False).order_by("sent_at")
+    return list(
+        Assignment.objects.filter(case=case, client=client)
+        .prefetch_related(Prefetch("checkins", queryset=sent, to_attr="sent_checkins"))
+        .order_by("starts_on", "id")
     )

@@ -13,9 +13,10 @@ from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client, case_and_client
+from clinic.lib.dates import show
 from clinic.lib.http import posted
 from clinic.lib.widgets import DatePicker
-from clinic.reports.documents import case_summary_pdf, client_summary_pdf
+from clinic.reports.documents import case_summary_pdf, client_summary_pdf, treatment_plan_pdf
 from clinic.reports.models import ReportJob
 from clinic.reports.practice import RELEASE, VERSIONS
 from clinic.reports.summaries import INTERNAL_PURPOSES, SummaryForm
@@ -51,13 +52,13 @@ def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse
 
 
 def _third_party_authorizations(case, client):
-    """The other partner's authorizations in force to a third party, covering conjoint notes: staff pick one."""
+    """The other partner's authorizations in force to a third party (conjoint notes, shared material or both)."""
     from clinic.releases.models import ReleaseAuthorization
 
     if case.kind != Case.Kind.COUPLE:
         return []
     given = ReleaseAuthorization.objects.filter(case=case).exclude(authorizing_client=client).in_force()
-    return list(given.covering_conjoint_notes().to_third_party().order_by("-expires_on"))
+    return list(given.to_third_party().order_by("-expires_on"))
 
 
 def _prepare_release(request, case, client, form, *, kind: str, options: dict) -> HttpResponse:
@@ -225,6 +226,43 @@ def case_summary(request: HttpRequest, case_code) -> HttpResponse:
         pdf, filename = case_summary_pdf(case=case, options=options, by=request.user)
         return _pdf_response(pdf, filename)
     return render(request, "reports/case_summary_form.html", {"case": case, "form": form})
+
+
+class PlanPdfForm(CaseSummaryForm):
+    """The purpose (every PDF is a recorded disclosure), and which signed version."""
+
+    version = forms.TypedChoiceField(label="Version", coerce=int)
+
+    def __init__(self, *args, versions=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].choices = [
+            (v.number, f"Version {v.number}, signed {show(v.signed_at)}{' (in force)' if i == 0 else ''}")
+            for i, v in enumerate(versions)
+        ]
+        if versions:
+            self.fields["version"].initial = versions[0].number
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def plan_pdf(request: HttpRequest, case_code) -> HttpResponse:
+    """The treatment plan for the record (internal): who may make the case summary may make it; others get 404."""
+    from clinic.plans.models import TreatmentPlan
+    from clinic.reports.plans import signed_versions
+
+    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
+    plan = TreatmentPlan.objects.filter(case=case).first()
+    versions = signed_versions(plan) if plan else []
+    form = PlanPdfForm(request.POST if request.method == "POST" else None, versions=versions)
+    if request.method == "POST" and versions and form.is_valid():
+        number = form.cleaned_data["version"]
+        version = next(v for v in versions if v.number == number)
+        options = {"purpose": form.purpose_text(), "report": "treatment_plan", "version": number}
+        for client in case.clients.all():
+            record(action=Action.PDF_GENERATED, request=request, target=version, client=client, detail=options)
+        pdf, filename = treatment_plan_pdf(case=case, options=options, by=request.user, number=number)
+        return _pdf_response(pdf, filename)
+    return render(request, "reports/plan_pdf_form.html", {"case": case, "form": form, "versions": versions})
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)

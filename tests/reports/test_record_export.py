@@ -33,7 +33,7 @@ def test_the_export_holds_the_clients_own_record_as_json_and_pdf(
     assert sorted(archive.namelist()) == ["record.json", "summary.pdf"]
     raw = archive.read("record.json").decode()
     data = json.loads(raw)
-    assert (data["schema"], data["schema_version"]) == ("fulcrum.client-record", 2)
+    assert (data["schema"], data["schema_version"]) == ("fulcrum.client-record", 3)
     assert data["client"]["reference"] == str(person.code)
     assert [w["description"] for w in data["warning_signs"]] == ["OWN-SIGN-1a2b"]
     assert [s["note"]["content"]["assessment"] for s in data["sessions"]] == ["CONJOINT-NOTE-5c5c"]
