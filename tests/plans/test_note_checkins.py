@@ -66,3 +66,32 @@ def test_a_supervisor_reading_the_note_does_not_see_the_check_ins(as_user, thera
     response = as_user(supervisor).get(reverse("note_page", kwargs={"code": session.code}))
     assert response.status_code == 200
     assert "Private to the therapist" not in response.content.decode()
+
+
+def test_the_sidebar_takes_the_same_queries_at_ten_times_the_data(
+    therapist, couple_case, person, partner, django_assert_num_queries
+):
+    from clinic.notes.writing import note_for
+    from clinic.plans.exercise_views import note_checkins_context
+    from tests.plans.practice_helpers import an_exercise
+
+    a_session(couple_case, therapist, timezone.now() - timedelta(days=7))
+    session = a_session(couple_case, therapist, timezone.now())
+    session = TherapySession.objects.select_related("case").get(pk=session.pk)
+    note = note_for(session, author=therapist)
+    exercise = an_exercise()
+
+    def add(times):
+        for _ in range(times):
+            for client in (person, partner):
+                sent_checkin(assign_to(couple_case, client, by=therapist, exercise=exercise), text="Words")
+
+    add(1)
+    # The previous session, assignments, their check-ins, the partners, one audit event per partner.
+    with django_assert_num_queries(6):
+        context = note_checkins_context(note=note, session=session, user=therapist)
+    assert sum(r["checkins"] for r in context["checkin_partners"]) == 2
+    add(9)
+    with django_assert_num_queries(6):
+        context = note_checkins_context(note=note, session=session, user=therapist)
+    assert sum(r["checkins"] for r in context["checkin_partners"]) == 20
