@@ -257,14 +257,15 @@ def _checkin_page(request, assignment, *, draft, values=None, form=None, problem
 def my_practice(request: HttpRequest, code) -> HttpResponse:
     """The exercise, the therapist's words to this client, and the check-in; "Send" posts here."""
     assignment = _own_assignment(request, code)
+    if request.method == "POST" and not sent_as_form(request):
+        # Not the page's form: answered without touching the draft (nor making one).
+        draft = assignment.checkins.filter(sent_at__isnull=True).first() or CheckIn(assignment=assignment)
+        problem = "The page sent something unexpected."
+        return _checkin_page(request, assignment, draft=draft, problem=problem, status=400)
     draft = draft_of(assignment)
     if request.method == "GET":
         record(action=Action.EXERCISE_OPENED, request=request, target=assignment, client=assignment.client)
         return _checkin_page(request, assignment, draft=draft)
-    if not sent_as_form(request):
-        return _checkin_page(
-            request, assignment, draft=draft, problem="The page sent something unexpected.", status=400
-        )
     form = CheckInForm(request.POST)
     typed = {
         "tried": request.POST.get("tried", "") if request.POST.get("tried", "") in Tried.values else "",
