@@ -190,12 +190,15 @@ def case_practice_context(*, case, user) -> dict:
 
 
 def note_checkins_context(*, note, session, user) -> dict:
-    """The note editor's sidebar: each partner's assignments and check-ins since the case's previous session."""
+    """The note editor's sidebar: each partner's assignments and check-ins since the case's previous session held."""
     case = session.case
     if user.pk != case.primary_therapist_id:
         return {}
     previous = (
-        TherapySession.objects.filter(case=case, starts_at__lt=session.starts_at)
+        # The last session held (a missed one did not hear about the week).
+        TherapySession.objects.filter(
+            case=case, starts_at__lt=session.starts_at, attendance=TherapySession.Attendance.ATTENDED
+        )
         .order_by("-starts_at")
         .values_list("starts_at", flat=True)
         .first()

@@ -162,3 +162,22 @@ def test_the_home_takes_the_same_queries_with_ten_times_the_assignments(
     assert len(ten) == len(once)
     with django_assert_num_queries(1):
         assert len(client_home_tasks(client=person)) == 10
+
+
+def test_sending_from_a_page_older_than_the_draft_sends_nothing_until_confirmed(as_user, client_user, assignment):
+    http = as_user(client_user)
+    draft = draft_of(assignment)
+    opened = draft.revision
+    http.post(save_url(assignment), {"tried": "yes", "text": "From the other window", "version": opened})
+    response = http.post(page_url(assignment), {"tried": "partly", "text": "From this window", "version": opened})
+    assert response.status_code == 409
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "changed in another window" in soup.select_one(".alert-warning").get_text()
+    assert soup.select_one("textarea[name=text]").get_text() == "From this window"
+    draft.refresh_from_db()
+    assert draft.text == "From the other window" and draft.sent_at is None
+    # Send again from that page: its version is now the draft's.
+    version = soup.select_one("input[name=version]")["value"]
+    http.post(page_url(assignment), {"tried": "partly", "text": "From this window", "version": version})
+    sent = CheckIn.objects.get(assignment=assignment, sent_at__isnull=False)
+    assert sent.text == "From this window"

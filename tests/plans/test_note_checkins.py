@@ -95,3 +95,14 @@ def test_the_sidebar_takes_the_same_queries_at_ten_times_the_data(
     with django_assert_num_queries(6):
         context = note_checkins_context(note=note, session=session, user=therapist)
     assert sum(r["checkins"] for r in context["checkin_partners"]) == 20
+
+
+def test_a_missed_session_does_not_hide_what_was_sent_before_it(as_user, therapist, couple_case, person):
+    now = timezone.now()
+    a_session(couple_case, therapist, now - timedelta(days=14))
+    missed = a_session(couple_case, therapist, now - timedelta(days=7))
+    TherapySession.objects.filter(pk=missed.pk).update(attendance=TherapySession.Attendance.NO_SHOW)
+    today = a_session(couple_case, therapist, now - timedelta(hours=1))
+    checkin = sent_checkin(assign_to(couple_case, person, by=therapist), text="Sent before the missed one")
+    CheckIn.objects.filter(pk=checkin.pk).update(sent_at=now - timedelta(days=10))
+    assert "Sent before the missed one" in sidebar(as_user(therapist), today).get_text()
