@@ -64,6 +64,7 @@ class AssignmentForm(forms.Form):
         queryset=Exercise.objects.none(),
         to_field_name="code",
         label="Exercise",
+        empty_label="Choose an exercise",
         error_messages={
             "required": "Choose an exercise from the library.",
             "invalid_choice": "Choose one of the active exercises listed.",
