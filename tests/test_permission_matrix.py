@@ -153,7 +153,8 @@ def demo_assignment(ids):
 
     from clinic.clients.models import Client
     from clinic.plans.exercises import assign
-    from clinic.plans.models import Assignment, Exercise
+    from clinic.plans.models import Assignment
+    from tests.plans.practice_helpers import library_exercise
 
     client = Client.objects.get(code=ids["client1"])
     assignment = Assignment.objects.current().filter(client=client, case__code=ids["case"]).first()
@@ -162,7 +163,7 @@ def demo_assignment(ids):
         (assignment,) = assign(
             case=client.cases.get(code=ids["case"]),
             clients=[client],
-            exercise=Exercise.objects.filter(is_active=True).first(),
+            exercise=library_exercise(),
             starts_on=today,
             ends_on=today + timedelta(days=7),
             by=ids["users"]["therapist1"],
@@ -171,9 +172,9 @@ def demo_assignment(ids):
 
 
 def an_exercise(ids):
-    from clinic.plans.models import Exercise
+    from tests.plans.practice_helpers import library_exercise
 
-    return {"code": Exercise.objects.order_by("id").first().code}
+    return {"code": library_exercise().code}
 
 
 def admin_post(kwargs, answer: str = "moved") -> Row:

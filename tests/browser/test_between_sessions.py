@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 
 from assessments.models import RiskFlag
 from clinic.plans.exercises import assign
-from clinic.plans.models import CheckIn, Exercise
+from clinic.plans.models import CheckIn
 from tests.browser.signing import sign_in, staff_sign_in
+from tests.plans.practice_helpers import an_exercise
 
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 900}
@@ -20,7 +21,7 @@ def test_a_client_checks_in_without_losing_a_word_and_the_unsafe_path_reaches_th
     page, live_server, therapist, couple_case, person, partner, client_user, screenshot, assert_accessible
 ):
     base = live_server.url
-    exercise = Exercise.objects.get(title="A pause before you reply")
+    exercise = an_exercise(title="A pause before you reply", suggested_length="Whenever it comes up, for two weeks")
     today = timezone.localdate()
     (assignment,) = assign(
         case=couple_case,

@@ -33,12 +33,12 @@ from assessments.screenings import assign
 from clinic.accounts.models import Role, User
 from clinic.clients.models import Case
 from clinic.plans.exercises import assign as assign_exercise
-from clinic.plans.models import Exercise
 from intake.invitations import send_invitation
 from intake.models import Intake
 from intake.sections import SECTIONS
 from tests.browser.conftest import ARTIFACTS, CHROMIUM
 from tests.factories import PASSWORD, make_case, make_user
+from tests.plans.practice_helpers import library_exercise
 
 NEUTRAL = "https://neutral.example/weather"
 ARGS = [
@@ -271,7 +271,7 @@ def cast(db, therapist, client_user, couple_case, person):
     for key in ("power", "safety"):
         assign(client=person, key=key, by=therapist)
     # Something to try this week, with its check-in form.
-    exercise = Exercise.objects.filter(is_active=True).first()
+    exercise = library_exercise()
     today = timezone.localdate()
     (practice,) = assign_exercise(
         case=couple_case, clients=[person], exercise=exercise, starts_on=today, ends_on=today, by=therapist

@@ -22,12 +22,12 @@ from assessments.screenings import assign, submit
 from clinic.clients.models import Client
 from clinic.lib.neutral import unneutral_words
 from clinic.plans.exercises import assign as assign_exercise
-from clinic.plans.models import Exercise
 from intake.filling import submit_intake
 from intake.invitations import send_invitation
 from intake.models import Intake
 from intake.sections import SECTIONS
 from tests.intake.conftest import VALID
+from tests.plans.practice_helpers import library_exercise
 from tests.releases.flow import authorize
 
 # Forbidden words the issue names, checked on their own too (the helper also knows their forms).
@@ -161,7 +161,7 @@ def client_pages(person) -> list[str]:
     practice = assign_exercise(
         case=person.cases.get(),
         clients=[person],
-        exercise=Exercise.objects.filter(is_active=True).first(),
+        exercise=library_exercise(),
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate(),
         by=person.cases.get().primary_therapist,

@@ -27,3 +27,8 @@ def assign_to(case, client, *, by, exercise: Exercise | None = None, **kw) -> As
 def sent_checkin(assignment: Assignment, *, tried="yes", text="", worse=False) -> CheckIn:
     draft = save_checkin(checkin=draft_of(assignment), tried=tried, text=text, made_things_worse=worse)
     return send_checkin(checkin=draft)
+
+
+def library_exercise() -> Exercise:
+    """An active exercise of the library: a seeded one, or one made here (a live-server test empties the tables)."""
+    return Exercise.objects.filter(is_active=True).order_by("id").first() or an_exercise()

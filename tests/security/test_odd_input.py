@@ -48,13 +48,13 @@ from clinic.accounts.models import Role
 from clinic.clients.models import Case, Client
 from clinic.lib.http import storable
 from clinic.plans.exercises import assign as assign_exercise
-from clinic.plans.models import Exercise
 from intake.filling import intake_for
 from intake.invitations import send_invitation
 from intake.models import Intake
 from tests.browserlike import BrowserLikeClient as HttpClient
 from tests.conftest import sign_in
 from tests.factories import make_case, make_user
+from tests.plans.practice_helpers import library_exercise
 from tests.test_permission_matrix import row_counts
 from tests.test_url_protection import ALL
 
@@ -123,7 +123,7 @@ def world(django_db_setup, django_db_blocker):
         power.save_answers({"dec1": 1, "dec2": 0})
         safety = assign(client=person, key="safety", by=therapist)
         safety.save_answers({instrument_of(safety).items[0].id: 0})
-        exercise = Exercise.objects.filter(is_active=True).first()
+        exercise = library_exercise()
         today = timezone.localdate()
         (practice,) = assign_exercise(
             case=case, clients=[person], exercise=exercise, starts_on=today, ends_on=today, by=therapist
