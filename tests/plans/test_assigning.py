@@ -181,3 +181,13 @@ def test_only_the_primary_therapist_assigns_or_withdraws(
     assert Assignment.objects.count() == 1 and Assignment.objects.get().withdrawn_at is None
     assert as_user(therapist).get(withdraw).status_code == 405
     assert as_user(therapist).put(url(couple_case)).status_code == 405
+
+
+def test_a_closed_case_takes_no_new_assignment(as_user, therapist, couple_case, person, exercise):
+    Case.objects.filter(pk=couple_case.pk).update(status=Case.Status.CLOSED, discharged_on=timezone.localdate())
+    http = as_user(therapist)
+    response = http.post(url(couple_case), form_data(exercise, str(person.code)))
+    assert response.status_code == 302 and response.url == reverse("case_detail", kwargs={"code": couple_case.code})
+    assert not Assignment.objects.exists()
+    page = BeautifulSoup(http.get(response.url).content, "html.parser")
+    assert not page.select(f"a[href='{url(couple_case)}']")
