@@ -25,6 +25,7 @@ from clinic.lib.charts import Bar, bar_chart, line_chart
 from clinic.lib.country import current as current_country
 from clinic.lib.dates import show
 from clinic.lib.http import not_a_form, posted, safe_local_url, sent_as_form
+from clinic.plans.exercises import CHECKIN_REASONS
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
@@ -45,7 +46,10 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
     signs = client.warning_signs.select_related("recorded_by")
     flags = list(client.risk_flags.select_related("acknowledged_by", "resolved_by"))
     for flag in flags:
-        flag.reason_texts = [RULE_REASONS.get(r, r.replace("warning_sign:", "Warning sign: ")) for r in flag.reasons]
+        flag.reason_texts = [
+            RULE_REASONS.get(r) or CHECKIN_REASONS.get(r) or r.replace("warning_sign:", "Warning sign: ")
+            for r in flag.reasons
+        ]
     screenings = list(client.screenings.order_by(F("submitted_at").desc(nulls_first=True), "-id"))
     trend = [
         (s.submitted_at.date(), s.scores["index"])

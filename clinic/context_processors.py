@@ -84,6 +84,10 @@ STAFF_PAGE_TITLES = {
     "release_list": "Releases",
     "release_detail": "Release review",
     "release_redact": "Release review",
+    "exercise_library": "Practice library",
+    "exercise_new": "New exercise",
+    "exercise_edit": "Exercise",
+    "assignment_new": "Assign an exercise",
 }
 
 

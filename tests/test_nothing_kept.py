@@ -175,12 +175,13 @@ def test_every_form_and_field_of_every_client_and_public_page_says_keep_nothing(
     assert not wrong, "\n".join(sorted(set(wrong)))
 
 
-def test_the_pages_asked_for_include_every_form_a_client_fills(every_page, db):
+def test_the_pages_asked_for_include_every_form_a_client_fills(every_page, ids, db):
     # The check above is only as good as the pages it saw: these must be among them, with their fields.
     seen = {url for _, _, url, html in every_page if typed_fields(html)}
     expected = [reverse("intake_section", kwargs={"step": step}) for step in range(1, len(SECTIONS) + 1)]
     expected += [reverse("inquiry_start"), reverse("self_check"), reverse("login"), reverse("password_reset")]
     expected += [reverse("password_change"), reverse("two_factor_setup")]
+    expected += [reverse("my_practice", kwargs=MATRIX["my_practice"].kwargs(ids))]
     missing = [url for url in expected if url not in seen]
     assert not missing, missing
     assert sum("/my/questions/" in url for url in seen) == 2, "both questionnaires"

@@ -167,6 +167,38 @@ def demo_plan(ids):
     return {"code": couple.code}
 
 
+def demo_assignment(ids):
+    """An exercise assigned to client1 now (the demo's own, or one made here): never client2's to open."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clinic.clients.models import Client
+    from clinic.plans.exercises import assign
+    from clinic.plans.models import Assignment
+    from tests.plans.practice_helpers import library_exercise
+
+    client = Client.objects.get(code=ids["client1"])
+    assignment = Assignment.objects.current().filter(client=client, case__code=ids["case"]).first()
+    if assignment is None:
+        today = timezone.localdate()
+        (assignment,) = assign(
+            case=client.cases.get(code=ids["case"]),
+            clients=[client],
+            exercise=library_exercise(),
+            starts_on=today,
+            ends_on=today + timedelta(days=7),
+            by=ids["users"]["therapist1"],
+        )
+    return {"code": assignment.code}
+
+
+def an_exercise(ids):
+    from tests.plans.practice_helpers import library_exercise
+
+    return {"code": library_exercise().code}
+
+
 def admin_post(kwargs, answer: str = "moved") -> Row:
     """A POST-only admin action on a demo record."""
     return Row(kwargs, get=not_offered_to("admin"), post=only("admin", answer=answer))
@@ -342,6 +374,17 @@ MATRIX: dict[str, Row] = {
     "release_cancel": Row(demo_release, get=not_offered_to(*STAFF), post=only("therapist1", "admin", answer="moved")),
     # Not confirmed yet: nothing to download.
     "release_download": Row(demo_release, get=not_offered_to(*STAFF), post=only("therapist1", "admin", answer="409")),
+    # Between-session practice: the library is the practice's (staff); an empty POST is shown again with its errors.
+    "exercise_library": Row(get=STAFF_ONLY, post=not_offered_to(*STAFF)),
+    "exercise_new": Row(get=STAFF_ONLY, post=STAFF_ONLY),
+    "exercise_edit": Row(an_exercise, get=STAFF_ONLY, post=STAFF_ONLY),
+    # Assigning is the case's primary therapist's alone (not their supervisor's, not an admin's).
+    "assignment_new": Row(case, get=THERAPIST1, post=THERAPIST1),
+    "assignment_withdraw": clinical_post(demo_assignment),
+    # client1's own exercise: client2 (the partner) gets 404, as for one that does not exist.
+    # An empty "Send" is shown again asking whether they tried it; an empty autosave keeps the (empty) draft.
+    "my_practice": Row(demo_assignment, get=only("client1"), post=only("client1")),
+    "checkin_autosave": Row(demo_assignment, get=not_offered_to(*CLIENTS), post=only("client1")),
 }
 
 

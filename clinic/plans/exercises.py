@@ -15,6 +15,10 @@ from clinic.audit.models import Action
 from clinic.clients.models import Case, Client
 from clinic.plans.models import Assignment, CheckIn, Exercise, Goal, Tried
 
+# The reason a check-in's flag carries, in words for the therapist's flag list.
+MADE_THINGS_WORSE = "exercise_checkin:made_things_worse"
+CHECKIN_REASONS = {MADE_THINGS_WORSE: "The client said an exercise made things worse or did not feel safe to do."}
+
 
 class CheckInRefused(ValueError):
     pass
@@ -128,7 +132,7 @@ def send_checkin(*, checkin: CheckIn, request: HttpRequest | None = None) -> Che
             raise_flag(
                 client=client,
                 severity=RiskFlag.Severity.ELEVATED,
-                reasons=["exercise_checkin:made_things_worse"],
+                reasons=[MADE_THINGS_WORSE],
                 exercise_checkin=current,
                 request=request,
             )

@@ -24,6 +24,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.test import Client as HttpClient
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
@@ -31,11 +32,13 @@ from playwright.sync_api import expect
 from assessments.screenings import assign
 from clinic.accounts.models import Role, User
 from clinic.clients.models import Case
+from clinic.plans.exercises import assign as assign_exercise
 from intake.invitations import send_invitation
 from intake.models import Intake
 from intake.sections import SECTIONS
 from tests.browser.conftest import ARTIFACTS, CHROMIUM
 from tests.factories import PASSWORD, make_case, make_user
+from tests.plans.practice_helpers import library_exercise
 
 NEUTRAL = "https://neutral.example/weather"
 ARGS = [
@@ -267,6 +270,12 @@ def cast(db, therapist, client_user, couple_case, person):
     """A client half-way through intake with both questionnaires open, a newcomer with an invitation link."""
     for key in ("power", "safety"):
         assign(client=person, key=key, by=therapist)
+    # Something to try this week, with its check-in form.
+    exercise = library_exercise()
+    today = timezone.localdate()
+    (practice,) = assign_exercise(
+        case=couple_case, clients=[person], exercise=exercise, starts_on=today, ends_on=today, by=therapist
+    )
     newcomer = make_case(therapist=therapist, kind=Case.Kind.INDIVIDUAL).clients.get()
     request = RequestFactory().post("/")
     request.user = therapist
@@ -279,7 +288,11 @@ def cast(db, therapist, client_user, couple_case, person):
             "token": default_token_generator.make_token(resetting),
         },
     )
-    return {"invitation": "/welcome/" + link.rstrip("/").rsplit("/", 1)[-1] + "/", "reset": reset}
+    return {
+        "invitation": "/welcome/" + link.rstrip("/").rsplit("/", 1)[-1] + "/",
+        "reset": reset,
+        "practice": reverse("my_practice", kwargs={"code": practice.code}),
+    }
 
 
 def test_no_form_page_comes_back_and_the_profile_keeps_nothing(
@@ -316,6 +329,7 @@ def test_no_form_page_comes_back_and_the_profile_keeps_nothing(
         for screening in person.screenings.open()
     ]
     client_pages += [
+        ("practice", cast["practice"], None),
         ("password-change", reverse("password_change"), "Change password"),
         ("two-factor-setup", reverse("two_factor_setup"), "Confirm"),
     ]

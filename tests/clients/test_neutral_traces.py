@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from assessments.catalogue import client_title
 from assessments.framework import registry
@@ -20,11 +21,13 @@ from assessments.models import RiskFlag
 from assessments.screenings import assign, submit
 from clinic.clients.models import Client
 from clinic.lib.neutral import unneutral_words
+from clinic.plans.exercises import assign as assign_exercise
 from intake.filling import submit_intake
 from intake.invitations import send_invitation
 from intake.models import Intake
 from intake.sections import SECTIONS
 from tests.intake.conftest import VALID
+from tests.plans.practice_helpers import library_exercise
 from tests.releases.flow import authorize
 
 # Forbidden words the issue names, checked on their own too (the helper also knows their forms).
@@ -155,6 +158,14 @@ def client_pages(person) -> list[str]:
     screening = person.screenings.open().first()
     partner = person.cases.get().clients.exclude(pk=person.pk).get()
     mine = authorize(case=person.cases.get(), by_client=person, to_client=partner, recorder=person.created_by)
+    practice = assign_exercise(
+        case=person.cases.get(),
+        clients=[person],
+        exercise=library_exercise(),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        by=person.cases.get().primary_therapist,
+    )[0]
     return [
         reverse("client_home"),
         reverse("intake_copy"),
@@ -167,6 +178,7 @@ def client_pages(person) -> list[str]:
         reverse("sharing_new"),
         reverse("sharing_revoke", kwargs={"code": mine.code}),
         reverse("my_goals"),
+        reverse("my_practice", kwargs={"code": practice.code}),
     ]
 
 
@@ -224,8 +236,8 @@ def test_the_tab_title_is_the_practice_s_choice(client, db, settings):
 
 def test_no_client_page_under_my_is_left_out_of_these_tests():
     covered = {"client_home", "intake_start", "intake_section", "intake_copy", "questions"}
-    covered |= {"contact_choices", "sharing_home", "sharing_new", "sharing_revoke", "my_goals"}
-    not_pages = {"intake_autosave", "form_token", "questions_save"}
+    covered |= {"contact_choices", "sharing_home", "sharing_new", "sharing_revoke", "my_goals", "my_practice"}
+    not_pages = {"intake_autosave", "form_token", "questions_save", "checkin_autosave"}
 
     def names(patterns, prefix=""):
         for p in patterns:
@@ -250,6 +262,19 @@ def test_the_invitation_email_is_neutral(therapist, couple_case, person, django_
         send_invitation(client=person, by=therapist, request=request)
     (message,) = mail.outbox
     assert message.subject == "Set up your account"
+    assert_neutral(message.subject)
+    assert_neutral(message.body)
+    assert "therap" not in message.body.lower()
+
+
+def test_the_something_new_email_is_neutral(couple_case, person, django_capture_on_commit_callbacks):
+    from clinic.clients.notices import notify_something_new
+
+    person.email, person.may_email = "jo@example.org", True
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_something_new(client=person, request=RequestFactory().get("/"))
+    (message,) = mail.outbox
+    assert message.subject == "You have something new from your practice"
     assert_neutral(message.subject)
     assert_neutral(message.body)
     assert "therap" not in message.body.lower()

@@ -31,7 +31,8 @@ SKIP_FIELDS = {"csrfmiddlewaretoken"}
 # A refused request may leave only its own trace: the audit event, the failed sign-in count, a session.
 RECORDS_OF_REFUSALS = {"audit.AuditEvent", "axes.AccessAttempt", "axes.AccessFailureLog", "sessions.Session"}
 # The enrolment page makes its own unconfirmed key (to show the QR code), whatever was posted.
-PAGE_OWN_ROWS = {"two_factor_setup": {"otp_totp.TOTPDevice"}}
+# A check-in sent without saying whether it was tried is kept as a draft (its words are not lost).
+PAGE_OWN_ROWS = {"two_factor_setup": {"otp_totp.TOTPDevice"}, "my_practice": {"plans.CheckIn"}}
 # Answers that mean "not accepted": nothing may have been written.
 REJECTING = {400, 403, 404, 405, 409, 413, 422}
 ERROR_MARKERS = ('id="error-summary"', "invalid-feedback", 'class="alert alert-danger"')

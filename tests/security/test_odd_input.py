@@ -37,6 +37,7 @@ from bs4 import BeautifulSoup
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,19 +47,22 @@ from assessments.screenings import assign, instrument_of
 from clinic.accounts.models import Role
 from clinic.clients.models import Case, Client
 from clinic.lib.http import storable
+from clinic.plans.exercises import assign as assign_exercise
 from intake.filling import intake_for
 from intake.invitations import send_invitation
 from intake.models import Intake
 from tests.browserlike import BrowserLikeClient as HttpClient
 from tests.conftest import sign_in
 from tests.factories import make_case, make_user
+from tests.plans.practice_helpers import library_exercise
 from tests.test_permission_matrix import row_counts
 from tests.test_url_protection import ALL
 
 # A refused request may leave only its own trace: the audit event, the failed sign-in count, a session.
 RECORDS_OF_REFUSALS = {"audit.AuditEvent", "axes.AccessAttempt", "axes.AccessFailureLog", "sessions.Session"}
 # The enrolment page makes its own unconfirmed key (to show the QR code), whatever was posted.
-PAGE_OWN_ROWS = {"two_factor_setup": {"otp_totp.TOTPDevice"}}
+# A check-in sent without saying whether it was tried is kept as a draft (its words are not lost).
+PAGE_OWN_ROWS = {"two_factor_setup": {"otp_totp.TOTPDevice"}, "my_practice": {"plans.CheckIn"}}
 # Pages that keep a draft exactly as typed, even when it does not validate yet.
 KEEPS_WHAT_WAS_TYPED = {"intake_section", "intake_autosave"}
 ERROR_MARKERS = ('id="error-summary"', "invalid-feedback", "alert-danger", "alert-warning", "errorlist")
@@ -119,6 +123,11 @@ def world(django_db_setup, django_db_blocker):
         power.save_answers({"dec1": 1, "dec2": 0})
         safety = assign(client=person, key="safety", by=therapist)
         safety.save_answers({instrument_of(safety).items[0].id: 0})
+        exercise = library_exercise()
+        today = timezone.localdate()
+        (practice,) = assign_exercise(
+            case=case, clients=[person], exercise=exercise, starts_on=today, ends_on=today, by=therapist
+        )
         newcomer = make_case(therapist=therapist, kind=Case.Kind.INDIVIDUAL).clients.get()
         request.user = therapist
         token = send_invitation(client=newcomer, by=therapist, request=request).link.rsplit("/", 2)[-2]
@@ -126,7 +135,7 @@ def world(django_db_setup, django_db_blocker):
             "user": user,
             "client": person,
             "case": case,
-            "uuids": [power.code, safety.code, person.code, case.code],
+            "uuids": [power.code, safety.code, person.code, case.code, practice.code],
             "token": token,
         }
         ids["endpoints"] = discover(ids)
@@ -195,6 +204,8 @@ def test_the_endpoints_found_include_every_client_and_public_form(world, db):
         ("client", "intake_section"),
         ("client", "intake_autosave"),
         ("client", "password_change"),
+        ("client", "my_practice"),
+        ("client", "checkin_autosave"),
     }
     assert expected <= names, sorted(expected - names)
 

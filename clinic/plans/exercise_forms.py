@@ -1,0 +1,162 @@
+"""Forms of the practice library, of assigning an exercise, and of the client's check-in."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from clinic.clients.models import Case, Client
+from clinic.lib.widgets import DatePicker
+from clinic.plans.models import CheckIn, Exercise, Goal, Tried
+
+BOTH = "both"
+# An assignment is for a week or a few; longer than this is a typing slip.
+LONGEST_PERIOD = timedelta(days=92)
+CHECKIN_TEXT_MAX = CheckIn._meta.get_field("text").max_length
+
+
+class ExerciseForm(forms.ModelForm):
+    class Meta:
+        model = Exercise
+        fields = ["title", "practice", "instructions", "suggested_length", "is_active"]
+        labels = {
+            "practice": "Under which of the four practices",
+            "instructions": "Instructions, as the client reads them",
+            "suggested_length": "Suggested length",
+            "is_active": "Active (therapists can assign it)",
+        }
+        help_texts = {
+            "instructions": "Plain words to one person. Clients may read this on a shared screen: "
+            "say what to do, not what it is for in clinical terms.",
+            "is_active": "An inactive exercise stays on past assignments but is no longer offered.",
+        }
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 8})}
+        error_messages = {
+            "title": {"required": "Give the exercise a short title."},
+            "practice": {"required": "Choose the practice this exercise belongs to."},
+            "instructions": {"required": "Write the instructions the client will read."},
+            "suggested_length": {"required": "Say how long it takes, for example “Ten minutes a day, for a week”."},
+        }
+
+    def clean_title(self) -> str:
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError("Give the exercise a short title.")
+        return title
+
+    def clean_instructions(self) -> str:
+        text = self.cleaned_data["instructions"].strip()
+        if not text:
+            raise forms.ValidationError("Write the instructions the client will read.")
+        return text
+
+    def clean_suggested_length(self) -> str:
+        return " ".join(self.cleaned_data["suggested_length"].split())
+
+
+def goal_label(goal: Goal) -> str:
+    whose = f"{goal.client.display_name}'s own" if goal.client_id else "Shared"
+    return f"{whose} · {goal.get_practice_display()}: {goal.statement[:90]}"
+
+
+class AssignmentForm(forms.Form):
+    exercise = forms.ModelChoiceField(
+        queryset=Exercise.objects.none(),
+        to_field_name="code",
+        label="Exercise",
+        empty_label="Choose an exercise",
+        error_messages={
+            "required": "Choose an exercise from the library.",
+            "invalid_choice": "Choose one of the active exercises listed.",
+        },
+    )
+    who = forms.ChoiceField(
+        label="For whom",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who this is for.", "invalid_choice": "Choose one of the people listed."},
+    )
+    starts_on = forms.DateField(
+        label="From",
+        widget=DatePicker(),
+        error_messages={"required": "Choose the first day.", "invalid": "Enter a date such as 2026-12-02."},
+    )
+    ends_on = forms.DateField(
+        label="Until (the last day)",
+        widget=DatePicker(),
+        error_messages={"required": "Choose the last day.", "invalid": "Enter a date such as 2026-12-09."},
+    )
+    personal_note = forms.CharField(
+        label="A few words from you (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only this client reads them, with the instructions. For both partners, each reads them alone.",
+    )
+    goal = forms.ChoiceField(
+        label="Goal of the plan it serves (optional)",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the goals of the plan in force."},
+    )
+
+    def __init__(self, *args, case: Case, partners: list[Client], goals: list[Goal], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.case, self.partners = case, partners
+        self.goals = {str(g.code): g for g in goals}
+        self.fields["exercise"].queryset = Exercise.objects.filter(is_active=True).order_by("practice", "title")
+        self.fields["exercise"].label_from_instance = lambda e: f"{e.get_practice_display()}: {e.title}"
+        choices = [(str(p.code), p.display_name) for p in partners]
+        if len(partners) == 2:
+            choices.append((BOTH, "Both partners (each privately: neither sees the other's)"))
+        self.fields["who"].choices = choices
+        if len(partners) == 1:
+            self.fields["who"].initial = str(partners[0].code)
+        self.fields["goal"].choices = [("", "No particular goal")] + [(c, goal_label(g)) for c, g in self.goals.items()]
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("starts_on", today)
+            self.initial.setdefault("ends_on", today + timedelta(days=7))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends:
+            if ends < starts:
+                self.add_error("ends_on", "The last day must be on or after the first day.")
+            elif ends - starts > LONGEST_PERIOD:
+                self.add_error("ends_on", "Choose a period of at most three months; assign it again after that.")
+        if starts and starts < timezone.localdate() - timedelta(days=7):
+            self.add_error("starts_on", "Choose a first day from last week onwards.")
+        who = data.get("who")
+        if who:
+            data["clients"] = self.partners if who == BOTH else [p for p in self.partners if str(p.code) == who]
+        goal = self.goals.get(data.get("goal") or "")
+        data["goal"] = goal
+        if goal is not None and goal.client_id and who:
+            owner = goal.client.display_name
+            if who == BOTH:
+                self.add_error(
+                    "goal", f"That goal is {owner}'s own: assign it to {owner} only, or choose a shared goal."
+                )
+            elif who != str(goal.client.code):
+                self.add_error("goal", f"That goal is {owner}'s own: choose a shared goal, or one of this partner's.")
+        return data
+
+
+class CheckInForm(forms.Form):
+    """What the client sends: tried it, a few lines, and the explicit "made things worse" choice."""
+
+    tried = forms.ChoiceField(
+        choices=Tried.choices,
+        error_messages={
+            "required": "Choose whether you tried it: yes, partly or not yet.",
+            "invalid_choice": "Choose whether you tried it: yes, partly or not yet.",
+        },
+    )
+    text = forms.CharField(
+        required=False,
+        max_length=CHECKIN_TEXT_MAX,
+        strip=False,
+        error_messages={"max_length": "Please shorten your lines a little (at most %(limit_value)d characters)."},
+    )
+    made_things_worse = forms.BooleanField(required=False)
+    version = forms.IntegerField(min_value=1, required=False)
