@@ -663,7 +663,10 @@ PRACTICE_FOR = {
 def seed_practice(staff: dict) -> None:
     """An exercise for each partner of Jo & Sam, assigned privately, each with a check-in sent."""
     from clinic.plans.exercises import assign, draft_of, save_checkin, send_checkin
+    from clinic.plans.library import ensure_library
     from clinic.plans.models import Assignment, Exercise
+
+    ensure_library()
 
     therapist = staff["therapist1"]
     clients = {c.user.username: c for c in Client.objects.select_related("user").filter(user__username__in=CLIENTS)}

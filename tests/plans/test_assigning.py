@@ -60,7 +60,9 @@ def signed_plan(couple_case, therapist, person, partner):
     return {"shared": shared, "own": own}
 
 
-def test_the_form_offers_each_partner_or_both_and_a_week_from_today(as_user, therapist, couple_case, person, partner):
+def test_the_form_offers_each_partner_or_both_and_a_week_from_today(
+    as_user, therapist, couple_case, person, partner, exercise
+):
     page = as_user(therapist).get(url(couple_case))
     soup = BeautifulSoup(page.content, "html.parser")
     whos = {i["value"] for i in soup.select("input[name=who]")}
@@ -68,10 +70,8 @@ def test_the_form_offers_each_partner_or_both_and_a_week_from_today(as_user, the
     today = timezone.localdate()
     assert soup.select_one("input[name=starts_on]")["value"] == today.isoformat()
     assert soup.select_one("input[name=ends_on]")["value"] == (today + timedelta(days=7)).isoformat()
-    assert (
-        not soup.select("select[name=exercise] option[value='']")
-        or len(soup.select("select[name=exercise] option")) >= 9
-    )
+    offered = {o["value"]: o.get_text() for o in soup.select("select[name=exercise] option")}
+    assert offered[""] == "Choose an exercise" and exercise.title in offered[str(exercise.code)]
 
 
 def test_both_makes_two_private_assignments_and_a_neutral_notice_to_each_safe_inbox(

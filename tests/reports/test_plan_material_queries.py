@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic.plans.exercises import assign, draft_of, save_checkin, send_checkin
-from clinic.plans.models import Exercise
 from clinic.releases.contents import build
+from tests.plans.practice_helpers import an_exercise
 from tests.reports.plan_material import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_more_plan_material_costs_no_more_queries(couple_case, therapist, person
     make_plan(case=couple_case, therapist=therapist, person=person, partner=partner)
     before = queries_of_build(couple_case, person)
     today = timezone.localdate()
-    for exercise in Exercise.objects.all()[:4]:
+    for exercise in [an_exercise(title=f"Exercise {n}") for n in range(4)]:
         (assignment,) = assign(
             case=couple_case,
             clients=[person],
