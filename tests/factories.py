@@ -50,3 +50,24 @@ def make_case(
         client.user = user
         client.save(update_fields=["user"])
     return case
+
+
+def make_warning_sign(client, *, by: User, urgent_flag: bool = False, **kw):
+    """A recorded warning sign of `client` (recurring abuse, reported), and with `urgent_flag` the flag it raises."""
+    from datetime import date
+
+    from assessments.flags import raise_flag
+    from assessments.models import RiskFlag, WarningSign
+
+    values = {
+        "type": WarningSign.Type.RECURRING_ABUSE,
+        "observed_on": date(2026, 11, 30),
+        "severity": WarningSign.Severity.SEVERE if urgent_flag else WarningSign.Severity.MODERATE,
+        "source": WarningSign.Source.CLIENT_REPORT,
+        "description": "Shouting and a broken door last month.",
+        "action_taken": WarningSign.Action.SAFETY_PLAN,
+    }
+    sign = WarningSign.objects.create(client=client, recorded_by=by, **{**values, **kw})
+    if urgent_flag:
+        raise_flag(client=client, severity=RiskFlag.Severity.URGENT, reasons=["test"], warning_sign=sign)
+    return sign

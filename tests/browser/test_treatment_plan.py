@@ -1,14 +1,13 @@
 """A therapist writes a plan with a goal under each practice, reloads mid-typing, finds every word, and signs it."""
 
 import time
-from datetime import date
 
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from assessments.models import WarningSign
 from clinic.plans.models import PlanVersion
 from tests.browser.signing import staff_sign_in
+from tests.factories import make_warning_sign
 
 PRACTICES = {
     "naming_power": ("Name who decides about money, without blame", "Both describe one money decision"),
@@ -95,16 +94,7 @@ def test_a_therapist_writes_a_plan_reloads_mid_typing_and_signs_it(
     screenshot("plan-signed-360")
 
     # A warning sign recorded since: the review's editor says why its safety section is now required.
-    WarningSign.objects.create(
-        client=couple_case.clients.first(),
-        recorded_by=therapist,
-        type=WarningSign.Type.RECURRING_ABUSE,
-        observed_on=date(2026, 11, 30),
-        severity=WarningSign.Severity.MODERATE,
-        source=WarningSign.Source.CLIENT_REPORT,
-        description="Shouting.",
-        action_taken=WarningSign.Action.SAFETY_PLAN,
-    )
+    make_warning_sign(couple_case.clients.first(), by=therapist, description="Shouting.")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Start a review").click()
     expect(page.get_by_role("heading", name="Review of the plan: version 2")).to_be_visible()

@@ -1,15 +1,12 @@
 """A treatment plan's records: draft, sign (locked, hashed), review as a new version, database locks."""
 
-from datetime import date
-
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from assessments.flags import raise_flag
-from assessments.models import RiskFlag, WarningSign
 from clinic.audit.models import Action, AuditEvent
 from clinic.plans.models import Goal, PlanAcknowledgement, PlanRefused, PlanVersion, Progress
 from clinic.plans.planning import acknowledge, sign_version, start_plan, start_review
+from tests.factories import make_warning_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -61,17 +58,7 @@ def test_signing_locks_and_hashes_what_is_stored(signed):
 
 
 def test_a_flagged_case_needs_the_safety_section_before_signing(couple_case, therapist, person):
-    sign = WarningSign.objects.create(
-        client=person,
-        recorded_by=therapist,
-        type=WarningSign.Type.RECURRING_ABUSE,
-        observed_on=date(2026, 11, 30),
-        severity=WarningSign.Severity.SEVERE,
-        source=WarningSign.Source.CLIENT_REPORT,
-        description="Shouting and a broken door last month.",
-        action_taken=WarningSign.Action.SAFETY_PLAN,
-    )
-    raise_flag(client=person, severity=RiskFlag.Severity.URGENT, reasons=["t"], warning_sign=sign)
+    make_warning_sign(person, by=therapist, urgent_flag=True)
     version = start_plan(case=couple_case, by=therapist)
     add_goal(version)
     assert len(version.safety_reasons()) == 2

@@ -1,13 +1,10 @@
 """A flagged case: the editor says why the safety section is needed, and signing waits for it."""
 
-from datetime import date
-
 import pytest
 from bs4 import BeautifulSoup
 
-from assessments.flags import raise_flag
-from assessments.models import RiskFlag, WarningSign
 from clinic.plans.planning import start_plan
+from tests.factories import make_warning_sign
 from tests.plans.plan_pages import editor_data, make_goal, url
 
 pytestmark = pytest.mark.django_db
@@ -20,17 +17,7 @@ def http(as_user, therapist):
 
 @pytest.fixture
 def flagged(couple_case, therapist, person):
-    sign = WarningSign.objects.create(
-        client=person,
-        recorded_by=therapist,
-        type=WarningSign.Type.RECURRING_ABUSE,
-        observed_on=date(2026, 11, 30),
-        severity=WarningSign.Severity.SEVERE,
-        source=WarningSign.Source.CLIENT_REPORT,
-        description="A broken door last month.",
-        action_taken=WarningSign.Action.SAFETY_PLAN,
-    )
-    raise_flag(client=person, severity=RiskFlag.Severity.URGENT, reasons=["t"], warning_sign=sign)
+    make_warning_sign(person, by=therapist, urgent_flag=True, description="A broken door last month.")
     return couple_case
 
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from clinic.plans.exercises import assign, draft_of, save_checkin, send_checkin
-from clinic.plans.models import Exercise, Goal, Progress
+from clinic.plans.models import Goal, Progress
 from clinic.plans.planning import sign_version, start_plan, start_review
+from tests.plans.practice_helpers import library_exercise
 
 SHARED = ("SHARED-GOAL-4s4s", "SHARED-EVIDENCE-5e5e")
 OWN = ("OWN-GOAL-1o1o", "OWN-EVIDENCE-2v2v", "OWN-ASSIGN-NOTE-3n3n", "OWN-CHECKIN-6c6c")
@@ -45,7 +46,7 @@ def make_plan(*, case, therapist, person, partner):
     type(review).objects.filter(pk=review.pk).update(review_summary=f"Steady work {SUMMARY}", ask_acknowledgement=True)
     review.refresh_from_db()
     sign_version(version=review, by=therapist)
-    exercise = Exercise.objects.order_by("id").first()
+    exercise = library_exercise()
     today = timezone.localdate()
     for client, note, text in ((person, OWN[2], OWN[3]), (partner, PARTNERS[2], PARTNERS[3])):
         (assignment,) = assign(
