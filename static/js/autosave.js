@@ -16,6 +16,7 @@
   var saving = false;
   var stopped = false;
   var switching = false;
+  var inflight = null;
   var DELAY = 1200;
 
   function show(text) {
@@ -57,7 +58,7 @@
       headers: { Accept: "application/json" },
     });
     if (options.leaving) return;
-    request
+    inflight = request
       .then(function (response) {
         saving = false;
         if (response.status === 401) {
@@ -144,8 +145,19 @@
   form.addEventListener("submit", function (event) {
     // The page's own POST saves everything; stop the timer, and send only once.
     clearTimeout(timer);
-    dirty = false;
     var button = event.submitter;
+    if (saving && inflight) {
+      // A save is on its way: its answer carries the new version. Sending now, with the old one, would be
+      // refused as if another tab had changed the page; send once that answer is in.
+      event.preventDefault();
+      show("Saving…");
+      inflight.then(function () {
+        if (button) form.requestSubmit(button);
+        else form.requestSubmit();
+      });
+      return;
+    }
+    dirty = false;
     if (button && button.hasAttribute("data-once")) {
       // Disable after the browser has read the form, so a double click sends once.
       setTimeout(function () {

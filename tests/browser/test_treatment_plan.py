@@ -1,8 +1,10 @@
 """A therapist writes a plan with a goal under each practice, reloads mid-typing, finds every word, and signs it."""
 
+import contextlib
 import time
 
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from clinic.plans.models import PlanVersion
@@ -102,3 +104,33 @@ def test_a_therapist_writes_a_plan_reloads_mid_typing_and_signs_it(
     expect(page.get_by_label("Progress since the last version")).to_have_count(4)
     assert_accessible()
     screenshot("plan-review-editor-1280")
+
+
+def test_a_button_pressed_while_a_save_is_on_its_way_is_not_taken_for_another_tab(
+    page, live_server, therapist, couple_case
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    staff_sign_in(page, live_server.url, therapist)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.goto(live_server.url + reverse("plan_edit", kwargs={"code": couple_case.code}))
+    expect(page.locator("form[data-autosave-ready]")).to_have_count(1)
+    # A slow network: the save made after the pause is held on its way.
+    held = []
+    page.route("**/plan/autosave/", lambda route: held.append(route))
+    page.get_by_label("Concerns, in the clients' own words").fill("Money decisions rest with one of us.")
+    expect(page.locator("#save-status")).to_have_text("Saving…", timeout=10000)
+    assert held, "the pause did not send a save"
+    # The server has the save (the draft's revision moves on) but its answer is still on the way back...
+    answer = held[0].fetch()
+    # ...when the therapist presses "Add a goal".
+    page.locator('[data-practice="repair"] button.add-goal').first.click()
+    with contextlib.suppress(PlaywrightError):  # the page may have gone already: the failure asserted below
+        held[0].fulfill(response=answer)
+    expect(page.locator('[data-practice="repair"] .goal-editor')).to_have_count(1)
+    expect(page.get_by_label("Concerns, in the clients' own words")).to_have_value(
+        "Money decisions rest with one of us."
+    )
+    draft = PlanVersion.objects.get(plan__case=couple_case)
+    assert (
+        draft.concerns == "Money decisions rest with one of us." and draft.goals.filter(practice="repair").count() == 1
+    )
