@@ -17,6 +17,7 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -28,6 +29,8 @@ from clinic.clients.models import Case
 from clinic.lib.dates import show
 from clinic.lib.http import posted
 from clinic.lib.widgets import DatePicker
+from clinic.plans.exercises import withdraw
+from clinic.plans.models import Assignment
 
 
 def years_after(day: date, years: int) -> date:
@@ -118,7 +121,12 @@ def case_discharge(request: HttpRequest, code) -> HttpResponse:
                 target=case,
                 detail={"discharged_on": form.cleaned_data["discharged_on"].isoformat()},
             )
-        messages.success(request, "Case closed. Its records are kept; nothing was deleted.")
+            # Nothing is left for the clients to do for a closed case: exercises in progress stop showing.
+            withdrawn = withdraw(
+                assignments=Assignment.objects.filter(case=case), by=request.user, request=request, reason="discharge"
+            )
+        ended = f" {withdrawn} exercise{pluralize(withdrawn)} in progress withdrawn." if withdrawn else ""
+        messages.success(request, f"Case closed. Its records are kept; nothing was deleted.{ended}")
         return redirect("case_detail", code=case.code)
     return render(request, "clients/discharge.html", {"case": case, "form": form})
 

@@ -27,7 +27,15 @@ from clinic.lib.http import not_a_form, posted, sent_as_form, storable
 from clinic.lib.numbers import NotANumber, whole_number
 from clinic.notes.models import Practice, TherapySession
 from clinic.plans.exercise_forms import CHECKIN_TEXT_MAX, AssignmentForm, CheckInForm, ExerciseForm
-from clinic.plans.exercises import CheckInRefused, StaleCheckIn, assign, draft_of, save_checkin, send_checkin
+from clinic.plans.exercises import (
+    CheckInRefused,
+    StaleCheckIn,
+    assign,
+    draft_of,
+    save_checkin,
+    send_checkin,
+    withdraw,
+)
 from clinic.plans.models import Assignment, CheckIn, Exercise, TreatmentPlan, Tried
 
 # The one title a client's home shows for an assignment, whatever the exercise: a partner may glance at it.
@@ -127,12 +135,9 @@ def assignment_withdraw(request: HttpRequest, code) -> HttpResponse:
     assignment = get_object_or_404(
         Assignment.objects.filter(case__primary_therapist=request.user).select_related("case", "client"), code=code
     )
-    if assignment.withdrawn_at is not None:
+    if not withdraw(assignments=Assignment.objects.filter(pk=assignment.pk), by=request.user, request=request):
         messages.info(request, "That exercise was already withdrawn.")
     else:
-        assignment.withdrawn_at = timezone.now()
-        assignment.save(update_fields=["withdrawn_at"])
-        record(action=Action.EXERCISE_WITHDRAWN, request=request, target=assignment, client=assignment.client)
         messages.success(request, f"Withdrawn: {assignment.client.display_name} no longer sees “{assignment.title}”.")
     return redirect(reverse("case_detail", kwargs={"code": assignment.case.code}) + "#practice-h")
 

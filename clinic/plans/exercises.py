@@ -137,3 +137,23 @@ def send_checkin(*, checkin: CheckIn, request: HttpRequest | None = None) -> Che
                 request=request,
             )
     return current
+
+
+def withdraw(*, assignments, by, request: HttpRequest | None = None, reason: str = "") -> int:
+    """Withdraw each assignment not yet withdrawn (its client no longer sees it); how many were. Audited each."""
+    now, count = timezone.now(), 0
+    with transaction.atomic():
+        for assignment in assignments.select_for_update().filter(withdrawn_at__isnull=True).select_related("client"):
+            assignment.withdrawn_at = now
+            assignment.save(update_fields=["withdrawn_at"])
+            detail = {"reason": reason} if reason else {}
+            record(
+                action=Action.EXERCISE_WITHDRAWN,
+                request=request,
+                actor=by,
+                target=assignment,
+                client=assignment.client,
+                detail=detail,
+            )
+            count += 1
+    return count
