@@ -218,6 +218,15 @@ class RiskFlag(models.Model):
     def __str__(self) -> str:
         return f"{self.get_severity_display()} flag ({self.get_status_display()})"
 
+    @property
+    def raised_by(self) -> str:
+        """What raised it, in words for staff pages ("by a questionnaire")."""
+        if self.screening_id:
+            return "by a questionnaire"
+        if self.exercise_checkin_id:
+            return "by a check-in on an exercise"
+        return "by a warning sign"
+
     @transaction.atomic
     def acknowledge(self, *, by, note: str) -> None:
         flag = RiskFlag.objects.select_for_update().get(pk=self.pk)

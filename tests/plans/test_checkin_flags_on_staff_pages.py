@@ -27,10 +27,13 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
-def test_the_dashboard_lists_it_with_a_link_to_the_client(as_user, therapist, couple_case, person, flag):
+def test_the_dashboard_lists_it_with_what_raised_it_and_a_link_to_the_client(
+    as_user, therapist, couple_case, person, flag
+):
     soup = BeautifulSoup(as_user(therapist).get(reverse("dashboard")).content, "html.parser")
     item = soup.select_one("section[aria-labelledby=flags-h] li")
     assert "Elevated" in item.get_text() and person.display_name in item.get_text()
+    assert "raised by a check-in on an exercise" in " ".join(item.get_text().split())
     review = reverse("client_record", kwargs={"case_code": couple_case.code, "client_code": person.code})
     assert item.select_one("a")["href"] == review
 
