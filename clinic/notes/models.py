@@ -314,11 +314,7 @@ class SessionNote(models.Model):
         tags = list(self.tags.all())
         gaps = [] if tags else ["Tag at least one of the four practices."]
         gaps += [f"Add a line of evidence for {t.get_practice_display()}." for t in tags if not t.evidence.strip()]
-        gaps += [
-            f"Say how “{link.goal.statement[:60]}” moved."
-            for link in self.goal_links.select_related("goal")
-            if not link.movement
-        ]
+        gaps += [f"Say how “{link.goal.statement[:60]}” moved." for link in self.goal_links.all() if not link.movement]
         return gaps
 
     @transaction.atomic

@@ -54,12 +54,22 @@ def _owner(goal: Goal) -> str:
 
 
 def goals_for_note(note: SessionNote, session) -> tuple[PlanVersion | None, list[Goal]]:
-    """The version in force and the goals the note offers (three queries).
+    """The version in force and the goals the note offers (three queries, once per note object).
 
     Each goal carries `owner` ("Shared" or a partner's own), `from_version` (the
     version number when it is an older version's goal the note is still linked
-    to) and `link` (the note's NoteGoal for it, or None).
+    to) and `link` (the note's NoteGoal for it, or None). The editor's form and
+    its sidebar both ask for them on one page: the answer is kept on the note.
     """
+    kept = getattr(note, "_goals_for_note", None)
+    if kept is not None and kept[0] == session.pk:
+        return kept[1]
+    found = _goals_for_note(note, session)
+    note._goals_for_note = (session.pk, found)
+    return found
+
+
+def _goals_for_note(note: SessionNote, session) -> tuple[PlanVersion | None, list[Goal]]:
     version = version_in_force(session.case_id)
     goals: list[Goal] = []
     if version is not None:
