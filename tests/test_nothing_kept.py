@@ -181,7 +181,7 @@ def test_the_pages_asked_for_include_every_form_a_client_fills(every_page, ids, 
     expected = [reverse("intake_section", kwargs={"step": step}) for step in range(1, len(SECTIONS) + 1)]
     expected += [reverse("inquiry_start"), reverse("self_check"), reverse("login"), reverse("password_reset")]
     expected += [reverse("password_change"), reverse("two_factor_setup")]
-    expected += [reverse("my_practice", kwargs=MATRIX["my_practice"].kwargs(ids))]
+    expected += [reverse("my_practice", kwargs=MATRIX["my_practice"].kwargs(ids)), reverse("my_goals")]
     missing = [url for url in expected if url not in seen]
     assert not missing, missing
     assert sum("/my/questions/" in url for url in seen) == 2, "both questionnaires"

@@ -33,6 +33,8 @@ from assessments.screenings import assign
 from clinic.accounts.models import Role, User
 from clinic.clients.models import Case
 from clinic.plans.exercises import assign as assign_exercise
+from clinic.plans.models import Goal, PlanVersion
+from clinic.plans.planning import sign_version, start_plan
 from intake.invitations import send_invitation
 from intake.models import Intake
 from intake.sections import SECTIONS
@@ -276,6 +278,12 @@ def cast(db, therapist, client_user, couple_case, person):
     (practice,) = assign_exercise(
         case=couple_case, clients=[person], exercise=exercise, starts_on=today, ends_on=today, by=therapist
     )
+    # The goals the client is asked to confirm with their typed name.
+    plan = start_plan(case=couple_case, by=therapist)
+    Goal.objects.create(version=plan, practice="repair", statement="Repair within a day", progress_shows="Both say so")
+    PlanVersion.objects.filter(pk=plan.pk).update(ask_acknowledgement=True)
+    plan.refresh_from_db()
+    sign_version(version=plan, by=therapist)
     newcomer = make_case(therapist=therapist, kind=Case.Kind.INDIVIDUAL).clients.get()
     request = RequestFactory().post("/")
     request.user = therapist
@@ -330,6 +338,7 @@ def test_no_form_page_comes_back_and_the_profile_keeps_nothing(
     ]
     client_pages += [
         ("practice", cast["practice"], None),
+        ("goals", reverse("my_goals"), None),
         ("password-change", reverse("password_change"), "Change password"),
         ("two-factor-setup", reverse("two_factor_setup"), "Confirm"),
     ]
