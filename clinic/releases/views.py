@@ -273,7 +273,9 @@ def release_download(request: HttpRequest, code) -> HttpResponse:
             # Long documents: checked now, made (and checked again) by the background job.
             releasing.checked_contents(release)
             job = ReportJob.objects.create(
-                kind="release", requested_by=request.user, options={"release": str(release.code)}
+                kind="release",
+                requested_by=request.user,
+                options={"release": str(release.code), "file": "zip" if release.kind == Release.Kind.EXPORT else "pdf"},
             )
             enqueue(job)
             return redirect("report_job", code=job.code)

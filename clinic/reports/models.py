@@ -52,5 +52,10 @@ class ReportJob(models.Model):
         return self.finished_at + timedelta(hours=settings.REPORT_TTL_HOURS) if self.finished_at else None
 
     @property
+    def file_word(self) -> str:
+        """What the page calls the document: a record export is a ZIP file, everything else a PDF."""
+        return "ZIP file" if self.options.get("file") == "zip" or self.filename.endswith(".zip") else "PDF"
+
+    @property
     def expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -221,3 +221,18 @@ def test_a_released_pdf_shows_the_notice_in_place_of_the_notes(
     assert first_page_png("release-withheld", response.content).stat().st_size > 1000
     text = flat(pdf_text(response.content))
     assert text.index("Sessions and notes") < text.index(NOTICE) < text.index("OWN-INDIVIDUAL-2m2m")
+
+
+def test_the_job_page_of_a_record_export_names_a_zip_file_not_a_pdf(
+    as_user, therapist, couple_case, person, couple_record, settings
+):
+    from clinic.reports.models import ReportJob
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    http = as_user(therapist)
+    release = prepare(http, export_url(couple_case, person), {"purpose": "client_request"})
+    confirm(http, release)
+    http.post(reverse("release_download", kwargs={"code": release.code}))
+    job = ReportJob.objects.get(kind="release")
+    waiting = http.get(reverse("report_job", kwargs={"code": job.code})).content.decode()
+    assert "Your ZIP file" in waiting and "PDF" not in waiting.split("<main", 1)[1]
