@@ -114,11 +114,13 @@ def case_change(case) -> dict | None:
 
 
 def _gap_chart(gaps) -> object:
-    """The overall gap and the two domains with the widest latest gap, over the paired rounds."""
+    """The overall gap and the two domains whose gap moved most (then the widest), over the paired rounds."""
     if not gaps or len(gaps[0].gaps) < 2:
         return None
     overall = [g for g in gaps if g.key == OVERALL]
-    widest = sorted((g for g in gaps if g.key != OVERALL), key=lambda g: -g.gaps[-1][1])[:2]
+    widest = sorted(
+        (g for g in gaps if g.key != OVERALL), key=lambda g: (-abs(g.gaps[-1][1] - g.gaps[0][1]), -g.gaps[-1][1])
+    )[:2]
     lines = {g.title: g.gaps for g in overall + widest}
     return line_chart(lines, title="Perception gap between the partners over time (points)")
 
