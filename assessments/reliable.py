@@ -60,7 +60,10 @@ def own_change(screenings) -> dict | None:
     version = _version_of(screenings)
     instrument = registry.get(KEY, version)
     result = client_change(instrument, series, practice_bases(version))
-    return {"change": result, "chart": _change_chart(instrument, series, result)}
+    chart = _change_chart(instrument, series, result)
+    # A chart of one line has no legend: the caption names its lines.
+    lines = [f"{c.title} ({c.words})" for c in result.reliable_since_first[:4]] if chart else []
+    return {"change": result, "chart": chart, "lines": lines}
 
 
 def _change_chart(instrument, series, result: ClientChange):
