@@ -98,6 +98,9 @@ class Basis:
     def words(self) -> str:
         if self.source == OWN:
             return f"practice's own data, n = {self.n}"
+        if self.n >= MIN_OWN:
+            # Enough screenings, but they do not vary in this domain (or their alpha is not between 0 and 1).
+            return f"provisional defaults; practice's n = {self.n} give no usable spread here"
         return f"provisional defaults; practice has n = {self.n}, needs {MIN_OWN}"
 
 

@@ -119,6 +119,7 @@ def test_a_domain_without_spread_keeps_the_defaults_and_says_so():
     same = [(answers(2), score(instrument=POWER, answers=answers(2)))] * MIN_OWN
     result = bases(POWER, same)
     assert result["money"].source == DEFAULTS and result["money"].n == MIN_OWN
+    assert result["money"].words == "provisional defaults; practice's n = 30 give no usable spread here"
 
 
 def scores_with(**domains) -> dict:

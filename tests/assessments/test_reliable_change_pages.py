@@ -97,3 +97,32 @@ def test_the_pages_make_as_many_queries_at_ten_times_the_screenings(
     with django_assert_num_queries(once):
         body = c.get(url).content.decode()
     assert "Reliable change" in body or "perception gap over time" in body.lower()
+
+
+def test_from_30_screenings_the_page_uses_the_practices_own_data(as_user, therapist, couple_case, person, partner):
+    # 28 varied screenings of the partner (the practice's data), then two of the client: 30 in all.
+    for n in range(28):
+        level = n % 5
+        power(partner, 400 - n, mon2=level, dig1=level, dig2=max(0, level - 1), voi2=level, pre1=(level + n) % 5)
+    power(person, 90, **MONEY_HIGH)
+    power(person, 2)
+    body = as_user(therapist).get(record_url(couple_case, person)).content.decode()
+    assert "Reliably better on Money and resources (RCI \u22125.8; practice&#x27;s own data, n = 30)" in body
+    # Nobody's answers vary on social connection: that domain keeps the defaults, and says why.
+    assert "practice&#x27;s n = 30 give no usable spread here" in body
+    assert "needs 30" not in body
+
+
+@pytest.mark.parametrize("who", ["outsider", "colleague", "client_user", "partner_user"])
+def test_no_one_else_reads_the_change(request, as_user, couple_case, person, history, who):
+    c = as_user(request.getfixturevalue(who))
+    for url in (record_url(couple_case, person), reverse("comparison", kwargs={"case_code": couple_case.code})):
+        response = c.get(url)
+        assert response.status_code in (403, 404)
+        assert "Reliably" not in response.content.decode()
+
+
+def test_the_pages_answer_only_get(as_user, therapist, couple_case, person, history):
+    c = as_user(therapist)
+    assert c.post(record_url(couple_case, person)).status_code == 405
+    assert c.post(reverse("comparison", kwargs={"case_code": couple_case.code})).status_code == 405
