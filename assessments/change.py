@@ -156,6 +156,7 @@ class Change:
     rci: float
     verdict: str  # BETTER, NO_CHANGE or WORSE
     basis: Basis
+    since: str = ""  # e.g. "the first questionnaire": what the change is counted from, for the sentence
 
     @property
     def words(self) -> str:
@@ -163,8 +164,10 @@ class Change:
 
     @property
     def sentence(self) -> str:
-        """E.g. "Reliably better on Money and resources (RCI -2.4; practice's own data, n = 41)"."""
-        return f"{self.words.capitalize()} on {self.title} (RCI {self.rci_text}; {self.basis.words})"
+        """E.g. "Reliably better on Money and resources since the first questionnaire (RCI -2.4; practice's own
+        data, n = 41)"."""
+        since = f" since {self.since}" if self.since else ""
+        return f"{self.words.capitalize()} on {self.title}{since} (RCI {self.rci_text}; {self.basis.words})"
 
     @property
     def rci_text(self) -> str:
@@ -173,7 +176,12 @@ class Change:
 
 
 def change(
-    instrument: Instrument, key: str, first: tuple[date, dict], second: tuple[date, dict], basis: Basis
+    instrument: Instrument,
+    key: str,
+    first: tuple[date, dict],
+    second: tuple[date, dict],
+    basis: Basis,
+    since: str = "",
 ) -> Change | None:
     """The reliable change in `key` from one screening's scores to a later one's; None if a score is missing."""
     (before_on, before_scores), (after_on, after_scores) = first, second
@@ -191,7 +199,11 @@ def change(
         rci=round(value, 2),
         verdict=classify(value, lower_is_better=instrument.lower_is_better),
         basis=basis,
+        since=since,
     )
+
+
+FROM_FIRST, FROM_PREVIOUS = "the first questionnaire", "the previous one"
 
 
 @dataclass(frozen=True)
@@ -220,11 +232,15 @@ def client_change(
         return None
     keys = [OVERALL] + [d.key for d in instrument.domains]
 
-    def between(a, b) -> list[Change]:
-        return [c for key in keys if (c := change(instrument, key, a, b, basis[key])) is not None]
+    def between(a, b, since: str) -> list[Change]:
+        return [c for key in keys if (c := change(instrument, key, a, b, basis[key], since)) is not None]
 
     first, previous, latest = screenings[0], screenings[-2], screenings[-1]
-    return ClientChange(count=len(screenings), since_first=between(first, latest), since_last=between(previous, latest))
+    return ClientChange(
+        count=len(screenings),
+        since_first=between(first, latest, FROM_FIRST),
+        since_last=between(previous, latest, FROM_PREVIOUS),
+    )
 
 
 def pair_by_date(

@@ -147,7 +147,7 @@ def test_each_domain_is_classified_since_the_first_and_the_last_screening():
     # Digital 10 -> 60: +3.23, worse; 20 -> 60: +2.58, worse since the last too.
     assert (first["digital"].verdict, last["digital"].verdict) == (WORSE, WORSE)
     assert first["money"].sentence == (
-        "Reliably better on Money and resources (RCI \u22123.2; provisional defaults; practice has n = 0, needs 30)"
+        "Reliably better on Money and resources since the first questionnaire (RCI \u22123.2; provisional defaults; practice has n = 0, needs 30)"
     )
     assert result.since_first[0].key == OVERALL
     assert client_change(POWER, series[:1], basis) is None
@@ -210,3 +210,12 @@ def test_the_gap_converges_diverges_or_stays_steady():
     assert trends["digital"].trend == DIVERGING and trends["voice"].trend == STEADY
     assert trends["money"].sentence == "Money and resources: converging, gap 70 → 20 points over 2 rounds"
     assert gap_trends(POWER, a, []) == []
+
+
+def test_every_instrument_that_judges_change_has_defaults_for_each_domain_and_overall():
+    for instrument in registry:
+        if instrument.item_score is None:
+            continue
+        keys = {d.key for d in instrument.domains} | {OVERALL}
+        assert set(instrument.norms) == keys, instrument.key
+        assert all(n.sd > 0 and 0 < n.r < 1 for n in instrument.norms.values())

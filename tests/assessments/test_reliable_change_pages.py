@@ -43,7 +43,7 @@ def test_the_client_record_says_what_changed_reliably_and_on_what_basis(
 ):
     body = as_user(therapist).get(record_url(couple_case, person)).content.decode()
     assert (
-        "Reliably better on Money and resources (RCI \u22126.5; provisional defaults; practice has n = 4, needs 30)"
+        "Reliably better on Money and resources since the first questionnaire (RCI \u22126.5; provisional defaults; practice has n = 4, needs 30)"
         in body
     )
     assert '<th scope="row">Digital control</th>' in body  # the table of every domain
@@ -107,7 +107,10 @@ def test_from_30_screenings_the_page_uses_the_practices_own_data(as_user, therap
     power(person, 90, **MONEY_HIGH)
     power(person, 2)
     body = as_user(therapist).get(record_url(couple_case, person)).content.decode()
-    assert "Reliably better on Money and resources (RCI \u22125.8; practice&#x27;s own data, n = 30)" in body
+    assert (
+        "Reliably better on Money and resources since the first questionnaire (RCI \u22125.8; practice&#x27;s own data, n = 30)"
+        in body
+    )
     # Nobody's answers vary on social connection: that domain keeps the defaults, and says why.
     assert "practice&#x27;s n = 30 give no usable spread here" in body
     assert "needs 30" not in body
