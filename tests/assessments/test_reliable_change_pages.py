@@ -69,10 +69,11 @@ def test_admins_see_no_reliable_change_on_the_case_page(as_user, admin_user, cou
     assert "Reliable change" not in body and "Money and resources" not in body
 
 
-def many(person, partner, rounds: int):
-    for n in range(rounds):
-        power(person, 400 - n * 42, **(MONEY_HIGH if n % 2 else {}))
-        power(partner, 399 - n * 42, **(DIGITAL_HIGH if n % 2 else {}))
+def many(person, partner, rounds: int, start: int = 0):
+    """`rounds` rescreening rounds six weeks apart, counted back from about three years ago."""
+    for n in range(start, start + rounds):
+        power(person, 1000 - n * 42, **(MONEY_HIGH if n % 2 else {}))
+        power(partner, 999 - n * 42, **(DIGITAL_HIGH if n % 2 else {}))
 
 
 def queries(c, url) -> int:
@@ -93,7 +94,7 @@ def test_the_pages_make_as_many_queries_at_ten_times_the_screenings(
     c = as_user(therapist)
     many(person, partner, 2)
     once = queries(c, url)
-    many(person, partner, 18)
+    many(person, partner, 18, start=2)
     with django_assert_num_queries(once):
         body = c.get(url).content.decode()
     assert "Reliable change" in body or "perception gap over time" in body.lower()
@@ -129,3 +130,21 @@ def test_the_pages_answer_only_get(as_user, therapist, couple_case, person, hist
     c = as_user(therapist)
     assert c.post(record_url(couple_case, person)).status_code == 405
     assert c.post(reverse("comparison", kwargs={"case_code": couple_case.code})).status_code == 405
+
+
+def test_the_case_section_takes_three_queries_whatever_the_screenings(
+    couple_case, person, partner, django_assert_num_queries
+):
+    from assessments.reliable import case_change, own_change
+
+    many(person, partner, 2)
+    # The partners, their screenings, the practice's screenings of the version (the norms).
+    with django_assert_num_queries(3):
+        assert case_change(couple_case)["gaps"]
+    many(person, partner, 18, start=2)
+    with django_assert_num_queries(3):
+        result = case_change(couple_case)
+    assert len(result["gaps"][0].gaps) == 20
+    screenings = list(person.screenings.all())
+    with django_assert_num_queries(1):
+        assert own_change(screenings)["change"].count == 20
