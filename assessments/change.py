@@ -125,7 +125,9 @@ def bases(instrument: Instrument, screenings: Iterable[tuple[dict, dict]]) -> di
     rows = list(screenings)
     n = len(rows)
     item_rows = []
-    if n >= MIN_OWN and instrument.item_score is not None:
+    # Alpha is worked out from two screenings on, for the practice to see (the outcomes report); it is used
+    # for reliable change only from MIN_OWN on.
+    if n >= 2 and instrument.item_score is not None:
         for answers, _ in rows:
             item_rows.append({i.id: instrument.item_score(instrument, i, int(answers[i.id])) for i in instrument.items})
     result = {}
@@ -137,7 +139,7 @@ def bases(instrument: Instrument, screenings: Iterable[tuple[dict, dict]]) -> di
             alpha = cronbach_alpha([[row[i] for i in items] for row in item_rows])
             values = [v for _, scores in rows if (v := score_of(scores, key)) is not None]
             sd = math.sqrt(variance(values))
-            if alpha is not None and 0 < alpha < 1 and sd > 0:
+            if n >= MIN_OWN and alpha is not None and 0 < alpha < 1 and sd > 0:
                 basis = Basis(key, sd, alpha, OWN, n, alpha)
             else:
                 basis = Basis(key, default.sd, default.r, DEFAULTS, n, alpha)

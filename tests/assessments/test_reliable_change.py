@@ -105,6 +105,7 @@ def test_the_practice_data_replaces_the_defaults_from_30_screenings():
     assert {b.source for b in few.values()} == {DEFAULTS}
     assert few["money"].sd == POWER.norms["money"].sd and few["money"].r == POWER.norms["money"].r
     assert few["money"].n == 29 and "provisional defaults" in few["money"].words
+    assert 0 < few[OVERALL].alpha < 1  # shown to the practice, not yet used
     enough = bases(POWER, practice(MIN_OWN))
     assert {b.source for b in enough.values()} == {OWN}
     overall = enough[OVERALL]
