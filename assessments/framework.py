@@ -66,6 +66,19 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Norm:
+    """What reliable change needs of a score when the practice has too few screenings of its own:
+    its spread (standard deviation) and its reliability (e.g. internal consistency), 0 < r < 1."""
+
+    sd: float
+    r: float
+
+
+# The key under which an instrument's norms hold its overall index (beside one per domain key).
+OVERALL = "index"
+
+
+@dataclass(frozen=True)
 class Instrument:
     key: str
     version: int
@@ -77,6 +90,13 @@ class Instrument:
     scorer: Callable[["Instrument", dict[str, int]], dict] = field(compare=False)
     bands: tuple[Band, ...] = ()
     has_safety_rules: bool = False
+    # Reliable change (assessments/change.py). Not part of the fingerprint: they judge a change, they never
+    # decide a score. `item_score` puts every item on one footing (e.g. reversed items turned round) for
+    # internal consistency; `norms` are the documented defaults per domain key and OVERALL; `lower_is_better`
+    # says which way a score moves when things improve.
+    item_score: Callable[["Instrument", "Item", int], float] | None = field(default=None, compare=False)
+    norms: Mapping[str, Norm] = field(default_factory=dict, compare=False)
+    lower_is_better: bool = True
 
     def instructions_for(self, *, emergency_number: str) -> str:
         """The instructions as a client reads them. An instrument never writes an emergency number

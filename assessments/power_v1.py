@@ -21,7 +21,7 @@ Scoring (pure; see `score_power`):
   domains or dominates several. Domains at 50 or more "stand out".
 """
 
-from assessments.framework import Band, Choice, Domain, Instrument, Item, Scale, round1
+from assessments.framework import OVERALL, Band, Choice, Domain, Instrument, Item, Norm, Scale, round1
 
 FREQUENCY = Scale(
     "frequency",
@@ -138,6 +138,18 @@ def score_power(instrument: Instrument, answers: dict[str, int]) -> dict:
     }
 
 
+# Provisional defaults for reliable change, used until the practice has 30 submitted screenings of this
+# version of its own (then its own SD and Cronbach's alpha replace them; every result says which it used).
+# This questionnaire was written for this project and has no published norms: these are conservative
+# working values, not measurements. For a three-item domain scored 0-100, an SD of 20 points and a
+# reliability of 0.70 (the usual lower bound for a short scale in routine practice); for the overall index,
+# the mean of nine domains, a narrower SD of 15 and a reliability of 0.85. Replace them with the practice's
+# own figures (shown on the outcomes report) once known; a new version of the questionnaire needs its own.
+PROVISIONAL_NORMS = {
+    **{domain.key: Norm(sd=20.0, r=0.70) for domain in DOMAINS},
+    OVERALL: Norm(sd=15.0, r=0.85),
+}
+
 POWER_V1 = Instrument(
     key="power",
     version=1,
@@ -151,4 +163,7 @@ POWER_V1 = Instrument(
     items=ITEMS,
     bands=BANDS,
     scorer=score_power,
+    item_score=item_imbalance,
+    norms=PROVISIONAL_NORMS,
+    lower_is_better=True,  # a higher domain score means more imbalance
 )

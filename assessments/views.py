@@ -13,6 +13,7 @@ from assessments.flags import acknowledge_flag, record_warning_sign, resolve_fla
 from assessments.forms import FlagNoteForm, SafetyInfoForm, WarningSignForm
 from assessments.framework import IncompleteAnswers, Instrument, InvalidAnswer, registry, score
 from assessments.models import FlagStateError, RiskFlag, SafetyInfo, Screening, ScreeningLocked
+from assessments.reliable import case_change, own_change
 from assessments.safety_v1 import RULE_REASONS
 from assessments.screenings import assign, compare, instrument_of, latest_submitted, save_answers_from, submit
 from clinic.accounts.decorators import role_required
@@ -64,6 +65,7 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
         "flags": flags,
         "screenings": screenings,
         "trend": line_chart({"Power index": trend}, title="Power index over time") if trend else None,
+        "reliable": own_change(screenings),
         "note_form": FlagNoteForm(),
         "rescreen_choices": [("power", "power questionnaire"), ("safety", "safety questionnaire")],
         "disclosures": disclosures,
@@ -272,6 +274,7 @@ def comparison(request: HttpRequest, case_code) -> HttpResponse:
         bars = [Bar(r["title"], (r["a"], r["b"]), highlight=r["wide"]) for r in result["rows"]]
         names = tuple(p.display_name for p in partners)
         context.update(result=result, chart=bar_chart(bars, title="Imbalance by domain, both partners", series=names))
+    context["reliable"] = case_change(case)
     for partner in partners:
         record(action=Action.COMPARISON_VIEWED, request=request, target=case, client=partner)
     return render(request, "assessments/comparison.html", context)

@@ -8,6 +8,7 @@ def case_context(*, case, user) -> dict:
     """Plan, progress and practice sections of the case page: the treating therapist (or supervisor) only."""
     if user.role != Role.THERAPIST:
         return {}
+    from assessments.reliable import case_change_context
     from clinic.plans.exercise_views import case_practice_context
     from clinic.plans.progress import case_progress_context
     from clinic.plans.views import case_plan_context
@@ -16,6 +17,7 @@ def case_context(*, case, user) -> dict:
         **case_plan_context(case=case, user=user),
         **case_progress_context(case=case, user=user),
         **case_practice_context(case=case, user=user),
+        **case_change_context(case=case, user=user),
     }
 
 

@@ -57,6 +57,7 @@ def practice_report_pdf(*, start: date, end: date, by, version: str = RELEASE) -
 def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:
     """Internal: both partners' latest questionnaires side by side, the practice timeline, sessions, open flags."""
     from assessments.models import RiskFlag
+    from assessments.reliable import case_change
     from assessments.screenings import compare, latest_submitted
     from clinic.lib.charts import Bar, bar_chart
     from clinic.notes.models import SessionNote, TherapySession
@@ -89,6 +90,7 @@ def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:
         "sessions": sessions,
         "flags": flags,
         "plan": case_plan(case, partners),
+        "reliable": case_change(case),
         "practice_name": settings.PRACTICE_NAME,
         "generated_by": by,
         "generated_at": now,

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from assessments.models import RiskFlag, Screening, WarningSign
+from assessments.reliable import own_change
 from clinic.clients.models import Case, Client
 from clinic.lib.charts import Bar, bar_chart, line_chart
 from clinic.lib.dates import show
@@ -113,6 +114,8 @@ class ClientSummary:
     own_goals: list = field(default_factory=list)
     # This client's own between-session practice, with the check-ins they sent.
     assignments: list = field(default_factory=list)
+    # Reliable change across this client's own power questionnaires in the period (never the partner's).
+    change: dict | None = None
 
 
 def _in_range(day: date, start: date | None, end: date | None) -> bool:
@@ -181,6 +184,7 @@ def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_not
         shared_goals=shared_goals,
         own_goals=own_goals,
         assignments=own_assignments(case=case, client=client),
+        change=own_change(power),
     )
 
 
