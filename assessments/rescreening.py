@@ -112,7 +112,7 @@ def due_for_therapist(*, therapist, now: datetime | None = None) -> list[Client]
     """The dashboard's list: the therapist's clients whose power questionnaire is due, asked or not yet.
 
     Each has `last_power`, `asked_at` (None if not yet assigned) and `own_memberships` (their case with
-    this therapist). Two queries, whatever the number of clients.
+    this therapist, its clients prefetched for its label). Three queries, whatever the number of clients.
     """
     asked = Subquery(_open(POWER).order_by("-assigned_at").values("assigned_at")[:1])
     mine = Membership.objects.filter(case__primary_therapist=therapist, case__status=Case.Status.OPEN)
@@ -121,7 +121,15 @@ def due_for_therapist(*, therapist, now: datetime | None = None) -> list[Client]
         .filter(Exists(mine.filter(client=OuterRef("pk"))))
         .annotate(last_power=_last_sent(POWER), asked_at=asked)
         .filter(last_power__lt=cutoff(now))
-        .prefetch_related(Prefetch("memberships", queryset=mine.select_related("case"), to_attr="own_memberships"))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=mine.select_related("case").prefetch_related(
+                    Prefetch("case__clients", queryset=Client.objects.order_by("memberships__id"))
+                ),
+                to_attr="own_memberships",
+            )
+        )
         .order_by("last_power", "pk")
     )
     return list(clients)
