@@ -13,6 +13,7 @@ The safety questionnaire is offered again (`offer_safety_screen`) when the
 therapist asks for it (the button on the client record), when a moderate or
 severe warning sign is recorded, or when a session check-in suggests it (the
 check-in code calls `offer_safety_screen(..., reason="session_checkin")`).
+After a warning sign the task appears without an email (see offer_safety_screen).
 
 Each is idempotent: a client has at most one open screening per instrument
 (a database constraint), and an open one is never assigned twice, so a run
@@ -69,12 +70,15 @@ def due_clients(*, now: datetime | None = None) -> QuerySet[Client]:
     )
 
 
-def offer(*, client: Client, key: str, reason: str, by=None, request: HttpRequest | None = None) -> Screening | None:
+def offer(
+    *, client: Client, key: str, reason: str, by=None, request: HttpRequest | None = None, notify: bool = True
+) -> Screening | None:
     """Assign `key` to `client` and tell them in neutral words; None (and no notice) if one is already open."""
     if client.screenings.open().filter(instrument_key=key).exists():
         return None
     screening = assign(client=client, key=key, by=by, request=request, reason=reason)
-    notify_something_new(client=client, request=request)
+    if notify:
+        notify_something_new(client=client, request=request)
     return screening
 
 
@@ -103,9 +107,12 @@ def offer_safety_screen(
 ) -> Screening | None:
     """The safety questionnaire again for `client` (reason: "therapist", "warning_sign", "session_checkin").
 
-    The one function every trigger calls; None if one is already waiting for the client.
+    The one function every trigger calls; None if one is already waiting for the client. After a warning
+    sign no email goes out: an email arriving just after something worrying was reported may be noticed by
+    the person it was about; the task waits on the client's home and the therapist follows up in person.
     """
-    return offer(client=client, key=SAFETY, reason=reason, by=by, request=request)
+    notify = reason != "warning_sign"
+    return offer(client=client, key=SAFETY, reason=reason, by=by, request=request, notify=notify)
 
 
 def due_for_therapist(*, therapist, now: datetime | None = None) -> list[Client]:

@@ -106,3 +106,12 @@ def test_outsiders_wrong_roles_and_wrong_methods(
     assert as_user(admin_user).post(rescreen_url(couple_case, person)).status_code == 404
     assert as_user(therapist).get(rescreen_url(couple_case, person)).status_code == 405
     assert open_safety(person) == []
+
+
+def test_a_warning_sign_sends_the_client_no_email(
+    as_user, therapist, couple_case, reachable, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(therapist).post(sign_url(couple_case, reachable), {**SIGN, "severity": "moderate"})
+    assert len(open_safety(reachable)) == 1
+    assert "robin@example.org" not in {address for m in mail.outbox for address in m.to}
