@@ -22,6 +22,7 @@ install: $(BIN)/.installed
 run: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py assign_rescreenings
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo account above."
 	@# The background worker (long PDFs) runs beside the server and stops with it.
 	@trap 'kill 0' EXIT INT TERM; \

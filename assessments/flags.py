@@ -70,6 +70,11 @@ def record_warning_sign(*, client: Client, fields: dict, by, request: HttpReques
         client=client,
         detail={"type": sign.type, "severity": sign.severity},
     )
+    if sign.severity in (WarningSign.Severity.MODERATE, WarningSign.Severity.SEVERE):
+        # A warning sign that matters suggests asking the safety questionnaire again (neutral task, safe notice).
+        from assessments.rescreening import offer_safety_screen
+
+        offer_safety_screen(client=client, reason="warning_sign", by=by, request=request)
     if sign.severity == WarningSign.Severity.SEVERE:
         raise_flag(
             client=client,

@@ -363,3 +363,17 @@ class SafetyInfo(models.Model):
             return cls(intro=practice.safety_intro, hotlines=practice.default_hotlines())
         info.intro, info.hotlines = country.help_page_for(practice, intro=info.intro, hotlines=info.hotlines)
         return info
+
+
+class ProgressView(models.Model):
+    """A client's own progress page, turned on by their treating therapist. No row: off (the default).
+
+    Turning it off deletes the row; the audit log keeps who turned it on and off, and when.
+    """
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="progress_view")
+    turned_on_at = models.DateTimeField(default=timezone.now)
+    turned_on_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Progress view of client {self.client_id}"

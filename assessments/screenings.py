@@ -23,8 +23,11 @@ def instrument_of(screening: Screening) -> Instrument:
     return registry.get(screening.instrument_key, screening.instrument_version)
 
 
-def assign(*, client: Client, key: str, by=None, request: HttpRequest | None = None) -> Screening:
-    """The client's open screening for `key`, or a new one on the latest version."""
+def assign(*, client: Client, key: str, by=None, request: HttpRequest | None = None, reason: str = "") -> Screening:
+    """The client's open screening for `key`, or a new one on the latest version.
+
+    `reason` (an identifier, e.g. "rhythm", "plan_review", "warning_sign") goes into the audit event.
+    """
     existing = client.screenings.open().filter(instrument_key=key).first()
     if existing is not None:
         return existing
@@ -43,7 +46,7 @@ def assign(*, client: Client, key: str, by=None, request: HttpRequest | None = N
         actor=by,
         target=screening,
         client=client,
-        detail={"instrument": key, "version": instrument.version},
+        detail={"instrument": key, "version": instrument.version, **({"reason": reason} if reason else {})},
     )
     return screening
 

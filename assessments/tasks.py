@@ -67,3 +67,13 @@ def notify_urgent_flag(flag_id: int, link: str = "") -> None:
         flag.save(update_fields=["notified_at"])
         for therapist in recipients:
             record(action=Action.FLAG_NOTIFIED, target=flag, client=flag.client, detail={"to": str(therapist.code)})
+
+
+@task()
+def assign_rescreenings() -> int:
+    """Assign every questionnaire due again (see assessments.rescreening); running it twice assigns nothing more."""
+    from assessments.rescreening import assign_due
+
+    assigned = assign_due()
+    logger.info("rescreening: %s questionnaire(s) assigned", assigned)
+    return assigned

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import own_progress, views
 
 urlpatterns = [
     path("help/", views.safety_page, name="safety_page"),
@@ -10,6 +10,12 @@ urlpatterns = [
         "cases/<uuid:case_code>/clients/<uuid:client_code>/warning-signs/new/",
         views.warning_sign_new,
         name="warning_sign_new",
+    ),
+    path("my/progress/", own_progress.my_progress, name="my_progress"),
+    path(
+        "cases/<uuid:case_code>/clients/<uuid:client_code>/progress-view/",
+        own_progress.progress_switch,
+        name="progress_switch",
     ),
     path("check/", views.self_check, name="self_check"),
     path("my/questions/<uuid:code>/", views.questions, name="questions"),

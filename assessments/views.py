@@ -13,7 +13,9 @@ from assessments.flags import acknowledge_flag, record_warning_sign, resolve_fla
 from assessments.forms import FlagNoteForm, SafetyInfoForm, WarningSignForm
 from assessments.framework import IncompleteAnswers, Instrument, InvalidAnswer, registry, score
 from assessments.models import FlagStateError, RiskFlag, SafetyInfo, Screening, ScreeningLocked
+from assessments.own_progress import progress_shown, progress_view_of
 from assessments.reliable import case_change, own_change
+from assessments.rescreening import offer_safety_screen
 from assessments.safety_v1 import RULE_REASONS
 from assessments.screenings import assign, compare, instrument_of, latest_submitted, save_answers_from, submit
 from clinic.accounts.decorators import role_required
@@ -68,6 +70,8 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
         "reliable": own_change(screenings),
         "note_form": FlagNoteForm(),
         "rescreen_choices": [("power", "power questionnaire"), ("safety", "safety questionnaire")],
+        "progress_view": progress_view_of(client),
+        "progress_shown": progress_shown(client),
         "disclosures": disclosures,
         "clinical": True,
     }
@@ -226,7 +230,11 @@ def rescreen(request: HttpRequest, case_code, client_code, key: str) -> HttpResp
         raise Http404
     if refused := refuse_if_closed(request, case):
         return refused
-    assign(client=client, key=key, by=request.user, request=request)
+    if key == "safety":
+        # The therapist asks for it: the same path as a warning sign or a check-in, with its neutral notice.
+        offer_safety_screen(client=client, reason="therapist", by=request.user, request=request)
+    else:
+        assign(client=client, key=key, by=request.user, request=request, reason="therapist")
     messages.success(request, f"{client.display_name} will see the questionnaire on their home page.")
     return redirect("client_record", case_code=case.code, client_code=client.code)
 

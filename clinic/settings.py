@@ -223,6 +223,9 @@ LATE_NOTE_DAYS = env_int("LATE_NOTE_DAYS", 3, minimum=0)
 # A signed treatment plan is due for review after this many attended sessions or days, whichever comes first.
 PLAN_REVIEW_SESSIONS = env_int("PLAN_REVIEW_SESSIONS", 6, minimum=1)
 PLAN_REVIEW_DAYS = env_int("PLAN_REVIEW_DAYS", 90, minimum=1)
+# The power questionnaire is asked again this many weeks after a client last answered it (and at each
+# plan review); `manage.py assign_rescreenings` (daily) assigns what is due.
+RESCREEN_WEEKS = env_int("RESCREEN_WEEKS", 6, minimum=1)
 
 # Background work (long PDFs): a real queue. "database" needs `manage.py db_worker` running;
 # "immediate" runs tasks in the request (the local demo and tests).

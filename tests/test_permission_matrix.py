@@ -245,6 +245,8 @@ MATRIX: dict[str, Row] = {
     "client_home": client_page(client1="ok", client2="ok", client5="ok"),
     # A client's own goals; a POST names the version it confirms (none named: nothing to find).
     "my_goals": Row(get=only(*CLIENTS), post=who("404")),
+    # A client's own progress page: off in the demo for these clients (their therapist turns it on).
+    "my_progress": client_page(),
     # client1 and client5 have sent their intakes (they land on the copy); client2 is half-way.
     "intake_start": client_page(client1="moved", client2="moved", client5="moved"),
     "intake_section": Row(
@@ -298,6 +300,8 @@ MATRIX: dict[str, Row] = {
     "screening_result": clinical_page(lambda ids: client1(ids) | {"code": ids["screening"]}),
     "warning_sign_new": Row(client1, get=THERAPIST1, post=THERAPIST1),
     "rescreen": clinical_post(lambda ids: client1(ids) | {"key": "power"}),
+    # An empty POST turns client1's progress page off (it is off): back to the record.
+    "progress_switch": clinical_post(client1),
     "flag_acknowledge": clinical_post(flag),
     "flag_resolve": clinical_post(flag),
     "session_new": Row(case_code, get=THERAPIST1, post=THERAPIST1),

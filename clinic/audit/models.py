@@ -98,6 +98,9 @@ class Action(models.TextChoices):
     EXERCISE_OPENED = "exercise_opened", "Exercise opened by the client"
     CHECKIN_SENT = "checkin_sent", "Exercise check-in sent by the client"
     CHECKINS_VIEWED = "checkins_viewed", "Exercise check-ins read"
+    PROGRESS_VIEW_ON = "progress_view_on", "Client's own progress view turned on"
+    PROGRESS_VIEW_OFF = "progress_view_off", "Client's own progress view turned off"
+    PROGRESS_SEEN_BY_CLIENT = "progress_seen_by_client", "Own progress read by the client"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.catalogue import client_title
 from assessments.flags import conjoint_not_advised, overdue_flag_count
 from assessments.models import RiskFlag, Screening, WarningSign
+from assessments.own_progress import client_home_progress
+from assessments.rescreening import due_for_therapist
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role, User
 from clinic.audit.events import record
@@ -48,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def client_home(request: HttpRequest) -> HttpResponse:
     profile = Client.objects.filter(user=request.user).select_related("intake").first()
     name = profile.display_name if profile else request.user.first_name
-    tasks, done = [], []
+    tasks, done, progress = [], [], []
     if profile is not None:
         state = onboarding(profile)
         if state.intake is None:
@@ -66,7 +68,9 @@ def client_home(request: HttpRequest) -> HttpResponse:
             url = reverse("questions", kwargs={"code": screening.code})
             tasks.append({"title": title, "url": url, "note": "About 5 minutes."})
         tasks += client_tasks(client=profile)
-    return render(request, "clients/client_home.html", {"tasks": tasks, "done": done, "name": name})
+        progress = client_home_progress(client=profile)
+    context = {"tasks": tasks, "done": done, "name": name, "progress": progress}
+    return render(request, "clients/client_home.html", context)
 
 
 def _cases_for(user: User):
@@ -163,6 +167,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "new_intakes": new_intakes.order_by("-submitted_at"),
         "new_screenings": new_screenings.order_by("-submitted_at"),
         "plans_due": plans_due_for_review(therapist=request.user),
+        "rescreens_due": due_for_therapist(therapist=request.user),
         "now": timezone.now(),
     }
     return render(request, "clients/dashboard.html", context)

@@ -102,6 +102,10 @@ def start_review(*, plan: TreatmentPlan, by, request: HttpRequest | None = None)
         target=version,
         detail={"reviews": str(reviewed.code), "number": version.number},
     )
+    # Fresh answers to the power questionnaire before the review is signed (see assessments.rescreening).
+    from assessments.rescreening import rescreen_at_review
+
+    rescreen_at_review(case=plan.case, by=by, request=request)
     return version
 
 

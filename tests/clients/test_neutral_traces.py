@@ -179,7 +179,19 @@ def client_pages(person) -> list[str]:
         reverse("sharing_revoke", kwargs={"code": mine.code}),
         reverse("my_goals"),
         reverse("my_practice", kwargs={"code": practice.code}),
+        progress_page(person),
     ]
+
+
+def progress_page(person) -> str:
+    """The client's own progress page, turned on by their therapist, with two sets of answers to show."""
+    from assessments.own_progress import turn_progress
+    from tests.assessments.rescreen_helpers import answered
+
+    answered(person, days_ago=60, index=48.0)
+    answered(person, days_ago=5, index=35.0)
+    turn_progress(client=person, on=True, by=person.cases.get().primary_therapist)
+    return reverse("my_progress")
 
 
 PUBLIC_PAGES = [
@@ -237,6 +249,7 @@ def test_the_tab_title_is_the_practice_s_choice(client, db, settings):
 def test_no_client_page_under_my_is_left_out_of_these_tests():
     covered = {"client_home", "intake_start", "intake_section", "intake_copy", "questions"}
     covered |= {"contact_choices", "sharing_home", "sharing_new", "sharing_revoke", "my_goals", "my_practice"}
+    covered |= {"my_progress"}
     not_pages = {"intake_autosave", "form_token", "questions_save", "checkin_autosave"}
 
     def names(patterns, prefix=""):

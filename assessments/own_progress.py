@@ -1,0 +1,134 @@
+"""A client's own progress page ("Your progress"), shown only while their treating therapist keeps it on.
+
+Off by default. The therapist turns it on for one client (refused while that client has an urgent flag not
+yet resolved) and off again; each change is audited. It shows only while no flag stands in the way: an
+urgent flag not yet resolved, or any flag raised since it was turned on and not yet resolved, hides it at
+once, whatever raised the flag. What it shows: the client's own power-questionnaire answers over time, in
+plain words — never a partner's answers, never the other questionnaire, never anything about the room.
+"""
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from assessments.models import ProgressView, RiskFlag
+from clinic.accounts.decorators import role_required
+from clinic.accounts.models import Role
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.models import Client, case_and_client
+from clinic.lib.charts import line_chart
+
+REFUSED_WHILE_FLAGGED = (
+    "This client has an urgent flag that is not resolved yet. Resolve it first; then you can turn on their "
+    "progress page."
+)
+
+# Index points (0-100) that count as a change worth putting in words on the client's page.
+NOTICEABLE = 5.0
+
+
+class ProgressRefused(Exception):
+    pass
+
+
+def _blocking_flags(client: Client, view: ProgressView):
+    return RiskFlag.objects.unresolved().filter(
+        Q(severity=RiskFlag.Severity.URGENT) | Q(raised_at__gte=view.turned_on_at), client=client
+    )
+
+
+def progress_view_of(client: Client) -> ProgressView | None:
+    """The client's switch if it is on (whether or not a flag hides it now)."""
+    return ProgressView.objects.filter(client=client).select_related("turned_on_by").first()
+
+
+def progress_shown(client: Client) -> bool:
+    """True when the client may see "Your progress" now: turned on, and no flag in the way."""
+    view = ProgressView.objects.filter(client=client).first()
+    return view is not None and not _blocking_flags(client, view).exists()
+
+
+def turn_progress(*, client: Client, on: bool, by, request: HttpRequest | None = None) -> bool:
+    """Turn the client's progress page on or off; True if it changed. Raises ProgressRefused while flagged."""
+    with transaction.atomic():
+        if not on:
+            deleted, _ = ProgressView.objects.filter(client=client).delete()
+            if deleted:
+                record(action=Action.PROGRESS_VIEW_OFF, request=request, actor=by, target=client, client=client)
+            return bool(deleted)
+        if RiskFlag.objects.urgent_unresolved().filter(client=client).exists():
+            raise ProgressRefused(REFUSED_WHILE_FLAGGED)
+        try:
+            with transaction.atomic():
+                ProgressView.objects.create(client=client, turned_on_by=by)
+        except IntegrityError:
+            return False  # already on (a second tab)
+        record(action=Action.PROGRESS_VIEW_ON, request=request, actor=by, target=client, client=client)
+    return True
+
+
+def client_home_progress(*, client: Client) -> list[dict]:
+    """The "Your progress" item of the client's home, when it is shown."""
+    if not progress_shown(client):
+        return []
+    return [{"title": "Your progress", "url": reverse("my_progress"), "note": "How your answers have changed."}]
+
+
+@role_required(Role.THERAPIST)
+@require_POST
+def progress_switch(request: HttpRequest, case_code, client_code) -> HttpResponse:
+    case, client = case_and_client(request.user, case_code, client_code)
+    on = request.POST.get("on") == "1"
+    try:
+        turn_progress(client=client, on=on, by=request.user, request=request)
+    except ProgressRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        if on:
+            messages.success(request, f"{client.display_name} now sees “Your progress” on their home page.")
+        else:
+            messages.success(request, f"{client.display_name} no longer sees “Your progress”.")
+    return redirect("client_record", case_code=case.code, client_code=client.code)
+
+
+def _words(first: float, last: float, count: int) -> str:
+    if count < 2:
+        return (
+            "You have answered these questions once so far. When you answer them again, you will see here "
+            "how your answers have changed."
+        )
+    change = last - first
+    if change <= -NOTICEABLE:
+        return (
+            "Since you first answered, your answers describe things between you as more even. "
+            "Lower on the chart means more even."
+        )
+    if change >= NOTICEABLE:
+        return (
+            "Since you first answered, your answers describe things between you as less even. Answers go up and "
+            "down over time; it can help to talk about it at your next appointment. Lower on the chart means more even."
+        )
+    return "Your answers are about the same as when you first answered. Lower on the chart means more even."
+
+
+@role_required(Role.CLIENT)
+@require_safe
+def my_progress(request: HttpRequest) -> HttpResponse:
+    client = get_object_or_404(Client.objects.filter(user=request.user))
+    if not progress_shown(client):
+        # Off, or hidden by a flag: as if the page did not exist.
+        raise Http404
+    answered = list(client.screenings.submitted().filter(instrument_key="power").order_by("submitted_at", "id"))
+    trend = [(s.submitted_at.date(), s.scores["index"]) for s in answered]
+    record(action=Action.PROGRESS_SEEN_BY_CLIENT, request=request, target=client, client=client)
+    context = {
+        "chart": line_chart({"Your answers": trend}, title="How your answers have changed") if trend else None,
+        "words": _words(trend[0][1], trend[-1][1], len(trend)) if trend else "",
+        "answered": answered,
+    }
+    return render(request, "assessments/my_progress.html", context)
