@@ -129,7 +129,11 @@ def bases(instrument: Instrument, screenings: Iterable[tuple[dict, dict]]) -> di
     # for reliable change only from MIN_OWN on.
     if n >= 2 and instrument.item_score is not None:
         for answers, _ in rows:
-            item_rows.append({i.id: instrument.item_score(instrument, i, int(answers[i.id])) for i in instrument.items})
+            # A submitted screening answers every item; one that does not (imported, damaged) is left out of alpha.
+            if all(str(answers.get(i.id, "")).isdigit() for i in instrument.items):
+                item_rows.append(
+                    {i.id: instrument.item_score(instrument, i, int(answers[i.id])) for i in instrument.items}
+                )
     result = {}
     for key in domain_keys(instrument):
         default: Norm = instrument.norms[key]

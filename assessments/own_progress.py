@@ -116,6 +116,27 @@ def _words(first: float, last: float, count: int) -> str:
     return "Your answers are about the same as when you first answered. Lower on the chart means more even."
 
 
+def _clear_changes(answered: list) -> list[str]:
+    """Reliable change since the first answers, in plain words for the client (never a band or a score name)."""
+    from assessments.change import BETTER, OVERALL, WORSE
+    from assessments.reliable import own_change
+
+    found = own_change(answered)
+    if found is None:
+        return []
+    lines = []
+    for item in found["change"].reliable_since_first:
+        topic = "your answers as a whole" if item.key == OVERALL else f"“{item.title}”"
+        if item.verdict == BETTER:
+            lines.append(f"A clear change in {topic}: they describe things as more even than when you first answered.")
+        elif item.verdict == WORSE:
+            lines.append(
+                f"A clear change in {topic}: they describe things as less even than when you first answered. "
+                "It can help to talk about it at your next appointment."
+            )
+    return lines
+
+
 @role_required(Role.CLIENT)
 @require_safe
 def my_progress(request: HttpRequest) -> HttpResponse:
@@ -130,5 +151,6 @@ def my_progress(request: HttpRequest) -> HttpResponse:
         "chart": line_chart({"Your answers": trend}, title="How your answers have changed") if trend else None,
         "words": _words(trend[0][1], trend[-1][1], len(trend)) if trend else "",
         "answered": answered,
+        "clear_changes": _clear_changes(answered),
     }
     return render(request, "assessments/my_progress.html", context)

@@ -89,3 +89,14 @@ def test_words_when_answered_once(as_user, client_user, therapist, person):
     turn_progress(client=person, on=True, by=therapist)
     body = text_of(as_user(client_user).get(MY_PROGRESS))
     assert "You have answered these questions once so far." in body
+
+
+def test_a_reliable_change_is_told_in_plain_words_and_only_the_clients_own(as_user, client_user, partner_user, shown):
+    page = BeautifulSoup(as_user(client_user).get(MY_PROGRESS).content, "html.parser")
+    lines = [li.get_text(" ", strip=True) for li in page.select(".clear-changes li")]
+    # 48 -> 31 on the index: RCI = -17 / (sqrt(2) * 15 * sqrt(1 - 0.85)) = -2.07, beyond 1.96.
+    assert lines == [
+        "A clear change in your answers as a whole: they describe things as more even than when you first answered."
+    ]
+    assert not unneutral_words(" ".join(lines))
+    assert "RCI" not in text_of(as_user(client_user).get(MY_PROGRESS))
