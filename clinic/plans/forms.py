@@ -38,34 +38,33 @@ def measure_label(goal: Goal) -> str:
     return f"{name} {goal.get_measure_direction_display()} {goal.measure_target}"
 
 
+def text_field(label: str, *, limit: int, rows: int, what: str, help_text: str = "") -> forms.CharField:
+    """An optional text area of at most `limit` characters; too long says "Keep <what> under N characters"."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=limit,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": limit}),
+        error_messages={"max_length": f"Keep {what} under %(limit_value)d characters."},
+    )
+
+
 class PlanForm(forms.Form):
     """The version's own fields. `revision` is the draft the page was built on (optimistic locking)."""
 
     revision = WholeNumberField(widget=forms.HiddenInput, min_value=1)
-    concerns = forms.CharField(
-        label="Concerns, in the clients' own words",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 10000}),
+    concerns = text_field(
+        "Concerns, in the clients' own words",
+        limit=10000,
+        rows=5,
+        what="the concerns",
         help_text="Prefilled from each client's intake (“what brings you”); edit as you need.",
-        error_messages={"max_length": "Keep the concerns under %(limit_value)d characters."},
     )
     safety_individual_first = forms.BooleanField(required=False, label="Individual sessions first")
     safety_conjoint_paused = forms.BooleanField(required=False, label="Joint work paused until reviewed")
-    safety_planning = forms.CharField(
-        label="Safety planning",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 5000}),
-        error_messages={"max_length": "Keep the safety planning under %(limit_value)d characters."},
-    )
-    review_summary = forms.CharField(
-        label="Review summary",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 5000}),
-        error_messages={"max_length": "Keep the review summary under %(limit_value)d characters."},
-    )
+    safety_planning = text_field("Safety planning", limit=5000, rows=4, what="the safety planning")
+    review_summary = text_field("Review summary", limit=5000, rows=4, what="the review summary")
     ask_acknowledgement = forms.BooleanField(
         required=False, label="Ask the clients to acknowledge this plan in their portal"
     )
@@ -92,20 +91,8 @@ class PlanForm(forms.Form):
 class GoalForm(forms.Form):
     """One goal of a draft. Prefixed by the goal's code, so a page holds many."""
 
-    statement = forms.CharField(
-        label="Goal",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
-        error_messages={"max_length": "Keep the goal under %(limit_value)d characters."},
-    )
-    progress_shows = forms.CharField(
-        label="How progress will show",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
-        error_messages={"max_length": "Keep this under %(limit_value)d characters."},
-    )
+    statement = text_field("Goal", limit=500, rows=2, what="the goal")
+    progress_shows = text_field("How progress will show", limit=2000, rows=2, what="this")
     measure = forms.ChoiceField(label="Questionnaire domain (optional)", required=False)
     direction = forms.ChoiceField(
         label="Score should be", required=False, choices=[("", "—"), *TargetDirection.choices]
