@@ -108,6 +108,8 @@ def seed() -> list[DemoLogin]:
     seed_notes(staff)
     seed_practice(staff)
     seed_closed_case(staff)
+    seed_practice_history(staff)
+    seed_progress_view(staff)
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
         DemoLogin("therapist1", "therapist", "couple client1+client2 (signed plan, reviewed), individual client5"),
@@ -219,7 +221,8 @@ def _safety(**overrides) -> dict:
     return {**{i.id: 0 for i in registry.get("safety", 1).items}, **overrides}
 
 
-# Jo sees marked imbalance toward Sam (money, digital control, pressure), easing over three screenings;
+# Jo sees marked imbalance toward Sam (money, digital control, pressure), easing over three screenings (by the
+# third, reliably so overall and in voice and pressure, on the practice's own figures);
 # Sam sees things as mostly shared: a perception gap.
 JO_POWER = [
     _power(
@@ -282,10 +285,10 @@ JO_POWER = [
         dig2=3,
         dig3=4,
         pre1=3,
-        pre2=2,
+        pre2=1,
         pre3=3,
         voi1=1,
-        voi2=3,
+        voi2=2,
         voi3=2,
         fea1=3,
         fea2=2,
@@ -311,6 +314,13 @@ DEMO_SAFETY = {
 }
 
 
+# Casey's two earlier rounds of the power questionnaire: easing a little, not a reliable change.
+CASEY_POWER = [
+    _power(dec1=1, dec2=1, mon2=2, voi1=2, voi2=2, fea1=3, fea3=2, soc1=2, pre1=2, pre3=3, lab1=1, lab3=1),
+    _power(dec1=1, mon2=1, voi1=3, voi2=1, fea1=2, fea3=1, soc1=1, pre1=1, pre3=2, lab1=1, lab3=2),
+]
+
+
 def _submitted(client: Client, key: str, answers: dict, days_ago: int) -> Screening:
     screening = assign(client=client, key=key)
     screening.save_answers({k: str(v) for k, v in answers.items()})
@@ -328,7 +338,9 @@ def seed_assessments(staff: dict) -> None:
         _submitted(clients[username], "power", answers, 20)
     for username, answers in DEMO_SAFETY.items():
         _submitted(clients[username], "safety", answers, 3 if username == "client1" else 20)
-    # Client 5 has a questionnaire to do and one half answered.
+    # Client 5 answered the power questionnaire twice before; the next round is to do, and one half answered.
+    for days_ago, answers in zip((75, 33), CASEY_POWER, strict=True):
+        _submitted(clients["client5"], "power", answers, days_ago)
     assign(client=clients["client5"], key="power")
     assign(client=clients["client5"], key="safety").save_answers({"ws_recurring": "1", "ws_denial": "0"})
 
@@ -710,3 +722,91 @@ def seed_closed_case(staff: dict) -> None:
         discharged_on=last.date(),
         discharge_note="Goals met; ended by agreement.",
     )
+
+
+# Demo data, marked as such in every name: past clients of the practice, each with a first and a later power
+# questionnaire and a few signed sessions, so that the practice's own SD and Cronbach's alpha can be computed
+# (at least 30 screenings: assessments/change.py MIN_OWN) and the outcomes report has outcomes to show.
+HISTORY_CLIENTS = 18
+HISTORY_NAME = "Demo past client {:02d}"
+HISTORY_NOTE = "Demo data: a past client made up for the demonstration."
+
+
+def _history_answers(rng, level: float, offsets: dict[str, float]) -> dict:
+    """Answers whose imbalance follows one level per domain (0-100) with item noise: items of a domain agree."""
+    instrument = registry.get("power", 1)
+    answers = {}
+    for item in instrument.items:
+        imbalance = min(1.0, max(0.0, (level + offsets[item.domain] + rng.gauss(0, 16)) / 100))
+        if item.scale == "who":
+            answers[item.id] = round(imbalance * 2) * (1 if rng.random() < 0.8 else -1)
+        else:
+            value = round(imbalance * 4)
+            answers[item.id] = 4 - value if item.reversed else value
+    return answers
+
+
+def seed_practice_history(staff: dict) -> None:
+    import random
+
+    from clinic.notes.models import PracticeTag, SessionNote, TherapySession
+
+    if Client.objects.filter(full_name=HISTORY_NAME.format(1)).exists():
+        return
+    rng = random.Random(2026)  # noqa: S311 - made-up demo answers, the same every time
+    practices = [p for p, _ in PRACTICE_ARC[0] + PRACTICE_ARC[3] + PRACTICE_ARC[6] + PRACTICE_ARC[10]]
+    domains = [d.key for d in registry.get("power", 1).domains]
+    for number in range(1, HISTORY_CLIENTS + 1):
+        therapist = staff["therapist1" if number % 2 else "therapist2"]
+        case = open_case(
+            kind=Case.Kind.INDIVIDUAL,
+            therapist=therapist,
+            clients=[{"full_name": HISTORY_NAME.format(number), "email": ""}],
+            by=staff["admin"],
+        )
+        client = case.clients.get()
+        first_days = rng.randint(120, 330)
+        later_days = first_days - rng.randint(42, 90)
+        level = rng.uniform(15, 75)
+        # Most ease, some hold steady, a few get worse: the spread a real caseload shows.
+        change = rng.choice([-30, -25, -20, -12, -8, -5, 0, 0, 5, 12])
+        offsets = {d: rng.gauss(0, 12) for d in domains}
+        _submitted(client, "power", _history_answers(rng, level, offsets), first_days)
+        _submitted(client, "power", _history_answers(rng, max(0, level + change), offsets), later_days)
+        # Four signed sessions between the two questionnaires, one practice worked on in each.
+        for week in range(4):
+            starts = timezone.now() - timedelta(days=first_days - 7 * (week + 1), hours=3)
+            session = TherapySession.objects.create(case=case, starts_at=starts, created_by=therapist)
+            note = SessionNote.objects.create(
+                session=session,
+                author=therapist,
+                content={
+                    "subjective": HISTORY_NOTE,
+                    "objective": HISTORY_NOTE,
+                    "assessment": HISTORY_NOTE,
+                    "plan": HISTORY_NOTE,
+                },
+                next_steps=HISTORY_NOTE,
+            )
+            practice = practices[(number + week) % len(practices)]
+            PracticeTag.objects.create(note=note, practice=practice, focus=rng.randint(1, 3), evidence=HISTORY_NOTE)
+            note.sign(by=therapist, at=starts + timedelta(hours=2))
+            if therapist.needs_cosign:
+                note.cosign(by=staff["supervisor"])
+        ended = (timezone.now() - timedelta(days=max(later_days - 7, 1))).date()
+        Case.objects.filter(pk=case.pk).update(
+            opened_on=(timezone.now() - timedelta(days=first_days + 7)).date(),
+            status=Case.Status.CLOSED,
+            discharged_on=ended,
+            discharge_note=HISTORY_NOTE,
+        )
+
+
+def seed_progress_view(staff: dict) -> None:
+    """therapist1 has turned on Casey's own progress page (Casey has no open flag)."""
+    from assessments.models import ProgressView
+    from assessments.own_progress import turn_progress
+
+    casey = Client.objects.get(user__username="client5")
+    if not ProgressView.objects.filter(client=casey).exists():
+        turn_progress(client=casey, on=True, by=staff["therapist1"])

@@ -245,8 +245,8 @@ MATRIX: dict[str, Row] = {
     "client_home": client_page(client1="ok", client2="ok", client5="ok"),
     # A client's own goals; a POST names the version it confirms (none named: nothing to find).
     "my_goals": Row(get=only(*CLIENTS), post=who("404")),
-    # A client's own progress page: off in the demo for these clients (their therapist turns it on).
-    "my_progress": client_page(),
+    # A client's own progress page: on in the demo for client5 only (their therapist turned it on).
+    "my_progress": client_page(client5="ok"),
     # client1 and client5 have sent their intakes (they land on the copy); client2 is half-way.
     "intake_start": client_page(client1="moved", client2="moved", client5="moved"),
     "intake_section": Row(

@@ -15,7 +15,9 @@ def test_seed_demo_creates_the_documented_practice_and_is_idempotent(db, capsys)
     first = counts()
     call_command("seed_demo")
     assert counts() == first
-    assert first[:3] == (9, 6, 4)
+    # Nine logins; five clients in three cases, Alex Former's old case, and the made-up past clients.
+    history = Client.objects.filter(full_name__startswith="Demo past client")
+    assert first[:3] == (9, 6 + history.count(), 4 + history.count())
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert "therapist1" in out and "client5" in out
@@ -79,3 +81,34 @@ def test_seed_demo_adds_a_history_of_sessions_and_notes(db):
         for i in (0, 11)
     )
     assert "naming_power" in first and "repair" in last
+
+
+def test_seed_demo_tells_the_measurement_story(db, client):
+    """Enough of the practice's own screenings for its own SD and alpha, marked as demo data; Jo improves
+    reliably in two domains or more; Casey's progress page is on and shows."""
+    import assessments.catalogue  # noqa: F401 - the questionnaires
+    from assessments.change import OWN
+    from assessments.reliable import own_change, practice_bases
+    from clinic.demo import HISTORY_NOTE
+
+    call_command("seed_demo")
+    history = Client.objects.filter(full_name__startswith="Demo past client")
+    assert history.count() >= 15
+    assert all(not c.user_id for c in history)
+    assert set(Case.objects.filter(clients__in=history).values_list("discharge_note", flat=True)) == {HISTORY_NOTE}
+    bases = practice_bases(1)
+    assert {b.source for b in bases.values()} == {OWN}
+    assert min(b.n for b in bases.values()) >= 30
+    assert all(0.6 < b.r < 0.99 for b in bases.values())
+
+    jo = Client.objects.get(user__username="client1")
+    change = own_change(list(jo.screenings.all()))["change"]
+    better = [c.key for c in change.reliable_since_first if c.verdict == "better" and c.key != "index"]
+    assert len(better) >= 2, better
+
+    casey = Client.objects.get(user__username="client5")
+    assert casey.progress_view.turned_on_by.username == "therapist1"
+    client.force_login(casey.user)
+    page = client.get("/my/progress/")
+    assert page.status_code == 200
+    assert "Your progress" in page.content.decode()
