@@ -808,5 +808,9 @@ def seed_progress_view(staff: dict) -> None:
     from assessments.own_progress import turn_progress
 
     casey = Client.objects.get(user__username="client5")
+    # Casey has been coming for four months: the case opened before the first questionnaire and the plan.
+    Case.objects.filter(clients=casey, status=Case.Status.OPEN).update(
+        opened_on=timezone.localdate() - timedelta(days=120)
+    )
     if not ProgressView.objects.filter(client=casey).exists():
         turn_progress(client=casey, on=True, by=staff["therapist1"])
