@@ -306,6 +306,7 @@ DEMO_POWER = {
     "client3": _power(dec1=-1, dec2=1, mon1=1, voi2=2, dig3=2, soc1=2, lab1=-2, lab2=-2, lab3=1),
     "client4": _power(dec1=1, dec2=1, mon1=-1, voi2=2, fea1=2, pre1=2, lab1=2, lab2=2),
 }
+SAM_FIRST_POWER = _power(dec1=-1, mon1=-1)
 DEMO_SAFETY = {
     "client1": _safety(dg_physical=1, dg_afraid=1, ws_fear=3, ws_recurring=2),
     "client2": _safety(ws_conflict=2),
@@ -334,6 +335,8 @@ def seed_assessments(staff: dict) -> None:
         return
     for days_ago, answers in zip((84, 42, 3), JO_POWER, strict=True):
         _submitted(clients["client1"], "power", answers, days_ago)
+    # Sam answered at the start too (seeing even less imbalance then): two rounds of the perception gap.
+    _submitted(clients["client2"], "power", SAM_FIRST_POWER, 83)
     for username, answers in DEMO_POWER.items():
         _submitted(clients[username], "power", answers, 20)
     for username, answers in DEMO_SAFETY.items():

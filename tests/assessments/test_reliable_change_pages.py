@@ -148,3 +148,12 @@ def test_the_case_section_takes_three_queries_whatever_the_screenings(
     screenings = list(person.screenings.all())
     with django_assert_num_queries(1):
         assert own_change(screenings)["change"].count == 20
+
+
+def test_one_pair_of_questionnaires_is_not_called_steady(as_user, therapist, couple_case, person, partner):
+    """With one round the gap has no trend yet: the case page says so rather than "steady"."""
+    power(person, 3, **MONEY_HIGH)
+    power(partner, 2)
+    body = as_user(therapist).get(reverse("case_detail", kwargs={"code": couple_case.code})).content.decode()
+    assert "Perception gap: one pair of questionnaires so far; a trend shows from the second" in body
+    assert "steady in every domain" not in body
