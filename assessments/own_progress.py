@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.models import ProgressView, RiskFlag
@@ -145,7 +146,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
         # Off, or hidden by a flag: as if the page did not exist.
         raise Http404
     answered = list(client.screenings.submitted().filter(instrument_key="power").order_by("submitted_at", "id"))
-    trend = [(s.submitted_at.date(), s.scores["index"]) for s in answered]
+    trend = [(timezone.localdate(s.submitted_at), s.scores["index"]) for s in answered]
     record(action=Action.PROGRESS_SEEN_BY_CLIENT, request=request, target=client, client=client)
     context = {
         "chart": line_chart({"Your answers": trend}, title="How your answers have changed") if trend else None,

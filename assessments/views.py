@@ -6,6 +6,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.catalogue import client_title
@@ -55,7 +56,7 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
         ]
     screenings = list(client.screenings.order_by(F("submitted_at").desc(nulls_first=True), "-id"))
     trend = [
-        (s.submitted_at.date(), s.scores["index"])
+        (timezone.localdate(s.submitted_at), s.scores["index"])
         for s in reversed(screenings)
         if s.is_submitted and s.instrument_key == "power"
     ]

@@ -419,7 +419,7 @@ def seed_notes(staff: dict) -> None:
     now = timezone.now().replace(hour=17, minute=0, second=0, microsecond=0)
     for case in couples:
         author = case.primary_therapist
-        Case.objects.filter(pk=case.pk).update(opened_on=(now - timedelta(days=7 * 13)).date())
+        Case.objects.filter(pk=case.pk).update(opened_on=timezone.localdate(now - timedelta(days=7 * 13)))
         for week, tags in enumerate(PRACTICE_ARC):
             starts = now - timedelta(days=7 * (12 - week) - 1)
             session = TherapySession.objects.create(case=case, starts_at=starts, created_by=author)
@@ -720,9 +720,9 @@ def seed_closed_case(staff: dict) -> None:
     last = timezone.now() - timedelta(days=365 * 8 + 30)
     TherapySession.objects.create(case=case, starts_at=last, created_by=therapist)
     Case.objects.filter(pk=case.pk).update(
-        opened_on=(last - timedelta(days=120)).date(),
+        opened_on=timezone.localdate(last - timedelta(days=120)),
         status=Case.Status.CLOSED,
-        discharged_on=last.date(),
+        discharged_on=timezone.localdate(last),
         discharge_note="Goals met; ended by agreement.",
     )
 
@@ -796,9 +796,9 @@ def seed_practice_history(staff: dict) -> None:
             note.sign(by=therapist, at=starts + timedelta(hours=2))
             if therapist.needs_cosign:
                 note.cosign(by=staff["supervisor"])
-        ended = (timezone.now() - timedelta(days=max(later_days - 7, 1))).date()
+        ended = timezone.localdate() - timedelta(days=max(later_days - 7, 1))
         Case.objects.filter(pk=case.pk).update(
-            opened_on=(timezone.now() - timedelta(days=first_days + 7)).date(),
+            opened_on=timezone.localdate() - timedelta(days=first_days + 7),
             status=Case.Status.CLOSED,
             discharged_on=ended,
             discharge_note=HISTORY_NOTE,
