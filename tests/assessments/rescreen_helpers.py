@@ -1,6 +1,6 @@
 """Power questionnaires answered some time ago, without going through the pages (the schedule reads only dates)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -10,8 +10,11 @@ from assessments.models import Screening
 PARTNER_INDEX = 87.3
 
 
-def answered(client, *, days_ago: int, index: float = 42.0, key: str = "power") -> Screening:
-    at = timezone.now() - timedelta(days=days_ago)
+def answered(
+    client, *, days_ago: int = 0, index: float = 42.0, key: str = "power", at: datetime | None = None
+) -> Screening:
+    """Submitted `days_ago` days ago, or at exactly `at` (a submitted row cannot be changed afterwards)."""
+    at = at or timezone.now() - timedelta(days=days_ago)
     scores = (
         {"index": index, "band": "some", "band_label": "Some imbalance", "direction": "shared", "domains": []}
         if key == "power"

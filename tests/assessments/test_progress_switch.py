@@ -126,12 +126,9 @@ def test_the_chart_dates_a_screening_by_the_practices_day(as_user, therapist, cl
     """An evening answer in Los Angeles is the next day in UTC: the chart and the list say the local day."""
     import datetime as dt
 
-    from assessments.models import Screening
-
-    answered(person, days_ago=60, index=48.0)
     evening = dt.datetime(2026, 11, 4, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=-8)))  # 01:30 UTC on the 5th
-    later = answered(person, days_ago=1, index=30.0)
-    Screening.objects.filter(pk=later.pk).update(submitted_at=evening)
+    answered(person, at=evening - dt.timedelta(days=60), index=48.0)
+    answered(person, at=evening, index=30.0)
     ProgressView.objects.create(client=person, turned_on_by=therapist)
     body = as_user(client_user).get(MY_PROGRESS).content.decode()
     chart = BeautifulSoup(body, "html.parser").find("svg")
@@ -143,12 +140,9 @@ def test_the_chart_dates_a_screening_by_the_practices_day(as_user, therapist, cl
 def test_the_client_records_trend_dates_by_the_practices_day(as_user, therapist, couple_case, person):
     import datetime as dt
 
-    from assessments.models import Screening
-
-    answered(person, days_ago=60, index=48.0)
-    later = answered(person, days_ago=1, index=30.0)
     evening = dt.datetime(2026, 11, 4, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
-    Screening.objects.filter(pk=later.pk).update(submitted_at=evening)
+    answered(person, at=evening - dt.timedelta(days=60), index=48.0)
+    answered(person, at=evening, index=30.0)
     body = as_user(therapist).get(record_url(couple_case, person)).content.decode()
     labels = [t.get_text() for svg in BeautifulSoup(body, "html.parser").find_all("svg") for t in svg.find_all("text")]
     assert "Nov 4" in labels and "Nov 5" not in labels
