@@ -1,10 +1,11 @@
 """Every instrument the practice uses, registered once. Add a new version here; never edit an old one."""
 
+from assessments.checkin_v1 import CHECKIN_INDIVIDUAL_V1, CHECKIN_V1
 from assessments.framework import registry
 from assessments.power_v1 import POWER_V1
 from assessments.safety_v1 import SAFETY_V1
 
-for _instrument in (POWER_V1, SAFETY_V1):
+for _instrument in (POWER_V1, SAFETY_V1, CHECKIN_V1, CHECKIN_INDIVIDUAL_V1):
     registry.register(_instrument)
 
 # The questionnaires a client is asked to complete after intake, in order.
@@ -19,4 +20,6 @@ def client_title(key: str) -> str:
     """The neutral name a client sees for instrument `key` (settings.QUESTIONNAIRE_TITLES)."""
     from django.conf import settings
 
+    if key.startswith("checkin"):
+        key = "checkin"  # both kinds of session check-in
     return settings.QUESTIONNAIRE_TITLES.get(key, NEUTRAL_TITLE)

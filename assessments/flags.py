@@ -21,6 +21,7 @@ def raise_flag(
     screening=None,
     warning_sign: WarningSign | None = None,
     exercise_checkin=None,
+    session_checkin=None,
     request: HttpRequest | None = None,
     at=None,
 ) -> RiskFlag:
@@ -31,6 +32,7 @@ def raise_flag(
         screening=screening,
         warning_sign=warning_sign,
         exercise_checkin=exercise_checkin,
+        session_checkin=session_checkin,
         raised_at=at or timezone.now(),
     )
     # Only the severity and rule ids: what the client answered stays in the record, not the log.

@@ -168,6 +168,10 @@ class RiskFlag(models.Model):
     exercise_checkin = models.ForeignKey(
         "plans.CheckIn", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_flags"
     )
+    # A client's session check-in that said it did not feel safe to disagree in the room.
+    session_checkin = models.ForeignKey(
+        "SessionCheckIn", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_flags"
+    )
     status = models.CharField(max_length=20, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     raised_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -195,7 +199,8 @@ class RiskFlag(models.Model):
             models.CheckConstraint(
                 condition=models.Q(screening__isnull=False)
                 | models.Q(warning_sign__isnull=False)
-                | models.Q(exercise_checkin__isnull=False),
+                | models.Q(exercise_checkin__isnull=False)
+                | models.Q(session_checkin__isnull=False),
                 name="riskflag_has_source",
             ),
             models.CheckConstraint(
@@ -225,6 +230,8 @@ class RiskFlag(models.Model):
             return "by a questionnaire"
         if self.exercise_checkin_id:
             return "by a check-in on an exercise"
+        if self.session_checkin_id:
+            return "by a session check-in"
         return "by a warning sign"
 
     @transaction.atomic
@@ -377,3 +384,130 @@ class ProgressView(models.Model):
 
     def __str__(self) -> str:
         return f"Progress view of client {self.client_id}"
+
+
+class SessionCheckInQuerySet(models.QuerySet):
+    def submitted(self) -> "SessionCheckInQuerySet":
+        return self.filter(status=ScreeningStatus.SUBMITTED)
+
+    def waiting(self, now=None) -> "SessionCheckInQuerySet":
+        """Not answered yet and still open: what a client's home lists."""
+        return self.filter(status__in=OPEN_SCREENING_STATUSES, expires_at__gt=now or timezone.now())
+
+
+class SessionCheckIn(models.Model):
+    """One client's check-in on one session they were in (assessments/checkin_v1.py). At most one each.
+
+    Autosaved while answered, sent once, then immutable like a screening (and on PostgreSQL a trigger
+    refuses changes too). Unanswered by `expires_at`, it is closed and stays unanswered. Only the
+    treating therapist reads it; a partner never learns whether the other answered.
+    """
+
+    Status = ScreeningStatus
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey("notes.TherapySession", on_delete=models.PROTECT, related_name="checkins")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="session_checkins")
+    instrument_key = models.CharField(max_length=40)
+    instrument_version = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=ScreeningStatus.choices, default=ScreeningStatus.ASSIGNED)
+    answers = models.JSONField(default=dict, blank=True)
+    # The optional line in the client's own words.
+    comment = models.TextField(blank=True, max_length=500)
+    scores = models.JSONField(null=True, blank=True)
+    # Copied out of `scores` so that trends, alerts and reports aggregate in SQL.
+    mean = models.FloatField(null=True, blank=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SessionCheckInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "session check-in"
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "client"], name="session_checkin_one_per_client"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ScreeningStatus.values), name="session_checkin_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ScreeningStatus.SUBMITTED)
+                | models.Q(submitted_at__isnull=False, scores__isnull=False, mean__isnull=False),
+                name="session_checkin_submitted_has_scores",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mean__isnull=True) | models.Q(mean__gte=0, mean__lte=10),
+                name="session_checkin_mean_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "status", "expires_at"], name="session_checkin_client_idx"),
+            models.Index(fields=["status", "submitted_at"], name="session_checkin_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session check-in ({self.get_status_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ScreeningStatus.SUBMITTED
+
+    def is_expired(self, now=None) -> bool:
+        return not self.is_submitted and self.expires_at <= (now or timezone.now())
+
+
+class BalanceReason(models.TextChoices):
+    LOWER = "lower", "Rates sessions lower than their partner"
+    DROP = "drop", "Ratings fell sharply"
+
+
+class BalanceAlert(models.Model):
+    """A pattern in a case's session check-ins for the therapist to look at: one client's voice is weaker.
+
+    Raised by the rules in assessments/checkin_v1.py (assessments/checkins.py applies them), resolved by
+    the therapist with a note. Staff only: never shown to either partner, never in a client's release.
+    """
+
+    Reason = BalanceReason
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("clients.Case", on_delete=models.PROTECT, related_name="balance_alerts")
+    # The client whose ratings run lower or fell.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="balance_alerts")
+    reason = models.CharField(max_length=20, choices=BalanceReason.choices)
+    # The session whose check-in completed the pattern: the same pattern is not raised twice from it.
+    session = models.ForeignKey("notes.TherapySession", on_delete=models.PROTECT, related_name="balance_alerts")
+    # The figures behind it (means per session), for the page; numbers only.
+    detail = models.JSONField(default=dict, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolve_note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(reason__in=BalanceReason.values), name="balance_reason_valid"),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True) | models.Q(resolved_by__isnull=False),
+                name="balance_resolved_by_someone",
+            ),
+            # One open alert per client and reason: a pattern that goes on is the same alert.
+            models.UniqueConstraint(
+                fields=["case", "client", "reason"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="balance_one_open_per_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "resolved_at"], name="balance_case_open_idx")]
+
+    def __str__(self) -> str:
+        return f"Balance alert ({self.get_reason_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -108,10 +108,11 @@ def offer_safety_screen(
     """The safety questionnaire again for `client` (reason: "therapist", "warning_sign", "session_checkin").
 
     The one function every trigger calls; None if one is already waiting for the client. After a warning
-    sign no email goes out: an email arriving just after something worrying was reported may be noticed by
-    the person it was about; the task waits on the client's home and the therapist follows up in person.
+    sign, or a check-in that said it did not feel safe to disagree, no email goes out: an email arriving just
+    after something worrying was reported may be noticed by the person it was about; the task waits on the
+    client's home (where a check-in's author is at that moment) and the therapist follows up in person.
     """
-    notify = reason != "warning_sign"
+    notify = reason not in ("warning_sign", "session_checkin")
     return offer(client=client, key=SAFETY, reason=reason, by=by, request=request, notify=notify)
 
 

@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from assessments.checkin_v1 import DEFAULT_RULES as _CHECKIN
+from assessments.checkin_v1 import Rules as _checkin_rules
 from clinic.lib import country
 from clinic.lib.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 from clinic.lib.neutral import unneutral_words
@@ -49,6 +51,8 @@ SITE_TITLE = env_str("SITE_TITLE", "Fulcrum")
 QUESTIONNAIRE_TITLES = {
     "power": env_str("QUESTIONNAIRE_TITLE_POWER", "Questions about your relationship"),
     "safety": env_str("QUESTIONNAIRE_TITLE_SAFETY", "A short check-in"),
+    # After each session (both kinds of session check-in).
+    "checkin": env_str("QUESTIONNAIRE_TITLE_CHECKIN", "About your last appointment"),
 }
 for _name, _value in [("SITE_TITLE", SITE_TITLE)] + [
     (f"QUESTIONNAIRE_TITLE_{key.upper()}", title) for key, title in QUESTIONNAIRE_TITLES.items()
@@ -226,6 +230,19 @@ PLAN_REVIEW_DAYS = env_int("PLAN_REVIEW_DAYS", 90, minimum=1)
 # The power questionnaire is asked again this many weeks after a client last answered it (and at each
 # plan review); `manage.py assign_rescreenings` (daily) assigns what is due.
 RESCREEN_WEEKS = env_int("RESCREEN_WEEKS", 6, minimum=1)
+# Session check-ins: how long one stays open after the session, and what raises a flag or a balance
+# alert. Each threshold, its reason and its default are documented with the instrument
+# (assessments/checkin_v1.py).
+SESSION_CHECKIN = _checkin_rules(
+    days=env_int("SESSION_CHECKIN_DAYS", _CHECKIN.days, minimum=1),
+    safe_low=env_int("CHECKIN_SAFE_LOW", _CHECKIN.safe_low, minimum=0),
+    gap=env_int("CHECKIN_GAP_POINTS", _CHECKIN.gap, minimum=1),
+    gap_sessions=env_int("CHECKIN_GAP_SESSIONS", _CHECKIN.gap_sessions, minimum=1),
+    window=env_int("CHECKIN_GAP_WINDOW", _CHECKIN.window, minimum=1),
+    drop=env_int("CHECKIN_DROP_POINTS", _CHECKIN.drop, minimum=1),
+)
+if SESSION_CHECKIN.gap_sessions > SESSION_CHECKIN.window:
+    raise ImproperlyConfigured("CHECKIN_GAP_SESSIONS cannot be more than CHECKIN_GAP_WINDOW.")
 
 # Background work (long PDFs): a real queue. "database" needs `manage.py db_worker` running;
 # "immediate" runs tasks in the request (the local demo and tests).

@@ -101,6 +101,11 @@ class Action(models.TextChoices):
     PROGRESS_VIEW_ON = "progress_view_on", "Client's own progress view turned on"
     PROGRESS_VIEW_OFF = "progress_view_off", "Client's own progress view turned off"
     PROGRESS_SEEN_BY_CLIENT = "progress_seen_by_client", "Own progress read by the client"
+    SESSION_CHECKIN_ASSIGNED = "session_checkin_assigned", "Session check-in offered to the client"
+    SESSION_CHECKIN_SENT = "session_checkin_sent", "Session check-in sent by the client"
+    SESSION_CHECKINS_VIEWED = "session_checkins_viewed", "Session check-ins read"
+    BALANCE_ALERT_RAISED = "balance_alert_raised", "Balance alert raised"
+    BALANCE_ALERT_RESOLVED = "balance_alert_resolved", "Balance alert resolved"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -24,6 +24,11 @@ def check_ranges(instrument, result):
         assert all(0 <= d["score"] <= 100 for d in result["domains"])
         assert result["band"] in {b.key for b in instrument.bands}
         assert result["direction"] in {"toward_me", "shared", "toward_partner"}
+    elif instrument.key.startswith("checkin"):
+        values = list(result["items"].values())
+        assert set(result["items"]) == {i.id for i in instrument.items}
+        assert 0 <= result["mean"] <= 10 and min(values) <= result["mean"] <= max(values)
+        assert result["safe_to_disagree"] == result["items"]["disagree"]
     else:
         assert result["level"] in {"none", "elevated", "urgent"}
         assert set(result["items"]) <= {i.id for i in instrument.items}
