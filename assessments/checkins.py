@@ -35,6 +35,7 @@ from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client
 from clinic.clients.notices import notify_something_new
+from clinic.lib.charts import line_chart
 from clinic.notes.models import TherapySession
 
 # The flag's reason id (a rule, never free text); its words for staff are in REASON_TEXTS.
@@ -75,9 +76,12 @@ def people_in(session: TherapySession) -> list[Client]:
 
 
 def offer_after_session(
-    *, session: TherapySession, request: HttpRequest | None = None, now: datetime | None = None
+    *, session: TherapySession, request: HttpRequest | None = None, now: datetime | None = None, notify: bool = True
 ) -> list[SessionCheckIn]:
-    """A check-in for each client of an attended session who can sign in; the new ones (none twice)."""
+    """A check-in for each client of an attended session who can sign in; the new ones (none twice).
+
+    `notify=False` (made-up history only) sends no notice.
+    """
     now = now or timezone.now()
     expires = session_ends(session) + timedelta(days=rules().days)
     if session.attendance != TherapySession.Attendance.ATTENDED or session.starts_at > now or expires <= now:
@@ -106,7 +110,8 @@ def offer_after_session(
             client=client,
             detail={"session": str(session.code), "instrument": instrument.key, "version": instrument.version},
         )
-        notify_something_new(client=client, request=request)
+        if notify:
+            notify_something_new(client=client, request=request)
         offered.append(checkin)
     return offered
 
@@ -185,7 +190,9 @@ def submit(checkin: SessionCheckIn, *, request: HttpRequest | None = None, now: 
             from assessments.rescreening import offer_safety_screen
 
             offer_safety_screen(client=locked.client, reason="session_checkin", request=request)
-        sent.alerts = evaluate_balance(case=locked.session.case, client=locked.client, request=request)
+        sent.alerts = evaluate_balance(
+            case=locked.session.case, client=locked.client, request=request, at=locked.submitted_at
+        )
     return sent
 
 
@@ -202,7 +209,7 @@ def _sent_in_case(case: Case):
 
 
 def _raise(
-    *, case: Case, client: Client, reason: str, session: TherapySession, detail: dict, request
+    *, case: Case, client: Client, reason: str, session: TherapySession, detail: dict, request, at: datetime
 ) -> BalanceAlert | None:
     """One alert, unless one is open for this client and reason, or this session already raised it once."""
     alerts = BalanceAlert.objects.filter(case=case, client=client, reason=reason)
@@ -210,7 +217,9 @@ def _raise(
         return None
     try:
         with transaction.atomic():
-            alert = BalanceAlert.objects.create(case=case, client=client, reason=reason, session=session, detail=detail)
+            alert = BalanceAlert.objects.create(
+                case=case, client=client, reason=reason, session=session, detail=detail, raised_at=at
+            )
     except IntegrityError:
         return None  # raised at the same moment by the partner's check-in
     record(action=Action.BALANCE_ALERT_RAISED, request=request, target=alert, client=client, detail={"reason": reason})
@@ -235,9 +244,11 @@ def fell_sharply(latest: float, before: list[float], rule: Rules) -> bool:
     return bool(earlier) and sum(earlier) / len(earlier) - latest >= rule.drop
 
 
-def evaluate_balance(*, case: Case, client: Client, request: HttpRequest | None = None) -> list[BalanceAlert]:
+def evaluate_balance(
+    *, case: Case, client: Client, request: HttpRequest | None = None, at: datetime | None = None
+) -> list[BalanceAlert]:
     """Apply the balance rules to the case after `client` sent a check-in; the alerts raised."""
-    rule = rules()
+    rule, at = rules(), at or timezone.now()
     sent = list(_sent_in_case(case))
     raised = []
     own = [c for c in sent if c.client_id == client.pk]
@@ -252,6 +263,7 @@ def evaluate_balance(*, case: Case, client: Client, request: HttpRequest | None 
                 session=own[0].session,
                 detail=detail,
                 request=request,
+                at=at,
             )
         )
     partners = list(case.clients.order_by("memberships__id"))
@@ -260,12 +272,14 @@ def evaluate_balance(*, case: Case, client: Client, request: HttpRequest | None 
         for checkin in sent:
             if checkin.session.format == TherapySession.Format.CONJOINT:
                 by_session.setdefault(checkin.session_id, {})[checkin.client_id] = checkin
-        pairs = [s for s in by_session.values() if len(s) == 2]  # newest first, as `sent` is ordered
+        both = {partners[0].pk, partners[1].pk}
+        pairs = [s for s in by_session.values() if both <= set(s)]  # newest first, as `sent` is ordered
         means = [(s[partners[0].pk].mean, s[partners[1].pk].mean) for s in pairs]
         who = lower_pattern(means, rule)
         if who is not None:
             newest = pairs[0][partners[who].pk].session
-            detail = {"pairs": [list(m) for m in means[: rule.window]]}
+            window = means[: rule.window]
+            detail = {"own": [m[who] for m in window], "other": [m[1 - who] for m in window]}
             raised.append(
                 _raise(
                     case=case,
@@ -274,6 +288,7 @@ def evaluate_balance(*, case: Case, client: Client, request: HttpRequest | None 
                     session=newest,
                     detail=detail,
                     request=request,
+                    at=at,
                 )
             )
     return [a for a in raised if a is not None]
@@ -297,7 +312,7 @@ def resolve_alert(*, alert: BalanceAlert, by, note: str, request: HttpRequest) -
 class SessionAnswers:
     client: Client
     checkin: SessionCheckIn | None
-    rows: list[dict] = field(default_factory=list)  # {"text", "value"} per line, once sent
+    rows: list[dict] = field(default_factory=list)  # {"text", "value", "low"} per line, once sent
 
 
 def answers_for_session(session: TherapySession, *, now: datetime | None = None) -> list[SessionAnswers]:
@@ -309,7 +324,9 @@ def answers_for_session(session: TherapySession, *, now: datetime | None = None)
         rows = []
         if checkin is not None and checkin.is_submitted:
             instrument = instrument_of(checkin)
-            rows = [{"text": item.text, "value": checkin.scores["items"][item.id]} for item in instrument.items]
+            low = rules().safe_low
+            values = checkin.scores["items"]
+            rows = [{"text": i.text, "value": values[i.id], "low": values[i.id] <= low} for i in instrument.items]
         result.append(SessionAnswers(client=client, checkin=checkin, rows=rows))
     return result
 
@@ -347,3 +364,37 @@ def own_trend(client: Client) -> list[tuple[date, float]]:
     """A client's own check-in means, oldest first: for their own progress page."""
     sent = client.session_checkins.submitted().select_related("session").order_by("session__starts_at", "id")
     return [(timezone.localdate(c.session.starts_at), c.mean) for c in sent]
+
+
+def case_context(*, case: Case, user, request: HttpRequest) -> dict:
+    """The case page's check-in section: the treating therapist only (not a supervisor, not an admin)."""
+    if case.primary_therapist_id != user.pk:
+        return {}
+    trends = case_trends(case)
+    rows = recent_sessions(case)
+    alerts = list(case.balance_alerts.select_related("client", "session", "resolved_by").order_by("-raised_at")[:10])
+    if any(trends.values()) or alerts:
+        record(action=Action.SESSION_CHECKINS_VIEWED, request=request, target=case)
+    series = {client.display_name: values for client, values in trends.items() if values}
+    return {
+        "checkin_clients": list(trends),
+        "checkin_rows": rows,
+        "checkin_chart": line_chart(series, title="Session check-ins: average per session", maximum=10)
+        if series
+        else None,
+        "open_alerts": [a for a in alerts if a.is_open],
+        "resolved_alerts": [a for a in alerts if not a.is_open],
+        "now": timezone.now(),
+    }
+
+
+def open_alerts_for(therapist):
+    """The dashboard's list: open balance alerts in the therapist's own open cases, oldest first."""
+    return (
+        BalanceAlert.objects.filter(
+            resolved_at__isnull=True, case__primary_therapist=therapist, case__status=Case.Status.OPEN
+        )
+        .select_related("case", "client")
+        .prefetch_related(Prefetch("case__clients", queryset=Client.objects.order_by("memberships__id")))
+        .order_by("raised_at")
+    )

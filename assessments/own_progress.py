@@ -4,7 +4,8 @@ Off by default. The therapist turns it on for one client (refused while that cli
 yet resolved) and off again; each change is audited. It shows only while no flag stands in the way: an
 urgent flag not yet resolved, or any flag raised since it was turned on and not yet resolved, hides it at
 once, whatever raised the flag. What it shows: the client's own power-questionnaire answers over time, in
-plain words — never a partner's answers, never the other questionnaire, never anything about the room.
+plain words, and their own answers after each appointment (session check-ins) — never a partner's answers
+or whether a partner answered, never the safety questionnaire, never a balance alert.
 """
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from assessments.checkins import own_trend
 from assessments.models import ProgressView, RiskFlag
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
@@ -147,8 +149,13 @@ def my_progress(request: HttpRequest) -> HttpResponse:
         raise Http404
     answered = list(client.screenings.submitted().filter(instrument_key="power").order_by("submitted_at", "id"))
     trend = [(timezone.localdate(s.submitted_at), s.scores["index"]) for s in answered]
+    after = own_trend(client)
     record(action=Action.PROGRESS_SEEN_BY_CLIENT, request=request, target=client, client=client)
     context = {
+        "after_chart": line_chart({"Your answers": after}, title="After your appointments", maximum=10)
+        if after
+        else None,
+        "after": after,
         "chart": line_chart({"Your answers": trend}, title="How your answers have changed") if trend else None,
         "words": _words(trend[0][1], trend[-1][1], len(trend)) if trend else "",
         "answered": answered,

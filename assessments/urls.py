@@ -20,6 +20,9 @@ urlpatterns = [
     path("check/", views.self_check, name="self_check"),
     path("my/questions/<uuid:code>/", views.questions, name="questions"),
     path("my/questions/<uuid:code>/save/", views.questions_save, name="questions_save"),
+    path("my/after-appointment/<uuid:code>/", views.session_checkin, name="session_checkin"),
+    path("my/after-appointment/<uuid:code>/save/", views.session_checkin_save, name="session_checkin_save"),
+    path("balance-alerts/<uuid:code>/resolve/", views.balance_alert_resolve, name="balance_alert_resolve"),
     path("cases/<uuid:case_code>/comparison/", views.comparison, name="comparison"),
     path(
         "cases/<uuid:case_code>/clients/<uuid:client_code>/results/<uuid:code>/",

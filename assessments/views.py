@@ -9,11 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments import checkins
 from assessments.catalogue import client_title
+from assessments.checkin_v1 import COMMENT_MAX, COMMENT_PROMPT
+from assessments.checkins import CommentTooLong
 from assessments.flags import acknowledge_flag, record_warning_sign, resolve_flag
 from assessments.forms import FlagNoteForm, SafetyInfoForm, WarningSignForm
 from assessments.framework import IncompleteAnswers, Instrument, InvalidAnswer, registry, score
-from assessments.models import FlagStateError, RiskFlag, SafetyInfo, Screening, ScreeningLocked
+from assessments.models import (
+    BalanceAlert,
+    FlagStateError,
+    RiskFlag,
+    SafetyInfo,
+    Screening,
+    ScreeningLocked,
+    SessionCheckIn,
+)
 from assessments.own_progress import progress_shown, progress_view_of
 from assessments.reliable import case_change, own_change
 from assessments.rescreening import offer_safety_screen
@@ -51,7 +62,10 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
     flags = list(client.risk_flags.select_related("acknowledged_by", "resolved_by"))
     for flag in flags:
         flag.reason_texts = [
-            RULE_REASONS.get(r) or CHECKIN_REASONS.get(r) or r.replace("warning_sign:", "Warning sign: ")
+            RULE_REASONS.get(r)
+            or CHECKIN_REASONS.get(r)
+            or checkins.REASON_TEXTS.get(r)
+            or r.replace("warning_sign:", "Warning sign: ")
             for r in flag.reasons
         ]
     screenings = list(client.screenings.order_by(F("submitted_at").desc(nulls_first=True), "-id"))
@@ -143,6 +157,9 @@ def safety_edit(request: HttpRequest) -> HttpResponse:
 # Client: questionnaires
 
 
+UNREADABLE = "One answer could not be read. Please choose it again."
+
+
 def _own_screening(request: HttpRequest, code) -> Screening:
     own = Screening.objects.filter(client__in=Client.objects.visible_to(request.user), client__user=request.user)
     return get_object_or_404(own, code=code)
@@ -168,7 +185,7 @@ def questions(request: HttpRequest, code) -> HttpResponse:
         return redirect("client_home")
     problem, missing, status = "", [], 200
     if request.method == "POST" and not sent_as_form(request):
-        problem, status = "One answer could not be read. Please choose it again.", 400
+        problem, status = UNREADABLE, 400
     elif request.method == "POST":
         try:
             # An answer that is not one of the choices is refused whole: nothing is stored.
@@ -177,7 +194,7 @@ def questions(request: HttpRequest, code) -> HttpResponse:
         except IncompleteAnswers as error:
             missing, problem = error.missing, "Some questions are not answered yet. They are listed here."
         except InvalidAnswer:
-            problem, status = "One answer could not be read. Please choose it again.", 400
+            problem, status = UNREADABLE, 400
         else:
             if done.urgent:
                 messages.info(
@@ -330,3 +347,116 @@ def self_check(request: HttpRequest) -> HttpResponse:
         "stand_out": [d["title"] for d in result["domains"] if d["key"] in result["stand_out"]] if result else [],
     }
     return render(request, "assessments/self_check.html", context)
+
+
+# Client: the check-in after a session
+
+
+def _own_checkin(request: HttpRequest, code) -> SessionCheckIn:
+    own = SessionCheckIn.objects.filter(client__in=Client.objects.visible_to(request.user), client__user=request.user)
+    return get_object_or_404(own.select_related("session"), code=code)
+
+
+CHECKIN_CLOSED = "This one has closed: it stays open a few days after each appointment. Thank you."
+
+
+def _checkin_page(request, checkin, *, chosen: dict, comment: str, missing=(), problem="", status=200):
+    instrument = checkins.instrument_of(checkin)
+    rows = []
+    for number, item in enumerate(instrument.items, start=1):
+        scale = instrument.scale(item.scale)
+        value = str(chosen.get(item.id, ""))
+        choices = [
+            # The number is the button; words beside it ("not at all") are read out, not shown twice.
+            {"value": c.value, "words": c.label.partition(" ")[2], "checked": value == str(c.value)}
+            for c in scale.choices
+        ]
+        rows.append({"number": number, "item": item, "choices": choices, "missing": item.id in missing})
+    context = {
+        "checkin": checkin,
+        "title": client_title(instrument.key),
+        "instructions": instrument.instructions,
+        "rows": rows,
+        "missing": [r for r in rows if r["missing"]],
+        "problem": problem,
+        "comment": comment,
+        "comment_prompt": COMMENT_PROMPT,
+        "comment_max": COMMENT_MAX,
+        "autosave_url": reverse("session_checkin_save", kwargs={"code": checkin.code}),
+    }
+    return render(request, "assessments/session_checkin.html", context, status=status)
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def session_checkin(request: HttpRequest, code) -> HttpResponse:
+    checkin = _own_checkin(request, code)
+    if checkin.is_submitted:
+        messages.info(request, "You have already sent these answers. Thank you.")
+        return redirect("client_home")
+    if checkin.is_expired():
+        messages.info(request, CHECKIN_CLOSED)
+        return redirect("client_home")
+    if request.method == "GET":
+        return _checkin_page(request, checkin, chosen=checkin.answers, comment=checkin.comment)
+    # What was sent stays on the page whatever goes wrong: nothing a client chose or typed is lost.
+    items = checkins.instrument_of(checkin).items
+    chosen = {**checkin.answers, **{i.id: request.POST[i.id] for i in items if request.POST.get(i.id)}}
+    comment = request.POST.get("comment", checkin.comment)
+    if not sent_as_form(request):
+        return _checkin_page(request, checkin, chosen=chosen, comment=comment, problem=UNREADABLE, status=400)
+    try:
+        checkins.save_answers(checkin, request.POST)
+        checkins.submit(checkin, request=request)
+    except IncompleteAnswers as error:
+        problem = "Some lines are not answered yet. They are listed here."
+        return _checkin_page(request, checkin, chosen=chosen, comment=comment, missing=error.missing, problem=problem)
+    except InvalidAnswer:
+        return _checkin_page(request, checkin, chosen=chosen, comment=comment, problem=UNREADABLE, status=400)
+    except CommentTooLong as error:
+        return _checkin_page(request, checkin, chosen=chosen, comment=comment, problem=str(error), status=400)
+    except checkins.CheckInClosed:
+        messages.info(request, CHECKIN_CLOSED)
+        return redirect("client_home")
+    except ScreeningLocked:
+        messages.info(request, "You have already sent these answers. Thank you.")
+        return redirect("client_home")
+    messages.success(request, "Thank you. Your answers have reached your therapist.")
+    return redirect("client_home")
+
+
+@role_required(Role.CLIENT)
+@require_POST
+def session_checkin_save(request: HttpRequest, code) -> JsonResponse:
+    checkin = _own_checkin(request, code)
+    if not sent_as_form(request):
+        return not_a_form()
+    try:
+        saved = checkins.save_answers(checkin, request.POST)
+    except ScreeningLocked:
+        return JsonResponse({"error": "submitted", "message": "These answers were already sent."}, status=409)
+    except checkins.CheckInClosed:
+        return JsonResponse({"error": "closed", "message": "Not saved: " + CHECKIN_CLOSED}, status=409)
+    except InvalidAnswer:
+        return JsonResponse({"error": "invalid", "message": "Not saved: choose that answer again."}, status=400)
+    except CommentTooLong as error:
+        return JsonResponse({"error": "invalid", "message": "Not saved. " + str(error)}, status=400)
+    return JsonResponse({"saved": True, "saved_at": show(saved.updated_at, "TIME_FORMAT")})
+
+
+# Clinicians: balance alerts
+
+
+@role_required(Role.THERAPIST)
+@require_POST
+def balance_alert_resolve(request: HttpRequest, code) -> HttpResponse:
+    mine = BalanceAlert.objects.filter(case__in=Case.objects.visible_to(request.user))
+    alert = get_object_or_404(mine.select_related("case", "client"), code=code)
+    form = FlagNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Add a short note (what you noticed or did) to resolve the alert.")
+    elif checkins.resolve_alert(alert=alert, by=request.user, note=form.cleaned_data["note"], request=request):
+        messages.success(request, "Balance alert resolved.")
+    else:
+        messages.info(request, "That alert was already resolved.")
+    return redirect(reverse("case_detail", kwargs={"code": alert.case.code}) + "#checkins-h")

@@ -110,6 +110,7 @@ def seed() -> list[DemoLogin]:
     seed_closed_case(staff)
     seed_practice_history(staff)
     seed_progress_view(staff)
+    seed_session_checkins()
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
         DemoLogin("therapist1", "therapist", "couple client1+client2 (signed plan, reviewed), individual client5"),
@@ -817,3 +818,57 @@ def seed_progress_view(staff: dict) -> None:
     )
     if not ProgressView.objects.filter(client=casey).exists():
         turn_progress(client=casey, on=True, by=staff["therapist1"])
+
+
+# Jo and Sam's check-ins after their last eight sessions, oldest first: (heard, say, disagree, pace, fair).
+# Sam's run high; Jo's run lower, most of all "I had a say" (the therapist may be drifting toward Sam,
+# who speaks more), so a balance alert shows. No line is low enough to raise a flag.
+JO_CHECKINS = [
+    (7, 6, 6, 7, 7),
+    (6, 5, 6, 6, 6),
+    (6, 4, 5, 6, 6),
+    (5, 4, 5, 6, 5),
+    (6, 4, 5, 5, 6),
+    (5, 3, 4, 6, 5),
+    (6, 4, 5, 6, 6),
+    (5, 4, 5, 5, 5),
+]
+SAM_CHECKINS = [
+    (8, 8, 7, 8, 8),
+    (8, 8, 8, 8, 9),
+    (9, 8, 8, 8, 8),
+    (8, 9, 8, 8, 8),
+    (9, 8, 8, 9, 9),
+    (8, 8, 8, 8, 8),
+    (9, 9, 8, 8, 9),
+    (8, 8, 9, 8, 8),
+]
+JO_LINES = {5: "I found it hard to get a word in this time."}
+
+
+def seed_session_checkins() -> None:
+    """Jo and Sam answered a check-in after each of their last eight sessions (demo data, made up)."""
+    from django.http import QueryDict
+
+    from assessments import checkins
+    from assessments.checkin_v1 import CHECKIN_V1
+    from assessments.models import SessionCheckIn
+    from clinic.notes.models import TherapySession
+
+    jo, sam = (Client.objects.get(user__username=name) for name in ("client1", "client2"))
+    case = Case.objects.filter(clients=jo).filter(clients=sam).get()
+    if SessionCheckIn.objects.filter(session__case=case).exists():
+        return
+    sessions = list(case.sessions.filter(format=TherapySession.Format.CONJOINT).order_by("-starts_at")[:8])[::-1]
+    ids = [item.id for item in CHECKIN_V1.items]
+    for number, session in enumerate(sessions):
+        ended = checkins.session_ends(session)
+        checkins.offer_after_session(session=session, now=ended, notify=False)
+        for client, answers in ((jo, JO_CHECKINS[number]), (sam, SAM_CHECKINS[number])):
+            checkin = SessionCheckIn.objects.get(session=session, client=client)
+            data = QueryDict(mutable=True)
+            data.update(dict(zip(ids, map(str, answers), strict=True)))
+            data["comment"] = JO_LINES.get(number, "") if client == jo else ""
+            answered = ended + timedelta(hours=3 if client == jo else 1)
+            checkins.save_answers(checkin, data, now=answered)
+            checkins.submit(checkin, now=answered)

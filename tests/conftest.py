@@ -156,6 +156,10 @@ def demo(django_db_setup, django_db_blocker):
         request = RequestFactory().post("/")
         request.user = users["therapist1"]
         token = send_invitation(client=newcomer, by=users["therapist1"], request=request).link.rsplit("/", 2)[-2]
+        # A conjoint session two hours ago: Jo's check-in waits (Sam's too: theirs only).
+        from tests.factories import attended_session
+
+        latest = attended_session(couple, by=users["therapist1"])
         ids = {
             "users": users,
             "case": couple.code,
@@ -164,6 +168,8 @@ def demo(django_db_setup, django_db_blocker):
             "screening": Screening.objects.filter(client=jo, submitted_at__isnull=False).first().code,
             "questions": assign(client=jo, key="power", by=users["therapist1"]).code,
             "flag": RiskFlag.objects.filter(client=jo).first().code,
+            "checkin": latest.checkins.get(client=jo).code,
+            "balance_alert": couple.balance_alerts.get().code,
             "staff": users["therapist1"].code,
             "inquiry": Inquiry.objects.first().code,
             "job": job.code,

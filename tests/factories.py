@@ -71,3 +71,24 @@ def make_warning_sign(client, *, by: User, urgent_flag: bool = False, **kw):
     if urgent_flag:
         raise_flag(client=client, severity=RiskFlag.Severity.URGENT, reasons=["test"], warning_sign=sign)
     return sign
+
+
+def attended_session(case, *, by: User, hours_ago: float = 2, individual_client=None, offer: bool = True):
+    """A session held `hours_ago` hours ago (conjoint unless `individual_client`), with its check-ins offered."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.checkins import offer_after_session
+    from clinic.notes.models import TherapySession
+
+    session = TherapySession.objects.create(
+        case=case,
+        starts_at=timezone.now() - timedelta(hours=hours_ago),
+        format=TherapySession.Format.INDIVIDUAL if individual_client else TherapySession.Format.CONJOINT,
+        individual_client=individual_client,
+        created_by=by,
+    )
+    if offer:
+        offer_after_session(session=session)
+    return session

@@ -265,6 +265,10 @@ MATRIX: dict[str, Row] = {
     "contact_choices": Row(get=only(*CLIENTS), post=only(*CLIENTS)),
     "questions": Row(lambda ids: {"code": ids["questions"]}, get=only("client1"), post=only("client1")),
     "questions_save": Row(lambda ids: {"code": ids["questions"]}, get=not_offered_to(*CLIENTS), post=only("client1")),
+    "session_checkin": Row(lambda ids: {"code": ids["checkin"]}, get=only("client1"), post=only("client1")),
+    "session_checkin_save": Row(
+        lambda ids: {"code": ids["checkin"]}, get=not_offered_to(*CLIENTS), post=only("client1")
+    ),
     # Public pages
     "invitation_accept": Row(lambda ids: {"token": ids["token"]}, get=public(), post=public()),
     "quick_exit": Row(get=public("405"), post=public("empty")),
@@ -304,6 +308,7 @@ MATRIX: dict[str, Row] = {
     "progress_switch": clinical_post(client1),
     "flag_acknowledge": clinical_post(flag),
     "flag_resolve": clinical_post(flag),
+    "balance_alert_resolve": clinical_post(lambda ids: {"code": ids["balance_alert"]}),
     "session_new": Row(case_code, get=THERAPIST1, post=THERAPIST1),
     # The note waits for co-signature by therapist1's own supervisor, who may read it (and co-sign or return it).
     "note_page": Row(session, get=only("therapist1", "supervisor"), post=not_offered_to(*THERAPISTS)),

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.catalogue import client_title
+from assessments.checkins import case_context as checkins_case_context
+from assessments.checkins import open_alerts_for
 from assessments.flags import conjoint_not_advised, overdue_flag_count
 from assessments.models import RiskFlag, Screening, WarningSign
 from assessments.own_progress import client_home_progress
@@ -67,6 +69,11 @@ def client_home(request: HttpRequest) -> HttpResponse:
             title = client_title(screening.instrument_key)
             url = reverse("questions", kwargs={"code": screening.code})
             tasks.append({"title": title, "url": url, "note": "About 5 minutes."})
+        for checkin in profile.session_checkins.waiting().order_by("assigned_at"):
+            url = reverse("session_checkin", kwargs={"code": checkin.code})
+            until = show(checkin.expires_at, "MONTH_DAY_FORMAT")
+            note = f"Under a minute. Open until {until}."
+            tasks.append({"title": client_title(checkin.instrument_key), "url": url, "note": note})
         tasks += client_tasks(client=profile)
         progress = client_home_progress(client=profile)
     context = {"tasks": tasks, "done": done, "name": name, "progress": progress}
@@ -168,6 +175,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "new_screenings": new_screenings.order_by("-submitted_at"),
         "plans_due": plans_due_for_review(therapist=request.user),
         "rescreens_due": due_for_therapist(therapist=request.user),
+        "balance_alerts": list(open_alerts_for(request.user)),
         "now": timezone.now(),
     }
     return render(request, "clients/dashboard.html", context)
@@ -242,7 +250,7 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
     if request.user.role == Role.ADMIN:
         reassign = ReassignForm(initial={"primary_therapist": case.primary_therapist})
     people = [onboarding(client) for client in case.clients.all()]
-    signs, sessions, timeline, practice = [], [], None, ""
+    signs, sessions, timeline, practice, checkin_section = [], [], None, "", {}
     if request.user.role == Role.THERAPIST:
         # Clinical content: the treating therapist only.
         signs = WarningSign.objects.filter(client__memberships__case=case).select_related("client")
@@ -251,6 +259,7 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
         if practice in Practice.values:
             sessions = sessions.filter(note__tags__practice=practice)
         timeline = practice_timeline(case)
+        checkin_section = checkins_case_context(case=case, user=request.user, request=request)
     context = {
         "case": case,
         "people": people,
@@ -263,6 +272,7 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
         "practices": Practice.choices,
         "supervising": supervising,
         **case_context(case=case, user=request.user),
+        **checkin_section,
     }
     return render(request, "clients/case_detail.html", context)
 

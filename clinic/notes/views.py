@@ -3,8 +3,10 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.checkins import answers_for_session, offer_after_session
 from assessments.flags import conjoint_not_advised
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
@@ -37,6 +39,8 @@ def session_new(request: HttpRequest, case_code) -> HttpResponse:
             session.case, session.created_by = case, request.user
             session.save()
             record(action=Action.SESSION_CREATED, request=request, target=session, client=session.individual_client)
+            # Each client who was there is asked how it went (assessments/checkins.py says when).
+            offer_after_session(session=session, request=request)
             if form.overridden:
                 # That it happened, not why: the reason stays on the session, out of the audit log.
                 record(action=Action.CONJOINT_OVERRIDE, request=request, target=session)
@@ -73,6 +77,9 @@ def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=
         .first()
     )
     private = PsychotherapyNote.objects.filter(session=session, author=request.user).first()
+    checkins = answers_for_session(session) if own_case else []
+    if any(a.rows for a in checkins):
+        record(action=Action.SESSION_CHECKINS_VIEWED, request=request, target=session)
     record(action=Action.NOTE_VIEWED, request=request, target=note, client=session.individual_client)
     context = {
         "session": session,
@@ -83,6 +90,8 @@ def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=
         "previous": previous,
         "addendum_form": TextForm(),
         "private_form": PrivateNoteForm(initial={"text": private.text if private else ""}) if own_case else None,
+        "session_checkins": checkins,
+        "now": timezone.now(),
         "may_cosign": SessionNote.objects.awaiting_cosign_by(request.user).filter(pk=note.pk).exists(),
         **note_context(note=note, session=session, user=request.user),
     }

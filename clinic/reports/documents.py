@@ -56,6 +56,7 @@ def practice_report_pdf(*, start: date, end: date, by, version: str = RELEASE) -
 
 def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:
     """Internal: both partners' latest questionnaires side by side, the practice timeline, sessions, open flags."""
+    from assessments.checkins import case_trends, recent_sessions
     from assessments.models import RiskFlag
     from assessments.reliable import case_change
     from assessments.screenings import compare, latest_submitted
@@ -91,6 +92,11 @@ def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:
         "flags": flags,
         "plan": case_plan(case, partners),
         "reliable": case_change(case),
+        # Session check-ins and balance alerts: staff only, so in this internal summary and in no release.
+        "checkin_clients": partners,
+        "checkin_rows": recent_sessions(case),
+        "checkin_trends": any(case_trends(case).values()),
+        "balance_alerts": case.balance_alerts.select_related("client", "resolved_by").order_by("-raised_at")[:10],
         "practice_name": settings.PRACTICE_NAME,
         "generated_by": by,
         "generated_at": now,

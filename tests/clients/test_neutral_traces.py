@@ -26,6 +26,7 @@ from intake.filling import submit_intake
 from intake.invitations import send_invitation
 from intake.models import Intake
 from intake.sections import SECTIONS
+from tests.factories import attended_session
 from tests.intake.conftest import VALID
 from tests.plans.practice_helpers import library_exercise
 from tests.releases.flow import authorize
@@ -180,7 +181,15 @@ def client_pages(person) -> list[str]:
         reverse("my_goals"),
         reverse("my_practice", kwargs={"code": practice.code}),
         progress_page(person),
+        checkin_page(person),
     ]
+
+
+def checkin_page(person) -> str:
+    """The check-in after a session the client was in."""
+    case = person.cases.get()
+    attended_session(case, by=case.primary_therapist)
+    return reverse("session_checkin", kwargs={"code": person.session_checkins.get().code})
 
 
 def progress_page(person) -> str:
@@ -249,8 +258,8 @@ def test_the_tab_title_is_the_practice_s_choice(client, db, settings):
 def test_no_client_page_under_my_is_left_out_of_these_tests():
     covered = {"client_home", "intake_start", "intake_section", "intake_copy", "questions"}
     covered |= {"contact_choices", "sharing_home", "sharing_new", "sharing_revoke", "my_goals", "my_practice"}
-    covered |= {"my_progress"}
-    not_pages = {"intake_autosave", "form_token", "questions_save", "checkin_autosave"}
+    covered |= {"my_progress", "session_checkin"}
+    not_pages = {"intake_autosave", "form_token", "questions_save", "checkin_autosave", "session_checkin_save"}
 
     def names(patterns, prefix=""):
         for p in patterns:

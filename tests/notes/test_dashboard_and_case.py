@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,7 +70,9 @@ def test_the_case_page_shows_the_practice_timeline_and_filters_by_practice(as_us
     body = c.get(reverse("case_detail", kwargs={"code": couple_case.code})).content.decode()
     assert "Practices across sessions" in body and "<svg" in body
     assert "Naming power: " in body  # the chart's description, in words
-    filtered = c.get(reverse("case_detail", kwargs={"code": couple_case.code}), {"practice": "repair"}).content.decode()
+    page = c.get(reverse("case_detail", kwargs={"code": couple_case.code}), {"practice": "repair"}).content
+    # The sessions list (the check-ins table above it lists every attended session, unfiltered).
+    filtered = str(BeautifulSoup(page, "html.parser").find("section", attrs={"aria-labelledby": "sessions-h"}))
     repair_sessions = TherapySession.objects.filter(note__tags__practice="repair")
     other = TherapySession.objects.exclude(pk__in=repair_sessions)
     assert all(str(s.code) in filtered for s in repair_sessions)
