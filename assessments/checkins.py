@@ -233,7 +233,8 @@ def lower_pattern(means: list[tuple[float, float]], rule: Rules) -> int | None:
     """
     window = means[: rule.window]
     for who, other in ((0, 1), (1, 0)):
-        if sum(1 for pair in window if pair[other] - pair[who] >= rule.gap) >= rule.gap_sessions:
+        # Rounded to the tenth the means are kept in: 8.2 - 6.2 is 1.9999999999999991 in floating point.
+        if sum(1 for pair in window if round(pair[other] - pair[who], 1) >= rule.gap) >= rule.gap_sessions:
             return who
     return None
 
@@ -241,7 +242,7 @@ def lower_pattern(means: list[tuple[float, float]], rule: Rules) -> int | None:
 def fell_sharply(latest: float, before: list[float], rule: Rules) -> bool:
     """The newest mean is `drop` or more below the mean of the (up to three) before it."""
     earlier = before[:3]
-    return bool(earlier) and sum(earlier) / len(earlier) - latest >= rule.drop
+    return bool(earlier) and round(sum(earlier) / len(earlier) - latest, 1) >= rule.drop
 
 
 def evaluate_balance(

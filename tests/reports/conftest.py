@@ -113,6 +113,10 @@ NEVER = (
     "PARTNER-INTAKE-4k4k",
     "DRAFT-NOTE-3d3d",
     "PRIVATE-PROCESS-8q8q",
+    # The partner's session check-in (their line in their own words) and the alert it raised.
+    "PARTNER-CHECKIN-5t5t",
+    "Balance alert",
+    "balance alert",
 )
 # The day of the second conjoint session: a withheld notice must not give it away.
 CONJOINT_DAYS_AGO = 40
@@ -137,3 +141,26 @@ def couple_record(record, person, partner, therapist, couple_case):
     Addendum.add(note=own.note, by=therapist, text="OWN-ADDENDUM-3w3w")
     theirs = TherapySession.objects.get(note__content__assessment="PARTNER-INDIVIDUAL-7x7x")
     Addendum.add(note=theirs.note, by=therapist, text="PARTNER-ADDENDUM-6h6h")
+    checkins_sent(couple_case, therapist, {partner: ("PARTNER-CHECKIN-5t5t", 9), person: ("", 4)}, sessions=2)
+    assert couple_case.balance_alerts.filter(client=person).exists()  # what NEVER's "Balance alert" is about
+
+
+def checkins_sent(case, therapist, answers: dict, *, sessions: int = 1) -> list:
+    """`sessions` conjoint sessions (the newest an hour ago), each client answering every line with their
+    value and their line ({client: (line, value)}); enough sessions raise a balance alert."""
+    from django.http import QueryDict
+
+    from assessments import checkins
+    from tests.factories import attended_session
+
+    held = []
+    for number in range(sessions):
+        session = attended_session(case, by=therapist, hours_ago=1 + 3 * (sessions - 1 - number))
+        for checkin in session.checkins.all():
+            line, value = answers[checkin.client]
+            data = QueryDict(mutable=True)
+            data.update({item.id: str(value) for item in checkins.instrument_of(checkin).items} | {"comment": line})
+            checkins.save_answers(checkin, data)
+            checkins.submit(checkin)
+        held.append(session)
+    return held
