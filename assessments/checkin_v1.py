@@ -58,7 +58,7 @@ COMMENT_PROMPT = "Anything you would like your therapist to know? (optional)"
 COMMENT_MAX = 500
 
 INSTRUCTIONS = (
-    "About your last appointment. Choose a number for each line: 0 means not at all, 10 means completely. "
+    "Choose a number for each line: 0 means not at all, 10 means completely. "
     "There are no right answers. Your answers go to your therapist only: nobody else sees them."
 )
 

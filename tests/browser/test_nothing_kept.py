@@ -39,7 +39,7 @@ from intake.invitations import send_invitation
 from intake.models import Intake
 from intake.sections import SECTIONS
 from tests.browser.conftest import ARTIFACTS, CHROMIUM
-from tests.factories import PASSWORD, make_case, make_user
+from tests.factories import PASSWORD, attended_session, make_case, make_user
 from tests.plans.practice_helpers import library_exercise
 
 NEUTRAL = "https://neutral.example/weather"
@@ -284,6 +284,8 @@ def cast(db, therapist, client_user, couple_case, person):
     PlanVersion.objects.filter(pk=plan.pk).update(ask_acknowledgement=True)
     plan.refresh_from_db()
     sign_version(version=plan, by=therapist)
+    # The check-in after a session two hours ago.
+    checkin = attended_session(couple_case, by=therapist).checkins.get(client=person)
     newcomer = make_case(therapist=therapist, kind=Case.Kind.INDIVIDUAL).clients.get()
     request = RequestFactory().post("/")
     request.user = therapist
@@ -300,6 +302,7 @@ def cast(db, therapist, client_user, couple_case, person):
         "invitation": "/welcome/" + link.rstrip("/").rsplit("/", 1)[-1] + "/",
         "reset": reset,
         "practice": reverse("my_practice", kwargs={"code": practice.code}),
+        "after-appointment": reverse("session_checkin", kwargs={"code": checkin.code}),
     }
 
 
@@ -338,6 +341,7 @@ def test_no_form_page_comes_back_and_the_profile_keeps_nothing(
     ]
     client_pages += [
         ("practice", cast["practice"], None),
+        ("after-appointment", cast["after-appointment"], None),
         ("goals", reverse("my_goals"), None),
         ("password-change", reverse("password_change"), "Change password"),
         ("two-factor-setup", reverse("two_factor_setup"), "Confirm"),
