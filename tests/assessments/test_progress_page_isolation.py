@@ -111,15 +111,15 @@ def test_the_client_sees_their_own_check_ins_and_never_the_partners_or_an_alert(
     from tests.reports.conftest import checkins_sent
 
     # The partner answers 10 each time, the client 4: a balance alert is raised.
-    checkins_sent(couple_case, therapist, {shown: ("", 4), partner: ("", 10)}, sessions=2)
+    held = checkins_sent(couple_case, therapist, {shown: ("", 4), partner: ("", 10)}, sessions=2)
     assert couple_case.balance_alerts.filter(client=shown).exists()
     page = BeautifulSoup(as_user(client_user).get(MY_PROGRESS).content, "html.parser")
     after = page.find("h2", string="After your appointments")
     assert after is not None
     chart = page.find_all("figure", class_="chart")[-1].get_text(" ")
-    day = show(timezone.localdate())
+    first, second = (show(timezone.localdate(s.starts_at)) for s in held)  # the practice's days
     # The chart in words: the client's own two points, nothing at 10.
-    assert f"Your answers: {day} 4, {day} 4 " in chart and chart.count("Your answers") == 1
+    assert f"Your answers: {first} 4, {second} 4 " in chart and chart.count("Your answers") == 1
     body = text_of(as_user(client_user).get(MY_PROGRESS)).lower()
     for word in ("balance", "alert", "lower than", "partner's", partner.display_name.lower()):
         assert word not in body, word
