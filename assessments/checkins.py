@@ -161,6 +161,9 @@ class Sent:
 def submit(checkin: SessionCheckIn, *, request: HttpRequest | None = None, now: datetime | None = None) -> Sent:
     """Score and lock it once (IncompleteAnswers if a line is not answered; CheckInClosed once expired)."""
     with transaction.atomic():
+        # The case first: partners sending at once are judged one after the other, each seeing the other's
+        # answers (otherwise each sees only its own and a pattern the two complete is missed).
+        Case.objects.select_for_update(of=("self",)).filter(sessions__checkins=checkin.pk).first()
         locked = SessionCheckIn.objects.select_for_update().select_related("session__case", "client").get(pk=checkin.pk)
         if locked.is_submitted:
             return Sent(checkin=locked, again=True)
