@@ -201,6 +201,22 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
         ],
         "treatment_plan": _plan(c),
         "assignments": _assignments(c),
+        # This client's own check-ins after sessions of this case; never the partner's, never an alert.
+        "session_checkins": [
+            {
+                "session_starts_at": _when(k.session.starts_at),
+                "instrument": k.instrument_key,
+                "instrument_version": k.instrument_version,
+                "submitted_at": _when(k.submitted_at),
+                "answers": k.scores["items"],
+                "mean": k.mean,
+                "comment": k.comment,
+            }
+            for k in client.session_checkins.submitted()
+            .filter(session__case=case)
+            .select_related("session")
+            .order_by("session__starts_at")
+        ],
         "withheld": {
             "conjoint_session_notes": c.withheld,
             "notice": c.withheld_notice,

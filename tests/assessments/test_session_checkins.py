@@ -329,3 +329,17 @@ def test_the_internal_case_summary_carries_the_check_ins_and_the_alert(
     assert "INTERNAL — NOT FOR RELEASE" in text and "Session check-ins" in text
     assert f"{person.display_name} {partner.display_name} " in text and "Conjoint (both partners) 5.0 8.0" in text
     assert f"Balance alert: {person.display_name} rates sessions lower than their partner" in text
+
+
+def test_the_record_export_holds_the_clients_own_check_ins_and_never_the_partners(
+    as_user, therapist, couple_case, person, partner
+):
+    from tests.releases.flow import export_url, json_of, release_through_review
+
+    checkins_sent(couple_case, therapist, {person: ("OWN-LINE-4u4u", 5), partner: ("PARTNER-LINE-8e8e", 9)})
+    released = release_through_review(
+        as_user(therapist), export_url(couple_case, person), {"purpose": "client_request"}
+    )
+    (own,) = json_of(released)["session_checkins"]
+    assert (own["comment"], own["mean"], own["answers"]["heard"]) == ("OWN-LINE-4u4u", 5.0, 5)
+    assert all("PARTNER-LINE-8e8e" not in text for text in released.values())
