@@ -54,6 +54,23 @@ def practice_report_pdf(*, start: date, end: date, by, version: str = RELEASE) -
     ), f"practice-report-{'internal-' if internal else ''}{start:%Y%m%d}-{end:%Y%m%d}.pdf"
 
 
+def outcomes_report_pdf(*, start: date, end: date, by, version: str = RELEASE) -> tuple[bytes, str]:
+    from clinic.reports.outcomes import build as build_outcomes
+
+    internal = version == INTERNAL
+    title = f"{'Internal outcomes report' if internal else 'Outcomes report'} {show(start)} to {show(end)}"
+    context = {
+        "r": build_outcomes(start=start, end=end, version=version),
+        "practice_name": settings.PRACTICE_NAME,
+        "generated_by": by,
+        "generated_at": timezone.localtime(),
+    }
+    html = render_html(template="reports/outcomes_report.html", context=context, title=title)
+    return render_pdf(
+        html=html, title=title, author=settings.PRACTICE_NAME
+    ), f"outcomes-report-{'internal-' if internal else ''}{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+
+
 def case_summary_pdf(*, case: Case, options: dict, by) -> tuple[bytes, str]:
     """Internal: both partners' latest questionnaires side by side, the practice timeline, sessions, open flags."""
     from assessments.checkins import case_trends, recent_sessions

@@ -10,7 +10,7 @@ from django_tasks import task
 
 from clinic.clients.models import Case
 from clinic.releases.releasing import ContentsChanged
-from clinic.reports.documents import client_summary_pdf, practice_report_pdf
+from clinic.reports.documents import client_summary_pdf, outcomes_report_pdf, practice_report_pdf
 from clinic.reports.models import ReportJob
 from clinic.reports.practice import RELEASE
 from clinic.reports.summaries import INTERNAL_PURPOSES, PURPOSES
@@ -20,8 +20,9 @@ logger = logging.getLogger(__name__)
 
 def produce(job: ReportJob) -> tuple[bytes, str]:
     options = job.options
-    if job.kind == "practice":
-        return practice_report_pdf(
+    if job.kind in ("practice", "outcomes"):
+        report = practice_report_pdf if job.kind == "practice" else outcomes_report_pdf
+        return report(
             start=date.fromisoformat(options["from"]),
             end=date.fromisoformat(options["to"]),
             by=job.requested_by,

@@ -4,6 +4,7 @@ from clinic.reports import views
 
 urlpatterns = [
     path("practice/report/", views.practice_report, name="practice_report"),
+    path("practice/outcomes/", views.outcomes_report, name="outcomes_report"),
     path("cases/<uuid:case_code>/summary/", views.case_summary, name="case_summary"),
     path("cases/<uuid:case_code>/plan/pdf/", views.plan_pdf, name="plan_pdf"),
     path("reports/<uuid:code>/", views.report_job, name="report_job"),
