@@ -366,6 +366,7 @@ MATRIX: dict[str, Row] = {
     # The demo inquiry is not held: accepting it is refused with a message, changing nothing.
     "inquiry_release": admin_post(lambda ids: {"code": ids["inquiry"]}, "refused"),
     "practice_report": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
+    "outcomes_report": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     # Couple records: a client's own authorizations; client5's sessions are individual (nothing to sign).
     "sharing_home": client_page(client1="ok", client2="ok", client5="ok"),
     "sharing_new": Row(get=only("client1", "client2"), post=only("client1", "client2")),

@@ -106,7 +106,7 @@ def _group(counts: list[int], whole: int, version: str) -> list[tuple[str, str]]
 
 
 def _signed(value: float) -> str:
-    """+1.5, 0.0, −8.3 (a real minus sign)."""
+    """+1.5, 0.0, or a minus sign (not a hyphen) before 8.3."""
     text = f"{value:+.1f}".replace("-", "\u2212")
     return "0.0" if text in ("+0.0", "\u22120.0") else text
 
