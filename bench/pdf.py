@@ -39,9 +39,8 @@ def client_summary_bench(repeat: int) -> None:
     from clinic.accounts.models import Role, User
     from clinic.clients.cases import open_case
     from clinic.notes.models import PracticeTag, SessionNote, TherapySession
-    from clinic.reports.documents import client_summary_pdf
-    from clinic.reports.pdf import render_html, render_pdf
-    from clinic.reports.summaries import gather
+    from clinic.reports.documents import client_summary_html, client_summary_pdf
+    from clinic.reports.pdf import render_pdf
 
     therapist = User.objects.create(username="pdf-bench-t", role=Role.THERAPIST)
     case = open_case(
@@ -72,20 +71,10 @@ def client_summary_bench(repeat: int) -> None:
         start = time.perf_counter()
         pdf, _ = client_summary_pdf(case=case, client=client, options=options, by=therapist)
         totals.append(time.perf_counter() - start)
-        summary = gather(case=case, client=client, full_notes=True)
-        html = render_html(
-            template="reports/client_summary.html",
-            context={
-                "s": summary,
-                "practice_name": "P",
-                "generated_by": therapist,
-                "generated_at": now,
-                "purpose": "bench",
-            },
-            title="Client summary: A Person",
-        )
+        # The same final HTML, rendered by WeasyPrint alone.
+        html, title, _ = client_summary_html(case=case, client=client, options=options, by=therapist)
         start = time.perf_counter()
-        render_pdf(html=html, title="Client summary: A Person", author="P")
+        render_pdf(html=html, title=title, author="P")
         alone.append(time.perf_counter() - start)
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
     growth = rss_mb() - before

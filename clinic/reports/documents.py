@@ -17,6 +17,13 @@ def client_summary_pdf(*, case: Case, client: Client, options: dict, by, release
     With one: the document a reviewed release carries, conjoint notes only
     under the other partner's authorization, redactions applied.
     """
+    html, title, now = client_summary_html(case=case, client=client, options=options, by=by, release=release)
+    # A neutral file name: no client name lands in a downloads folder.
+    return render_pdf(html=html, title=title, author=settings.PRACTICE_NAME), f"summary-{now:%Y%m%d-%H%M}.pdf"
+
+
+def client_summary_html(*, case: Case, client: Client, options: dict, by, release=None) -> tuple[str, str, object]:
+    """The client summary's HTML, its title and the time it was made (bench/pdf.py renders it on its own)."""
     from clinic.releases.contents import build
     from clinic.reports.plans import by_practice
 
@@ -34,9 +41,7 @@ def client_summary_pdf(*, case: Case, client: Client, options: dict, by, release
         "generated_at": now,
         "purpose": options["purpose"],
     }
-    html = render_html(template="reports/client_summary.html", context=context, title=title)
-    # A neutral file name: no client name lands in a downloads folder.
-    return render_pdf(html=html, title=title, author=settings.PRACTICE_NAME), f"summary-{now:%Y%m%d-%H%M}.pdf"
+    return render_html(template="reports/client_summary.html", context=context, title=title), title, now
 
 
 def practice_report_pdf(*, start: date, end: date, by, version: str = RELEASE) -> tuple[bytes, str]:

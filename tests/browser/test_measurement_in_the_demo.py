@@ -2,7 +2,7 @@
 
 After a session, each partner of the couple answers a check-in on a phone-sized window; therapist1 sees the
 balance alert and reliable change on the case page and in the case summary; client5 sees their own
-progress; neither partner sees anything of the other's.
+progress; the admin makes the outcomes report; neither partner sees anything of the other's.
 """
 
 import io
@@ -126,3 +126,22 @@ def test_measurement_based_care_in_the_demo(demo, browser, page, live_server, sc
     assert casey.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot("demo-client5-progress-360", on=casey)
     context.close()
+
+    # The admin makes the outcomes report from the practice's home page.
+    admin_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = admin_context.new_page()
+    sign_in(desk, base, "admin")  # an admin lands on the practice's home
+    expect(desk.get_by_role("link", name="Outcomes report")).to_be_visible()
+    desk.get_by_role("link", name="Outcomes report").click()
+    expect(desk.get_by_role("heading", name="Outcomes report")).to_be_visible()
+    desk.get_by_label("Internal (exact counts, admins only)").check()
+    desk.get_by_role("button", name="Make the PDF").click()
+    with desk.expect_download() as download:
+        desk.get_by_role("link", name="Download").click()
+    report = PdfReader(download.value.path())
+    words = " ".join(" ".join(p.extract_text() for p in report.pages).split())
+    assert "Internal outcomes report" in words and "Balance alerts raised" in words
+    assert "practice's own" in words  # alpha from the practice's own questionnaires
+    for client in Client.objects.all():
+        assert client.full_name not in words
+    admin_context.close()
