@@ -319,7 +319,7 @@ class SessionAnswers:
     rows: list[dict] = field(default_factory=list)  # {"text", "value", "low"} per line, once sent
 
 
-def answers_for_session(session: TherapySession, *, now: datetime | None = None) -> list[SessionAnswers]:
+def answers_for_session(session: TherapySession) -> list[SessionAnswers]:
     """Each client of the session with their check-in (or None: not offered) and its answers once sent."""
     checkins = {c.client_id: c for c in session.checkins.all()}
     result = []
@@ -351,7 +351,7 @@ def recent_sessions(case: Case, *, count: int = 8) -> list[dict]:
     sessions = (
         case.sessions.filter(attendance=TherapySession.Attendance.ATTENDED, starts_at__lte=timezone.now())
         .select_related("individual_client")
-        .prefetch_related(Prefetch("checkins", queryset=SessionCheckIn.objects.all()))
+        .prefetch_related("checkins")
         .order_by("-starts_at")[:count]
     )
     clients = list(case.clients.order_by("memberships__id"))

@@ -154,7 +154,11 @@ class Typist:
                 if name in radios_done:
                     continue
                 radios_done.add(name)
-                page.locator(f"main form input[type=radio][name='{name}']").last.check()
+                radio = page.locator(f"main form input[type=radio][name='{name}']").last
+                # A choice drawn as a button (the 0-10 scale) is chosen by its label, as a person taps it.
+                label = page.locator(f"main form label[for='{radio.get_attribute('id')}']")
+                (label if label.count() else radio).click()
+                expect(radio).to_be_checked()
             elif kind == "select":
                 control.select_option(index=field["options"] - 1)
             else:
