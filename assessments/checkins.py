@@ -36,6 +36,7 @@ from clinic.audit.models import Action
 from clinic.clients.models import Case, Client
 from clinic.clients.notices import notify_something_new
 from clinic.lib.charts import line_chart
+from clinic.lib.http import storable
 from clinic.notes.models import TherapySession
 
 # The flag's reason id (a rule, never free text); its words for staff are in REASON_TEXTS.
@@ -126,7 +127,7 @@ def answers_from(checkin: SessionCheckIn, data: QueryDict) -> tuple[dict[str, st
     }
     comment = data.get("comment")
     if comment is not None:
-        comment = comment.strip()
+        comment = storable(comment).strip()  # PostgreSQL refuses NUL in text
         if len(comment) > COMMENT_MAX:
             raise CommentTooLong
     return chosen, comment

@@ -185,6 +185,15 @@ def test_a_line_too_long_is_refused_with_the_text_kept_on_the_page(
     assert not checkin.is_submitted and checkin.comment == ""
 
 
+def test_odd_characters_in_the_line_are_kept_and_a_nul_is_dropped(as_user, therapist, couple_case, person, client_user):
+    checkin = attended_session(couple_case, by=therapist).checkins.get(client=person)
+    line = "Jo\x00 — \u202eright-to-left\u202c, 👩🏽‍🤝‍👨🏻, Ω̃"
+    response = as_user(client_user).post(save_url(checkin), {"comment": line})
+    assert response.status_code == 200
+    checkin.refresh_from_db()
+    assert checkin.comment == line.replace("\x00", "")
+
+
 @pytest.mark.parametrize("value", ["11", "-1", "٣", "5.5", "", "ten"])
 def test_an_answer_off_the_scale_is_refused(as_user, therapist, couple_case, person, client_user, value):
     checkin = attended_session(couple_case, by=therapist).checkins.get(client=person)
