@@ -352,3 +352,16 @@ def test_the_record_export_holds_the_clients_own_check_ins_and_never_the_partner
     (own,) = json_of(released)["session_checkins"]
     assert (own["comment"], own["mean"], own["answers"]["heard"]) == ("OWN-LINE-4u4u", 5.0, 5)
     assert all("PARTNER-LINE-8e8e" not in text for text in released.values())
+
+
+def test_a_sharp_fall_raises_an_alert_in_an_individual_case_too(therapist):
+    case = make_case(therapist=therapist, kind="individual")
+    client = case.clients.get()
+    client.user = make_user(role=Role.CLIENT)
+    client.save(update_fields=["user"])
+    for value in (9, 9, 8):
+        checkins_sent(case, therapist, {client: ("", value)})
+    assert not BalanceAlert.objects.exists()
+    checkins_sent(case, therapist, {client: ("", 5)})  # 3.7 below the three before (8.7)
+    alert = BalanceAlert.objects.get()
+    assert (alert.client, alert.reason, alert.detail) == (client, "drop", {"latest": 5.0, "before": 8.7})

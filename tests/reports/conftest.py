@@ -155,7 +155,10 @@ def checkins_sent(case, therapist, answers: dict, *, sessions: int = 1) -> list:
 
     held = []
     for number in range(sessions):
-        session = attended_session(case, by=therapist, hours_ago=1 + 3 * (sessions - 1 - number))
+        alone = case.clients.get() if case.kind == "individual" else None
+        session = attended_session(
+            case, by=therapist, hours_ago=1 + 3 * (sessions - 1 - number), individual_client=alone
+        )
         for checkin in session.checkins.all():
             line, value = answers[checkin.client]
             data = QueryDict(mutable=True)
