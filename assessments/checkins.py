@@ -17,6 +17,7 @@ Nothing here tells one partner anything about the other: whether they
 answered, what they said or that an alert exists.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -46,6 +47,19 @@ REASON_TEXTS = {UNSAFE_TO_DISAGREE: "Session check-in: did not feel safe to disa
 
 class CheckInClosed(Exception):
     """The check-in's time is over: it stays unanswered."""
+
+
+class CommentChanged(Exception):
+    """The optional line was changed in another window since this one loaded it: neither overwrites the other."""
+
+    def __init__(self, stored: str) -> None:
+        self.stored = stored
+        super().__init__("The line was changed in another window.")
+
+
+def comment_revision(text: str) -> str:
+    """A short fingerprint of the saved line: the page sends back the one it started from."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class CommentTooLong(ValueError):
@@ -135,13 +149,21 @@ def answers_from(checkin: SessionCheckIn, data: QueryDict) -> tuple[dict[str, st
 
 @transaction.atomic
 def save_answers(checkin: SessionCheckIn, data: QueryDict, *, now: datetime | None = None) -> SessionCheckIn:
-    """Add what was sent to what is saved (a choice can be changed, never unanswered); nothing if refused."""
+    """Add what was sent to what is saved (a choice can be changed, never unanswered); nothing if refused.
+
+    The line is replaced by what was sent, unless `revision` (the line the page started from) shows that
+    another window changed it meanwhile: then CommentChanged, and nothing is saved.
+    """
     chosen, comment = answers_from(checkin, data)
     locked = SessionCheckIn.objects.select_for_update().get(pk=checkin.pk)
     if locked.is_submitted:
         raise ScreeningLocked
     if locked.is_expired(now):
         raise CheckInClosed
+    base = data.get("revision")
+    if comment is not None and base and comment != locked.comment and base != comment_revision(locked.comment):
+        # Another tab saved other words since this page loaded them: say so rather than write over them.
+        raise CommentChanged(locked.comment)
     locked.answers = {**locked.answers, **chosen}
     if comment is not None:
         locked.comment = comment

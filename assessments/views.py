@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments import checkins
 from assessments.catalogue import client_title
 from assessments.checkin_v1 import COMMENT_MAX, COMMENT_PROMPT
-from assessments.checkins import CommentTooLong
+from assessments.checkins import CommentChanged, CommentTooLong
 from assessments.flags import acknowledge_flag, record_warning_sign, resolve_flag
 from assessments.forms import FlagNoteForm, SafetyInfoForm, WarningSignForm
 from assessments.framework import IncompleteAnswers, Instrument, InvalidAnswer, registry, score
@@ -360,7 +360,7 @@ def _own_checkin(request: HttpRequest, code) -> SessionCheckIn:
 CHECKIN_CLOSED = "This one has closed: it stays open a few days after each appointment. Thank you."
 
 
-def _checkin_page(request, checkin, *, chosen: dict, comment: str, missing=(), problem="", status=200):
+def _checkin_page(request, checkin, *, chosen: dict, comment: str, missing=(), problem="", status=200, other=None):
     instrument = checkins.instrument_of(checkin)
     rows = []
     for number, item in enumerate(instrument.items, start=1):
@@ -380,6 +380,9 @@ def _checkin_page(request, checkin, *, chosen: dict, comment: str, missing=(), p
         "missing": [r for r in rows if r["missing"]],
         "problem": problem,
         "comment": comment,
+        # What the line reads in another window that saved it meanwhile; the next send keeps this page's.
+        "other_line": other,
+        "revision": checkins.comment_revision(checkin.comment if other is None else other),
         "comment_prompt": COMMENT_PROMPT,
         "comment_max": COMMENT_MAX,
         "autosave_url": reverse("session_checkin_save", kwargs={"code": checkin.code}),
@@ -415,6 +418,11 @@ def session_checkin(request: HttpRequest, code) -> HttpResponse:
         return _checkin_page(request, checkin, chosen=chosen, comment=comment, problem=UNREADABLE, status=400)
     except CommentTooLong as error:
         return _checkin_page(request, checkin, chosen=chosen, comment=comment, problem=str(error), status=400)
+    except CommentChanged as changed:
+        problem = "Your last line was changed in another window. Both are below: keep the words you want and send."
+        return _checkin_page(
+            request, checkin, chosen=chosen, comment=comment, problem=problem, status=409, other=changed.stored
+        )
     except checkins.CheckInClosed:
         messages.info(request, CHECKIN_CLOSED)
         return redirect("client_home")
@@ -441,7 +449,11 @@ def session_checkin_save(request: HttpRequest, code) -> JsonResponse:
         return JsonResponse({"error": "invalid", "message": "Not saved: choose that answer again."}, status=400)
     except CommentTooLong as error:
         return JsonResponse({"error": "invalid", "message": "Not saved. " + str(error)}, status=400)
-    return JsonResponse({"saved": True, "saved_at": show(saved.updated_at, "TIME_FORMAT")})
+    except CommentChanged:
+        message = "Not saved: your last line was changed in another window. Press Send to see both and choose."
+        return JsonResponse({"error": "changed", "message": message}, status=409)
+    revision = checkins.comment_revision(saved.comment)
+    return JsonResponse({"saved": True, "saved_at": show(saved.updated_at, "TIME_FORMAT"), "revision": revision})
 
 
 # Clinicians: balance alerts

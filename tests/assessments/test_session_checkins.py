@@ -365,3 +365,39 @@ def test_a_sharp_fall_raises_an_alert_in_an_individual_case_too(therapist):
     checkins_sent(case, therapist, {client: ("", 5)})  # 3.7 below the three before (8.7)
     alert = BalanceAlert.objects.get()
     assert (alert.client, alert.reason, alert.detail) == (client, "drop", {"latest": 5.0, "before": 8.7})
+
+
+def test_two_windows_never_write_over_each_others_line(as_user, therapist, couple_case, person, client_user):
+    checkin = attended_session(couple_case, by=therapist).checkins.get(client=person)
+    c = as_user(client_user)
+    start = BeautifulSoup(c.get(page_url(checkin)).content, "html.parser").find("input", attrs={"name": "revision"})
+    first_window = second_window = start["value"]
+    # The second window saves twice (each answer carries the revision its next save starts from).
+    saved = c.post(save_url(checkin), {"comment": "Words from the phone", "revision": second_window}).json()
+    saved = c.post(save_url(checkin), {"comment": "Words from the phone, more", "revision": saved["revision"]})
+    assert saved.status_code == 200
+    # The first window, opened before, autosaves: refused, and the other window's words stay.
+    stale = c.post(save_url(checkin), {"heard": "4", "comment": "Words from the laptop", "revision": first_window})
+    assert stale.status_code == 409 and "another window" in stale.json()["message"]
+    checkin.refresh_from_db()
+    assert checkin.comment == "Words from the phone, more" and checkin.answers == {}
+    # Sending from it shows both lines, keeps what it holds, and a second send keeps the words chosen.
+    response = c.post(page_url(checkin), all_lines(checkin, 7, comment="Words from the laptop", revision=first_window))
+    page = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 409
+    assert "Words from the phone, more" in page.find(id="other-line").get_text()
+    assert page.find("textarea", id="comment").get_text() == "Words from the laptop"
+    assert page.find("input", id="pace-7").has_attr("checked")
+    again = form_fields(page)
+    assert c.post(page_url(checkin), again).status_code == 302
+    checkin.refresh_from_db()
+    assert checkin.is_submitted and checkin.comment == "Words from the laptop" and checkin.mean == 7.0
+
+
+def form_fields(page) -> dict:
+    """What the browser would send from the check-in form as it stands."""
+    form = page.find("form", id="intake-form")
+    data = {i["name"]: i.get("value", "") for i in form.find_all("input") if i.get("type") in ("hidden", None)}
+    data |= {i["name"]: i["value"] for i in form.find_all("input", type="radio") if i.has_attr("checked")}
+    data["comment"] = form.find("textarea").get_text()
+    return data

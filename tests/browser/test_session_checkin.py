@@ -57,10 +57,19 @@ def test_the_scale_works_from_the_keyboard_and_a_reload_keeps_the_choices(
     page.keyboard.press("ArrowRight")  # radios: the arrow moves the choice to 6
     expect(page.locator("#heard-6")).to_be_checked()
     expect(page.locator("#save-status")).to_contain_text("Saved", timeout=5000)
+    # The line saved twice from this window: the second save builds on the first (no false "another window").
+    line = page.get_by_label("Anything you would like your therapist to know? (optional)")
+    line.fill("First words")
+    line.blur()
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=5000)
+    line.fill("First words, then more")
+    line.blur()
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=5000)
     page.reload()
     expect(page.locator("#heard-6")).to_be_checked()
+    expect(line).to_have_value("First words, then more")
     checkin.refresh_from_db()
-    assert checkin.answers == {"heard": "6"}
+    assert checkin.answers == {"heard": "6"} and checkin.comment == "First words, then more"
 
 
 def test_the_therapist_sees_both_partners_answers_and_the_balance_alert(
