@@ -30,8 +30,9 @@ from django.utils import timezone
 import assessments.catalogue  # noqa: F401  (registers the instruments)
 from assessments.checkin_v1 import CHECKIN_INDIVIDUAL_V1, CHECKIN_V1, COMMENT_MAX, Rules
 from assessments.flags import raise_flag
-from assessments.framework import Instrument, check_answer, registry, score
+from assessments.framework import Instrument, registry, score
 from assessments.models import BalanceAlert, RiskFlag, ScreeningLocked, SessionCheckIn
+from assessments.screenings import chosen_answers
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client
@@ -133,12 +134,7 @@ def offer_after_session(
 
 def answers_from(checkin: SessionCheckIn, data: QueryDict) -> tuple[dict[str, str], str | None]:
     """The choices sent (each on the scale, else InvalidAnswer) and the optional line (None if not sent)."""
-    instrument = instrument_of(checkin)
-    chosen = {
-        item.id: str(check_answer(instrument, item, data[item.id]))
-        for item in instrument.items
-        if data.get(item.id, "") != ""
-    }
+    chosen = chosen_answers(instrument_of(checkin), data)
     comment = data.get("comment")
     if comment is not None:
         comment = storable(comment).strip()  # PostgreSQL refuses NUL in text

@@ -386,13 +386,10 @@ class ProgressView(models.Model):
         return f"Progress view of client {self.client_id}"
 
 
-class SessionCheckInQuerySet(models.QuerySet):
-    def submitted(self) -> "SessionCheckInQuerySet":
-        return self.filter(status=ScreeningStatus.SUBMITTED)
-
+class SessionCheckInQuerySet(ScreeningQuerySet):
     def waiting(self, now=None) -> "SessionCheckInQuerySet":
         """Not answered yet and still open: what a client's home lists."""
-        return self.filter(status__in=OPEN_SCREENING_STATUSES, expires_at__gt=now or timezone.now())
+        return self.open().filter(expires_at__gt=now or timezone.now())
 
 
 class SessionCheckIn(models.Model):

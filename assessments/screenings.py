@@ -63,7 +63,11 @@ def answers_from(screening: Screening, data: QueryDict) -> dict[str, str]:
     Raises InvalidAnswer (naming the question, never the value) if any answer is
     not one of the choices: the caller then stores nothing.
     """
-    instrument = instrument_of(screening)
+    return chosen_answers(instrument_of(screening), data)
+
+
+def chosen_answers(instrument: Instrument, data: QueryDict) -> dict[str, str]:
+    """The answers sent for `instrument`'s questions (see answers_from); for screenings and session check-ins."""
     return {
         item.id: str(check_answer(instrument, item, data[item.id]))
         for item in instrument.items

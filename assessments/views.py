@@ -158,6 +158,7 @@ def safety_edit(request: HttpRequest) -> HttpResponse:
 
 
 UNREADABLE = "One answer could not be read. Please choose it again."
+ALREADY_SENT = "You have already sent these answers. Thank you."
 
 
 def _own_screening(request: HttpRequest, code) -> Screening:
@@ -166,13 +167,21 @@ def _own_screening(request: HttpRequest, code) -> Screening:
 
 
 def _question_rows(screening: Screening, answers: dict) -> list[dict]:
-    instrument = instrument_of(screening)
+    return _rows(instrument_of(screening), answers)
+
+
+def _rows(instrument: Instrument, answers: dict, missing=()) -> list[dict]:
+    """Each question with its choices as the page shows them, the chosen one checked."""
     rows = []
     for number, item in enumerate(instrument.items, start=1):
         scale = instrument.scale(item.scale)
         chosen = str(answers.get(item.id, ""))
-        choices = [{"value": c.value, "label": c.label, "checked": chosen == str(c.value)} for c in scale.choices]
-        rows.append({"number": number, "item": item, "choices": choices})
+        choices = [
+            # `words`: a label's text after its number ("0 Not at all"), for a scale drawn as numbered buttons.
+            {"value": c.value, "label": c.label, "words": c.label.partition(" ")[2], "checked": chosen == str(c.value)}
+            for c in scale.choices
+        ]
+        rows.append({"number": number, "item": item, "choices": choices, "missing": item.id in missing})
     return rows
 
 
@@ -181,7 +190,7 @@ def _question_rows(screening: Screening, answers: dict) -> list[dict]:
 def questions(request: HttpRequest, code) -> HttpResponse:
     screening = _own_screening(request, code)
     if screening.is_submitted:
-        messages.info(request, "You have already sent these answers. Thank you.")
+        messages.info(request, ALREADY_SENT)
         return redirect("client_home")
     problem, missing, status = "", [], 200
     if request.method == "POST" and not sent_as_form(request):
@@ -206,9 +215,7 @@ def questions(request: HttpRequest, code) -> HttpResponse:
             messages.success(request, "Thank you. Your answers have been sent to your therapist.")
             return redirect("client_home")
     instrument = instrument_of(screening)
-    rows = _question_rows(screening, screening.answers)
-    for row in rows:
-        row["missing"] = row["item"].id in missing
+    rows = _rows(instrument, screening.answers, missing)
     context = {
         "screening": screening,
         "instrument": instrument,
@@ -332,13 +339,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
             missing = error.missing
         except InvalidAnswer:
             missing = [item.id for item in instrument.items]
-    rows = []
-    for number, item in enumerate(instrument.items, start=1):
-        scale = instrument.scale(item.scale)
-        choices = [
-            {"value": c.value, "label": c.label, "checked": answers[item.id] == str(c.value)} for c in scale.choices
-        ]
-        rows.append({"number": number, "item": item, "choices": choices, "missing": item.id in missing})
+    rows = _rows(instrument, answers, missing)
     context = {
         "instrument": instrument,
         "rows": rows,
@@ -362,16 +363,7 @@ CHECKIN_CLOSED = "This one has closed: it stays open a few days after each appoi
 
 def _checkin_page(request, checkin, *, chosen: dict, comment: str, missing=(), problem="", status=200, other=None):
     instrument = checkins.instrument_of(checkin)
-    rows = []
-    for number, item in enumerate(instrument.items, start=1):
-        scale = instrument.scale(item.scale)
-        value = str(chosen.get(item.id, ""))
-        choices = [
-            # The number is the button; words beside it ("not at all") are read out, not shown twice.
-            {"value": c.value, "words": c.label.partition(" ")[2], "checked": value == str(c.value)}
-            for c in scale.choices
-        ]
-        rows.append({"number": number, "item": item, "choices": choices, "missing": item.id in missing})
+    rows = _rows(instrument, chosen, missing)
     context = {
         "checkin": checkin,
         "title": client_title(instrument.key),
@@ -395,7 +387,7 @@ def _checkin_page(request, checkin, *, chosen: dict, comment: str, missing=(), p
 def session_checkin(request: HttpRequest, code) -> HttpResponse:
     checkin = _own_checkin(request, code)
     if checkin.is_submitted:
-        messages.info(request, "You have already sent these answers. Thank you.")
+        messages.info(request, ALREADY_SENT)
         return redirect("client_home")
     if checkin.is_expired():
         messages.info(request, CHECKIN_CLOSED)
@@ -427,7 +419,7 @@ def session_checkin(request: HttpRequest, code) -> HttpResponse:
         messages.info(request, CHECKIN_CLOSED)
         return redirect("client_home")
     except ScreeningLocked:
-        messages.info(request, "You have already sent these answers. Thank you.")
+        messages.info(request, ALREADY_SENT)
         return redirect("client_home")
     messages.success(request, "Thank you. Your answers have reached your therapist.")
     return redirect("client_home")

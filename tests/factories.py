@@ -92,3 +92,26 @@ def attended_session(case, *, by: User, hours_ago: float = 2, individual_client=
     if offer:
         offer_after_session(session=session)
     return session
+
+
+def checkins_sent(case, therapist, answers: dict, *, sessions: int = 1) -> list:
+    """`sessions` conjoint sessions (the newest an hour ago), each client answering every line with their
+    value and their line ({client: (line, value)}); enough sessions raise a balance alert."""
+    from django.http import QueryDict
+
+    from assessments import checkins
+
+    held = []
+    for number in range(sessions):
+        alone = case.clients.get() if case.kind == "individual" else None
+        session = attended_session(
+            case, by=therapist, hours_ago=1 + 3 * (sessions - 1 - number), individual_client=alone
+        )
+        for checkin in session.checkins.all():
+            line, value = answers[checkin.client]
+            data = QueryDict(mutable=True)
+            data.update({item.id: str(value) for item in checkins.instrument_of(checkin).items} | {"comment": line})
+            checkins.save_answers(checkin, data)
+            checkins.submit(checkin)
+        held.append(session)
+    return held

@@ -22,6 +22,7 @@ What it counts, for the period [start, end]:
 A fixed number of queries whatever the amount of data (tests/reports/test_outcomes_report.py).
 """
 
+import json
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -138,8 +139,6 @@ def _changed_clients(since: datetime, until: datetime, version: int) -> list:
 def _scores(value) -> dict:
     # A JSON column read through a subquery arrives as text on some databases.
     if isinstance(value, str):
-        import json
-
         return json.loads(value)
     return value
 
@@ -265,7 +264,7 @@ def build(*, start: date, end: date, version: str = RELEASE) -> OutcomesReport:
     }
     groups = {verdict: [pk for pk, v in verdict_of.items() if v == verdict] for verdict in verdicts}
     # The groups' sizes as the change table shows them: a size withheld there is withheld here too.
-    withheld = [n in ("withheld", f"<{SMALL}") for _, n, _ in overall_rows]
+    withheld = suppressed_group(counts, version)
     practices = []
     for value, label in Practice.choices:
         cells = []

@@ -108,7 +108,7 @@ def test_the_client_sees_their_own_check_ins_and_never_the_partners_or_an_alert(
     from django.utils import timezone
 
     from clinic.lib.dates import show
-    from tests.reports.conftest import checkins_sent
+    from tests.factories import checkins_sent
 
     # The partner answers 10 each time, the client 4: a balance alert is raised.
     held = checkins_sent(couple_case, therapist, {shown: ("", 4), partner: ("", 10)}, sessions=2)

@@ -15,8 +15,7 @@ from assessments.models import BalanceAlert, RiskFlag, SessionCheckIn
 from clinic.accounts.models import Role
 from clinic.audit.models import Action, AuditEvent
 from clinic.notes.models import TherapySession
-from tests.factories import attended_session, make_case, make_user
-from tests.reports.conftest import checkins_sent
+from tests.factories import attended_session, checkins_sent, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -75,7 +75,7 @@ def test_the_scale_works_from_the_keyboard_and_a_reload_keeps_the_choices(
 def test_the_therapist_sees_both_partners_answers_and_the_balance_alert(
     page, live_server, therapist, couple_case, person, partner, screenshot, assert_accessible
 ):
-    from tests.reports.conftest import checkins_sent
+    from tests.factories import checkins_sent
 
     checkins_sent(couple_case, therapist, {person: ("Hard to get a word in.", 5), partner: ("", 8)}, sessions=3)
     page.set_viewport_size({"width": 1280, "height": 900})

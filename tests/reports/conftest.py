@@ -9,6 +9,7 @@ from django.utils import timezone
 from assessments.flags import record_warning_sign
 from assessments.screenings import assign, submit
 from clinic.notes.models import PracticeTag, PsychotherapyNote, SessionNote, TherapySession
+from tests.factories import checkins_sent
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -143,27 +144,3 @@ def couple_record(record, person, partner, therapist, couple_case):
     Addendum.add(note=theirs.note, by=therapist, text="PARTNER-ADDENDUM-6h6h")
     checkins_sent(couple_case, therapist, {partner: ("PARTNER-CHECKIN-5t5t", 9), person: ("", 4)}, sessions=2)
     assert couple_case.balance_alerts.filter(client=person).exists()  # what NEVER's "Balance alert" is about
-
-
-def checkins_sent(case, therapist, answers: dict, *, sessions: int = 1) -> list:
-    """`sessions` conjoint sessions (the newest an hour ago), each client answering every line with their
-    value and their line ({client: (line, value)}); enough sessions raise a balance alert."""
-    from django.http import QueryDict
-
-    from assessments import checkins
-    from tests.factories import attended_session
-
-    held = []
-    for number in range(sessions):
-        alone = case.clients.get() if case.kind == "individual" else None
-        session = attended_session(
-            case, by=therapist, hours_ago=1 + 3 * (sessions - 1 - number), individual_client=alone
-        )
-        for checkin in session.checkins.all():
-            line, value = answers[checkin.client]
-            data = QueryDict(mutable=True)
-            data.update({item.id: str(value) for item in checkins.instrument_of(checkin).items} | {"comment": line})
-            checkins.save_answers(checkin, data)
-            checkins.submit(checkin)
-        held.append(session)
-    return held

@@ -16,8 +16,7 @@ from clinic.plans.planning import sign_version, start_plan
 from clinic.reports.models import ReportJob
 from clinic.reports.outcomes import build
 from clinic.reports.practice import INTERNAL, RELEASE
-from tests.factories import make_case
-from tests.reports.conftest import checkins_sent
+from tests.factories import checkins_sent, make_case
 
 pytestmark = pytest.mark.django_db
 
