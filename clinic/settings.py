@@ -5,7 +5,7 @@ DEBUG on and two-factor enforcement off explicitly; the test run sets its
 own values in pyproject.toml. Every variable is listed in the README.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from assessments.checkin_v1 import DEFAULT_RULES as _CHECKIN
 from assessments.checkin_v1 import Rules as _checkin_rules
 from clinic.lib import country
-from clinic.lib.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
+from clinic.lib.env import env_bool, env_choice, env_int, env_int_list, env_list, env_secret, env_str
 from clinic.lib.neutral import unneutral_words
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "clinic.reports",
     "clinic.releases",
     "clinic.plans",
+    "clinic.appointments",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -233,6 +234,18 @@ RESCREEN_WEEKS = env_int("RESCREEN_WEEKS", 6, minimum=1)
 # Session check-ins: how long one stays open after the session, and what raises a flag or a balance
 # alert. Each threshold, its reason and its default are documented with the instrument
 # (assessments/checkin_v1.py).
+# The calendar (clinic.appointments). Working hours until a therapist sets their own: Monday to Friday.
+DEFAULT_WORKING_HOURS = ((0, 1, 2, 3, 4), (time(8, 0), time(20, 0)))
+# Hours before an appointment that reminders go, e.g. "48,2"; a client's safe times can move one earlier.
+REMINDER_HOURS_BEFORE = env_int_list("REMINDER_HOURS_BEFORE", [24])
+# Text messages: clinic.lib.sms.ConsoleBackend (prints), FileBackend (SMS_FILE_PATH), LocmemBackend (tests),
+# or a provider's backend class with the same send_messages(messages) method.
+SMS_BACKEND = env_str("SMS_BACKEND", "clinic.lib.sms.ConsoleBackend")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
+# Calendar subscriptions: reads allowed per feed per hour (calendar apps poll every 15 to 60 minutes).
+CALENDAR_FEED_READS_PER_HOUR = env_int("CALENDAR_FEED_READS_PER_HOUR", 60)
+CONSULTATION_MINUTES = 20
+
 SESSION_CHECKIN = _checkin_rules(
     days=env_int("SESSION_CHECKIN_DAYS", _CHECKIN.days, minimum=1),
     safe_low=env_int("CHECKIN_SAFE_LOW", _CHECKIN.safe_low, minimum=0),

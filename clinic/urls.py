@@ -69,6 +69,7 @@ urlpatterns = [
     path("", include("clinic.plans.urls")),
     path("", include("clinic.plans.exercise_urls")),
     path("", include("clinic.plans.progress_urls")),
+    path("", include("clinic.appointments.urls")),
 ]
 
 handler400 = "clinic.views.bad_request"

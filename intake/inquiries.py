@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
+from clinic.appointments.consultations import TAKEN, SlotTaken, hold, release_for, slot_choices
+from clinic.appointments.models import ConsultationSlot
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.cases import open_case
@@ -51,6 +53,8 @@ class InquiryForm(forms.ModelForm):
     # Hidden from people by CSS; bots fill every field.
     website = forms.CharField(required=False, label="Leave this empty")
     started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A free first consultation at a time a therapist published (clinic.appointments.consultations).
+    consultation = forms.CharField(required=False, label="A time for a free 20-minute first conversation (optional)")
 
     class Meta:
         model = Inquiry
@@ -98,6 +102,15 @@ class InquiryForm(forms.ModelForm):
         self.fields["consent_to_contact"].error_messages["required"] = "Tick the box so we may contact you."
         if not self.is_bound:
             self.initial["started"] = signing.dumps(time.time(), salt=_SIGNER_SALT)
+        self.consultation_choices = slot_choices()
+
+    def clean_consultation(self):
+        value = (self.cleaned_data.get("consultation") or "").strip()
+        if not value:
+            return None
+        if value not in dict(self.consultation_choices):
+            raise forms.ValidationError(TAKEN)
+        return datetime.fromisoformat(value)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -197,7 +210,16 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
             return render(request, "intake/inquiry_start.html", {"form": form})
         # An invalid form is shown again with what was typed: it counts towards no limit and says nothing of one.
         if form.is_valid():
-            receive(form=form, request=request)
+            try:
+                with transaction.atomic():
+                    inquiry = receive(form=form, request=request)
+                    if inquiry is not None and form.cleaned_data["consultation"]:
+                        hold(starts_at=form.cleaned_data["consultation"], inquiry=inquiry)
+            except SlotTaken:
+                form = InquiryForm(request.POST)
+                form.is_valid()
+                form.add_error("consultation", TAKEN)
+                return render(request, "intake/inquiry_start.html", {"form": form})
             return redirect("inquiry_thanks")
     return render(request, "intake/inquiry_start.html", {"form": form})
 
@@ -263,6 +285,7 @@ def inquiry_detail(request: HttpRequest, code) -> HttpResponse:
     record(action=Action.INQUIRY_VIEWED, request=request, target=inquiry)
     context = {
         "inquiry": inquiry,
+        "consultation": ConsultationSlot.objects.filter(inquiry=inquiry).select_related("therapist").first(),
         "close_form": CloseForm(),
         "form": CaseForm(initial={"kind": Case.Kind.INDIVIDUAL}),
         "first": ClientForm(prefix="first", initial=_prefill(inquiry)),
@@ -285,7 +308,14 @@ def inquiry_convert(request: HttpRequest, code) -> HttpResponse:
         ClientForm(request.POST, prefix="second"),
     )
     if not case_forms_valid(form, first, second):
-        context = {"inquiry": inquiry, "close_form": CloseForm(), "form": form, "first": first, "second": second}
+        context = {
+            "inquiry": inquiry,
+            "consultation": ConsultationSlot.objects.filter(inquiry=inquiry).select_related("therapist").first(),
+            "close_form": CloseForm(),
+            "form": form,
+            "first": first,
+            "second": second,
+        }
         return render(request, "intake/inquiry_detail.html", context, status=200)
     with transaction.atomic():
         # Two admins converting at the same moment: the second waits here, then finds it converted.
@@ -328,6 +358,8 @@ def inquiry_close(request: HttpRequest, code) -> HttpResponse:
         inquiry.save(update_fields=["status", "close_reason", "close_note", "closed_at", "closed_by"])
         detail = {"reason": inquiry.close_reason, **({"was_held": True} if held else {})}
         record(action=Action.INQUIRY_CLOSED, request=request, target=inquiry, detail=detail)
+        # A time it held goes back to the open ones.
+        release_for(inquiry, by=request.user, request=request)
         messages.success(request, "Inquiry closed.")
         return redirect("inquiry_list")
     return redirect("inquiry_detail", code=inquiry.code)

@@ -106,6 +106,17 @@ class Action(models.TextChoices):
     SESSION_CHECKINS_VIEWED = "session_checkins_viewed", "Session check-ins read"
     BALANCE_ALERT_RAISED = "balance_alert_raised", "Balance alert raised"
     BALANCE_ALERT_RESOLVED = "balance_alert_resolved", "Balance alert resolved"
+    APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
+    APPOINTMENT_MOVED = "appointment_moved", "Appointment moved"
+    APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
+    APPOINTMENT_ATTENDANCE = "appointment_attendance", "Attendance recorded"
+    WORKING_HOURS_CHANGED = "working_hours_changed", "Working hours changed"
+    CALENDAR_FEED_ON = "calendar_feed_on", "Calendar subscription turned on"
+    CALENDAR_FEED_OFF = "calendar_feed_off", "Calendar subscription turned off"
+    CONSULTATION_PUBLISHED = "consultation_published", "Consultation times published"
+    CONSULTATION_HELD = "consultation_held", "Consultation time chosen by a visitor"
+    CONSULTATION_CONFIRMED = "consultation_confirmed", "Consultation confirmed"
+    CONSULTATION_RELEASED = "consultation_released", "Consultation time released"
 
 
 class AuditEventQuerySet(models.QuerySet):

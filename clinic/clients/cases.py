@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.http import HttpRequest
 
+from clinic.appointments.booking import reassign_future
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client, Membership
@@ -44,11 +45,18 @@ def reassign_case(*, case: Case, therapist, by, request: HttpRequest | None = No
     case.primary_therapist = therapist
     case.save(update_fields=["primary_therapist"])
     moved = SessionNote.objects.filter(session__case=case, status=SessionNote.Status.DRAFT).update(author=therapist)
+    # Booked appointments to come go to the new therapist's calendar (and leave the old one's).
+    appointments = reassign_future(case=case, therapist=therapist)
     record(
         action=Action.CASE_REASSIGNED,
         request=request,
         actor=by,
         target=case,
-        detail={"from": previous.username, "to": therapist.username, "drafts_moved": moved},
+        detail={
+            "from": previous.username,
+            "to": therapist.username,
+            "drafts_moved": moved,
+            "appointments_moved": appointments,
+        },
     )
     return moved

@@ -18,7 +18,7 @@ from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role, User
 from clinic.audit.events import record
 from clinic.audit.models import Action
-from clinic.clients.models import CONTACT_FIELDS, Client, ContactChange, ContactSource, case_and_client
+from clinic.clients.models import CONTACT_FIELDS, REMINDER_FIELDS, Client, ContactChange, ContactSource, case_and_client
 from clinic.lib.forms import BootstrapBoundField
 from clinic.lib.http import posted
 from clinic.lib.numbers import NotANumber, whole_number
@@ -96,8 +96,20 @@ class ContactChoicesForm(forms.ModelForm):
             "email": "Safe email address",
             "phone": "Safe phone number",
             "safe_times": "Times when it is safe to contact you",
+            "reminder_channel": "Reminders of your appointments",
+            "reminder_from": "Reminders may arrive from",
+            "reminder_until": "until",
+            "reminder_names_practice": "Reminders may say the name of the practice and of your therapist",
         }
-        help_texts = {"safe_times": "For example weekdays 9 to 12."}
+        help_texts = {
+            "safe_times": "For example weekdays 9 to 12.",
+            "reminder_channel": "Only by a way you ticked as safe above.",
+            "reminder_names_practice": "If not ticked, a reminder says only “your appointment” and the time.",
+        }
+        widgets = {
+            "reminder_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "reminder_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
         error_messages = {
             "email": {"invalid": "Enter an email address like name@example.com."},
             "safe_times": {"max_length": "Please keep this under 200 characters."},
@@ -115,6 +127,10 @@ class ContactChoicesForm(forms.ModelForm):
     @property
     def details(self) -> list:
         return [self[name] for name in ("email", "phone", "safe_times")]
+
+    @property
+    def reminders(self) -> list:
+        return [self[name] for name in REMINDER_FIELDS]
 
     def clean_version(self) -> int:
         try:
@@ -152,7 +168,10 @@ class StaffContactForm(ContactChoicesForm):
 
     class Meta(ContactChoicesForm.Meta):
         labels = {**ContactChoicesForm.Meta.labels, "email": "Email address", "phone": "Phone number"}
-        help_texts = {"safe_times": "When the client said it is safe to contact them."}
+        help_texts = {
+            **ContactChoicesForm.Meta.help_texts,
+            "safe_times": "When the client said it is safe to contact them.",
+        }
 
     @property
     def reason_fields(self) -> list:

@@ -1,4 +1,5 @@
 import uuid
+from datetime import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,6 +44,17 @@ class Client(models.Model):
     may_text = models.BooleanField("text messages are safe", default=False)
     may_leave_voicemail = models.BooleanField("voicemail is safe", default=False)
     safe_times = models.CharField("safe times to contact", max_length=200, blank=True)
+    # Appointment reminders: none until the client chooses a channel, and then only while that channel is safe,
+    # only between these times (practice time), and naming the practice only if the client allowed it.
+    reminder_channel = models.CharField(
+        "appointment reminders",
+        max_length=10,
+        blank=True,
+        choices=[("", "No reminders"), ("email", "By email"), ("text", "By text message")],
+    )
+    reminder_from = models.TimeField("reminders from", default=time(9, 0))
+    reminder_until = models.TimeField("reminders until", default=time(18, 0))
+    reminder_names_practice = models.BooleanField("reminders may name the practice and therapist", default=False)
     # Raised by one on every change of the choices above: a form opened before a change is refused, not applied.
     contact_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -77,9 +89,27 @@ class Client(models.Model):
             raise ValidationError({"email": "Add an email address, or untick “email is safe”."})
         if (self.may_call or self.may_text or self.may_leave_voicemail) and not self.phone:
             raise ValidationError({"phone": "Add a phone number, or untick calls, texts and voicemail."})
+        if self.reminder_channel == "email" and not self.may_email:
+            raise ValidationError({"reminder_channel": "Reminders by email need email to be ticked as safe."})
+        if self.reminder_channel == "text" and not self.may_text:
+            raise ValidationError(
+                {"reminder_channel": "Reminders by text message need text messages to be ticked as safe."}
+            )
+        if self.reminder_until <= self.reminder_from:
+            raise ValidationError({"reminder_until": "The end of the reminder times must be after their start."})
 
 
-CONTACT_FIELDS = ("may_email", "may_call", "may_text", "may_leave_voicemail", "email", "phone", "safe_times")
+REMINDER_FIELDS = ("reminder_channel", "reminder_from", "reminder_until", "reminder_names_practice")
+CONTACT_FIELDS = (
+    "may_email",
+    "may_call",
+    "may_text",
+    "may_leave_voicemail",
+    "email",
+    "phone",
+    "safe_times",
+    *REMINDER_FIELDS,
+)
 
 
 class ContactSource(models.TextChoices):

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
+from clinic.appointments.booking import cancel_future_on_discharge
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case
@@ -125,7 +126,10 @@ def case_discharge(request: HttpRequest, code) -> HttpResponse:
             withdrawn = withdraw(
                 assignments=Assignment.objects.filter(case=case), by=request.user, request=request, reason="discharge"
             )
+            cancelled = cancel_future_on_discharge(case=case, by=request.user)
         ended = f" {withdrawn} exercise{pluralize(withdrawn)} in progress withdrawn." if withdrawn else ""
+        if cancelled:
+            ended += f" {cancelled} appointment{pluralize(cancelled)} to come cancelled."
         messages.success(request, f"Case closed. Its records are kept; nothing was deleted.{ended}")
         return redirect("case_detail", code=case.code)
     return render(request, "clients/discharge.html", {"case": case, "form": form})

@@ -18,6 +18,7 @@ from assessments.own_progress import client_home_progress
 from assessments.rescreening import due_for_therapist
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role, User
+from clinic.appointments.calendar import case_upcoming, client_upcoming, today_for
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.cases import open_case, reassign_case
@@ -52,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def client_home(request: HttpRequest) -> HttpResponse:
     profile = Client.objects.filter(user=request.user).select_related("intake").first()
     name = profile.display_name if profile else request.user.first_name
-    tasks, done, progress = [], [], []
+    tasks, done, progress, upcoming = [], [], [], []
     if profile is not None:
         state = onboarding(profile)
         if state.intake is None:
@@ -76,7 +77,8 @@ def client_home(request: HttpRequest) -> HttpResponse:
             tasks.append({"title": client_title(checkin.instrument_key), "url": url, "note": note})
         tasks += client_tasks(client=profile)
         progress = client_home_progress(client=profile)
-    context = {"tasks": tasks, "done": done, "name": name, "progress": progress}
+        upcoming = client_upcoming(profile, limit=1)
+    context = {"tasks": tasks, "done": done, "name": name, "progress": progress, "upcoming": upcoming}
     return render(request, "clients/client_home.html", context)
 
 
@@ -176,6 +178,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "plans_due": plans_due_for_review(therapist=request.user),
         "rescreens_due": due_for_therapist(therapist=request.user),
         "balance_alerts": list(open_alerts_for(request.user)),
+        "today": today_for(request.user),
         "now": timezone.now(),
     }
     return render(request, "clients/dashboard.html", context)
@@ -271,6 +274,7 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
         "practice": practice,
         "practices": Practice.choices,
         "supervising": supervising,
+        "upcoming_appointments": [] if supervising else case_upcoming(case, flags=request.user.role == Role.THERAPIST),
         **case_context(case=case, user=request.user),
         **checkin_section,
     }

@@ -53,6 +53,23 @@ def env_choice(name: str, default: str, choices: list[str]) -> str:
     return value
 
 
+def env_int_list(name: str, default: list[int], *, minimum: int = 1, maximum: int = 24 * 14) -> list[int]:
+    """Whole numbers separated by commas ("48,2"), each within bounds; duplicates dropped, largest first."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    values = set()
+    for item in raw.split(","):
+        try:
+            value = int(item.strip())
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be whole numbers separated by commas, not {raw!r}.") from None
+        if not minimum <= value <= maximum:
+            raise ImproperlyConfigured(f"{name}: each value must be between {minimum} and {maximum}, not {value}.")
+        values.add(value)
+    return sorted(values, reverse=True)
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -6,12 +6,69 @@ from django.utils import timezone
 
 from clinic.lib.fields import AsciiDateTimeField, RecordChoiceField, WholeNumberField
 from clinic.lib.numbers import whole_number
-from clinic.notes.models import FORMAT_FIELDS, NoteFormat, Practice, PracticeTag, TherapySession
+from clinic.notes.models import FORMAT_FIELDS, NoteFormat, Practice, PracticeTag, SessionFormat, TherapySession
 
 LONG = 10000
 
 
-class SessionForm(forms.ModelForm):
+class FormatChoice:
+    """Conjoint or individual (with which partner), and the override a conjoint meeting needs while a partner
+    has an open urgent flag: one set of rules for a session added after the fact and an appointment booked."""
+
+    noun = "session"
+
+    def set_up_format(self, case, conjoint_paused: bool) -> None:
+        self.case = case
+        self.fields["individual_client"].queryset = case.clients.all()
+        self.fields["individual_client"].required = False
+        if case.kind == case.Kind.INDIVIDUAL:
+            self.fields["format"].initial = SessionFormat.INDIVIDUAL
+        self.conjoint_paused = conjoint_paused
+        self.override_reason = ""
+        if conjoint_paused:
+            # An urgent flag on a partner is not resolved: a conjoint meeting needs a deliberate override.
+            self.fields["override"] = forms.BooleanField(
+                required=False,
+                label=f"Hold this conjoint {self.noun} although conjoint sessions are not advised",
+                help_text=f"Individual {self.noun}s need no override.",
+            )
+            self.fields["override_reason"] = forms.CharField(
+                required=False,
+                max_length=1000,
+                label="Why a conjoint session now",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=f"Kept with the {self.noun}.",
+            )
+
+    def clean_format(self, data: dict) -> None:
+        fmt, person, case = data.get("format"), data.get("individual_client"), self.case
+        if fmt == SessionFormat.INDIVIDUAL and person is None:
+            if case.kind == case.Kind.INDIVIDUAL:
+                data["individual_client"] = case.clients.first()
+            else:
+                self.add_error("individual_client", f"Choose which partner this individual {self.noun} is with.")
+        if fmt == SessionFormat.CONJOINT:
+            if case.kind == case.Kind.INDIVIDUAL:
+                self.add_error("format", f"An individual case has individual {self.noun}s only.")
+            data["individual_client"] = None
+        reason = (data.get("override_reason") or "").strip()
+        if self.conjoint_paused and fmt == SessionFormat.CONJOINT and case.kind == case.Kind.COUPLE:
+            if not data.get("override"):
+                self.add_error(
+                    "override",
+                    "Conjoint sessions are not advised until the urgent flag is resolved. "
+                    f"Choose an individual {self.noun}, or tick this box and give your reason.",
+                )
+            if not reason:
+                self.add_error(
+                    "override_reason", f"Say why a conjoint session is right now; it is kept with the {self.noun}."
+                )
+        else:
+            reason = ""
+        self.override_reason = reason
+
+
+class SessionForm(FormatChoice, forms.ModelForm):
     starts_at = AsciiDateTimeField(
         label="Date and start time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -31,59 +88,17 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, case, conjoint_paused: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.case = case
-        self.fields["individual_client"].queryset = case.clients.all()
-        self.fields["individual_client"].required = False
-        if case.kind == case.Kind.INDIVIDUAL:
-            self.fields["format"].initial = TherapySession.Format.INDIVIDUAL
-        self.conjoint_paused = conjoint_paused
-        if conjoint_paused:
-            # An urgent flag on a partner is not resolved: a conjoint session needs a deliberate override.
-            self.fields["override"] = forms.BooleanField(
-                required=False,
-                label="Hold this conjoint session although conjoint sessions are not advised",
-                help_text="Individual sessions need no override.",
-            )
-            self.fields["override_reason"] = forms.CharField(
-                required=False,
-                max_length=1000,
-                label="Why a conjoint session now",
-                widget=forms.Textarea(attrs={"rows": 3}),
-                help_text="Kept with the session.",
-            )
+        self.set_up_format(case, conjoint_paused)
 
     def clean(self) -> dict:
         data = super().clean()
-        fmt, person = data.get("format"), data.get("individual_client")
-        case = self.instance.case
-        if fmt == TherapySession.Format.INDIVIDUAL and person is None:
-            if case.kind == case.Kind.INDIVIDUAL:
-                data["individual_client"] = case.clients.first()
-            else:
-                self.add_error("individual_client", "Choose which partner this individual session was with.")
-        if fmt == TherapySession.Format.CONJOINT:
-            if case.kind == case.Kind.INDIVIDUAL:
-                self.add_error("format", "An individual case has individual sessions only.")
-            data["individual_client"] = None
+        self.clean_format(data)
         starts = data.get("starts_at")
         if starts and starts > timezone.now() + timedelta(days=365):
             self.add_error("starts_at", "Check the year: that is more than a year ahead.")
         elif starts and starts.year < 2000:
             self.add_error("starts_at", "Check the year: that is long before this practice kept records here.")
-        reason = (data.get("override_reason") or "").strip()
-        if self.conjoint_paused and fmt == TherapySession.Format.CONJOINT and case.kind == case.Kind.COUPLE:
-            if not data.get("override"):
-                self.add_error(
-                    "override",
-                    "Conjoint sessions are not advised until the urgent flag is resolved. "
-                    "Choose an individual session, or tick this box and give your reason.",
-                )
-            if not reason:
-                self.add_error(
-                    "override_reason", "Say why a conjoint session is right now; it is kept with the session."
-                )
-        else:
-            reason = ""
-        self.instance.conjoint_override_reason = reason
+        self.instance.conjoint_override_reason = self.override_reason
         return data
 
     @property

@@ -1,0 +1,310 @@
+"""Staff pages of the calendar: a therapist's week and day, the practice day, booking and changing appointments."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from assessments.flags import conjoint_not_advised
+from clinic.accounts.decorators import role_required
+from clinic.accounts.models import Role, User
+from clinic.appointments import booking as rules
+from clinic.appointments.calendar import mark_paused, practice_day, week_of
+from clinic.appointments.forms import AttendanceForm, BookingForm, CancelForm, MoveForm, WorkingHoursForm
+from clinic.appointments.models import Appointment, WorkingHours
+from clinic.audit.events import record
+from clinic.audit.models import Action
+from clinic.clients.models import Case
+from clinic.clients.retention import refuse_if_closed
+from clinic.lib.dates import show
+from clinic.lib.http import posted
+
+
+def _day(value: str | None) -> date:
+    if not value:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Http404 from None
+
+
+@role_required(Role.THERAPIST)
+@require_safe
+def week(request: HttpRequest, day: str | None = None) -> HttpResponse:
+    chosen = _day(day)
+    monday = rules.week_start(chosen)
+    days = week_of(request.user, monday)
+    context = {
+        "days": days,
+        "monday": monday,
+        "sunday": monday + timedelta(days=6),
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+        "today": timezone.localdate(),
+        "count": sum(len(d.appointments) for d in days),
+    }
+    return render(request, "appointments/week.html", context)
+
+
+@role_required(Role.THERAPIST)
+@require_safe
+def day_view(request: HttpRequest, day: str | None = None) -> HttpResponse:
+    chosen = _day(day)
+    (today,) = week_of(request.user, chosen, days=1)
+    context = {
+        "day": today,
+        "previous": chosen - timedelta(days=1),
+        "next": chosen + timedelta(days=1),
+        "today": timezone.localdate(),
+    }
+    return render(request, "appointments/day.html", context)
+
+
+@role_required(Role.ADMIN)
+@require_safe
+def practice_calendar(request: HttpRequest, day: str | None = None) -> HttpResponse:
+    chosen = _day(day)
+    therapists = list(User.objects.therapists().order_by("last_name", "first_name", "id"))
+    context = {
+        "rows": practice_day(chosen, therapists),
+        "chosen": chosen,
+        "previous": chosen - timedelta(days=1),
+        "next": chosen + timedelta(days=1),
+        "today": timezone.localdate(),
+    }
+    return render(request, "appointments/practice_day.html", context)
+
+
+def _refused(form, refused: rules.BookingRefused) -> None:
+    for problem in refused.problems:
+        form.add_error("outside_hours" if problem.kind == "hours" else None, problem.message)
+
+
+@role_required(Role.THERAPIST)
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, case_code) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user).prefetch_related("clients"), code=case_code)
+    if refused := refuse_if_closed(request, case):
+        return refused
+    paused = conjoint_not_advised(case)
+    initial = {}
+    if request.method == "GET" and request.GET.get("at"):
+        initial["starts_at"] = request.GET["at"][:16]
+    form = BookingForm(posted(request), case=case, conjoint_paused=paused, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = rules.book(case=case, booking=form.booking(), by=request.user, request=request)
+        except rules.BookingRefused as refused:
+            _refused(form, refused)
+        else:
+            first = made[0]
+            when = f"{show(first.starts_at, 'DATE_FORMAT')} at {show(first.starts_at, 'TIME_FORMAT')}"
+            more = (
+                f" and {len(made) - 1} more, every {'week' if first.series.every_weeks == 1 else 'two weeks'}"
+                if len(made) > 1
+                else ""
+            )
+            messages.success(request, f"Booked: {when}{more}.")
+            return redirect("calendar_week_of", day=timezone.localdate(first.starts_at).isoformat())
+    return render(request, "appointments/book.html", {"case": case, "form": form, "conjoint_paused": paused})
+
+
+def _appointment_for(request: HttpRequest, code) -> Appointment:
+    rows = Appointment.objects.visible_to(request.user).select_related(
+        "case", "individual_client", "therapist", "series", "session"
+    )
+    return get_object_or_404(rows, code=code)
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_safe
+def appointment_detail(request: HttpRequest, code) -> HttpResponse:
+    """The appointment, and what can be done with it; an attended one opens its note (the treating therapist)."""
+    appointment = _appointment_for(request, code)
+    own = appointment.case.primary_therapist_id == request.user.pk
+    if appointment.session_id and own:
+        return redirect("note_page", code=appointment.session.code)
+    mark_paused([appointment])
+    series = None
+    if appointment.series_id:
+        series = appointment.series.appointments.order_by("sequence").only("code", "starts_at", "status", "sequence")
+    context = {
+        "appointment": appointment,
+        "case": appointment.case,
+        "own": own,
+        "series": series,
+        "move_form": MoveForm(
+            appointment=appointment,
+            initial={
+                "starts_at": timezone.localtime(appointment.starts_at),
+                "minutes": appointment.duration_minutes,
+                "modality": appointment.modality,
+                "video_link": appointment.video_link,
+                "version": appointment.version,
+            },
+        ),
+        "cancel_form": CancelForm(
+            appointment=appointment,
+            initial={"status": rules.suggested_cancellation(appointment), "version": appointment.version},
+        ),
+        "attendance_form": AttendanceForm(
+            needs_override=_needs_override(appointment), initial={"version": appointment.version}
+        ),
+    }
+    return render(request, "appointments/detail.html", context)
+
+
+def _needs_override(appointment: Appointment) -> bool:
+    return (
+        appointment.format == Appointment.Format.CONJOINT
+        and not appointment.conjoint_override_reason
+        and conjoint_not_advised(appointment.case)
+    )
+
+
+STALE = "This appointment was changed elsewhere after this page was opened. Nothing was changed; check it below."
+
+
+def _own(request: HttpRequest, code) -> Appointment:
+    appointment = _appointment_for(request, code)
+    if appointment.case.primary_therapist_id != request.user.pk:
+        raise Http404
+    return appointment
+
+
+def _action_page(request, appointment, *, form, name, status=200):
+    """The appointment page again with the form that was sent, its errors and every value typed."""
+    mark_paused([appointment])
+    context = {
+        "appointment": appointment,
+        "case": appointment.case,
+        "own": True,
+        "series": appointment.series.appointments.order_by("sequence") if appointment.series_id else None,
+        "move_form": MoveForm(appointment=appointment, initial={"version": appointment.version}),
+        "cancel_form": CancelForm(appointment=appointment, initial={"version": appointment.version}),
+        "attendance_form": AttendanceForm(
+            needs_override=_needs_override(appointment), initial={"version": appointment.version}
+        ),
+        name: form,
+        "open_form": name,
+    }
+    return render(request, "appointments/detail.html", context, status=status)
+
+
+@role_required(Role.THERAPIST)
+@require_http_methods(["POST"])
+def appointment_move(request: HttpRequest, code) -> HttpResponse:
+    appointment = _own(request, code)
+    form = MoveForm(request.POST, appointment=appointment)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = rules.move(
+                appointment=appointment,
+                starts_at=data["starts_at"],
+                minutes=data["minutes"],
+                scope=data.get("scope", "one"),
+                version=data["version"],
+                by=request.user,
+                outside_hours=data["outside_hours"],
+                modality=data["modality"],
+                video_link=data["video_link"],
+                request=request,
+            )
+        except rules.Stale:
+            form.add_error(None, STALE)
+            appointment.refresh_from_db()
+            return _action_page(request, appointment, form=form, name="move_form", status=409)
+        except rules.BookingRefused as refused:
+            _refused(form, refused)
+        else:
+            first = moved[0]
+            messages.success(
+                request,
+                f"Moved {len(moved)} appointment{pluralize(len(moved))}; "
+                f"{'the first is' if len(moved) > 1 else 'it is'} now {show(first.starts_at, 'DATETIME_FORMAT')}.",
+            )
+            return redirect("appointment_detail", code=first.code)
+    return _action_page(request, appointment, form=form, name="move_form")
+
+
+@role_required(Role.THERAPIST)
+@require_http_methods(["POST"])
+def appointment_cancel(request: HttpRequest, code) -> HttpResponse:
+    appointment = _own(request, code)
+    form = CancelForm(request.POST, appointment=appointment)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            cancelled = rules.cancel(
+                appointment=appointment,
+                status=data["status"],
+                reason=data["reason"],
+                scope=data.get("scope", "one"),
+                version=data["version"],
+                by=request.user,
+                request=request,
+            )
+        except rules.Stale:
+            form.add_error(None, STALE)
+            appointment.refresh_from_db()
+            return _action_page(request, appointment, form=form, name="cancel_form", status=409)
+        except rules.BookingRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, f"Cancelled {len(cancelled)} appointment{pluralize(len(cancelled))}.")
+            return redirect("appointment_detail", code=appointment.code)
+    return _action_page(request, appointment, form=form, name="cancel_form")
+
+
+@role_required(Role.THERAPIST)
+@require_http_methods(["POST"])
+def appointment_attendance(request: HttpRequest, code) -> HttpResponse:
+    appointment = _own(request, code)
+    form = AttendanceForm(request.POST, needs_override=_needs_override(appointment))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = rules.record_attendance(
+                appointment=appointment,
+                status=data["status"],
+                reason=data.get("reason", ""),
+                version=data["version"],
+                by=request.user,
+                override_reason=(data.get("override_reason") or "").strip(),
+                request=request,
+            )
+        except rules.Stale:
+            form.add_error(None, STALE)
+            appointment.refresh_from_db()
+            return _action_page(request, appointment, form=form, name="attendance_form", status=409)
+        except rules.BookingRefused as refused:
+            _refused(form, refused)
+        else:
+            if done.session_id:
+                messages.success(request, "Recorded as attended. Write the note here.")
+                return redirect("note_page", code=done.session.code)
+            messages.success(request, "Recorded as did not attend.")
+            return redirect("appointment_detail", code=done.code)
+    return _action_page(request, appointment, form=form, name="attendance_form")
+
+
+@role_required(Role.THERAPIST)
+@require_http_methods(["GET", "POST"])
+def working_hours(request: HttpRequest) -> HttpResponse:
+    form = WorkingHoursForm(posted(request), hours=rules.hours_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            WorkingHours.objects.filter(therapist=request.user).delete()
+            WorkingHours.objects.bulk_create(form.rows(request.user))
+            record(action=Action.WORKING_HOURS_CHANGED, request=request, target=request.user)
+        messages.success(request, "Working hours saved. Appointments outside them now need a tick to book.")
+        return redirect("calendar_week")
+    custom = WorkingHours.objects.filter(therapist=request.user).exists()
+    return render(request, "appointments/working_hours.html", {"form": form, "custom": custom})
