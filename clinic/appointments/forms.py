@@ -83,7 +83,7 @@ class BookingForm(FormatChoice, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        self.clean_format(data)
+        self.check_format(data)
         clean_link(self, data)
         starts = data.get("starts_at")
         if starts and starts < timezone.now() - timedelta(minutes=5):

@@ -40,7 +40,7 @@ class FormatChoice:
                 help_text=f"Kept with the {self.noun}.",
             )
 
-    def clean_format(self, data: dict) -> None:
+    def check_format(self, data: dict) -> None:
         fmt, person, case = data.get("format"), data.get("individual_client"), self.case
         if fmt == SessionFormat.INDIVIDUAL and person is None:
             if case.kind == case.Kind.INDIVIDUAL:
@@ -92,7 +92,7 @@ class SessionForm(FormatChoice, forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        self.clean_format(data)
+        self.check_format(data)
         starts = data.get("starts_at")
         if starts and starts > timezone.now() + timedelta(days=365):
             self.add_error("starts_at", "Check the year: that is more than a year ahead.")

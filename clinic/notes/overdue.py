@@ -7,9 +7,10 @@ session is just as overdue as one left open since the session.
 
 from datetime import timedelta
 
-from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from clinic.lib.db import PlusMinutes
 from clinic.notes.models import SessionNote
 
 OVERDUE_HOURS = 72
@@ -17,10 +18,7 @@ OVERDUE_HOURS = 72
 
 def overdue_unsigned_notes(now=None) -> QuerySet:
     cutoff = (now or timezone.now()) - timedelta(hours=OVERDUE_HOURS)
-    ends = ExpressionWrapper(
-        F("session__starts_at") + F("session__duration_minutes") * Value(timedelta(minutes=1)),
-        output_field=DateTimeField(),
-    )
+    ends = PlusMinutes(F("session__starts_at"), F("session__duration_minutes"))
     return (
         SessionNote.objects.filter(status=SessionNote.Status.DRAFT)
         .alias(session_ends=ends)
