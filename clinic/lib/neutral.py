@@ -18,3 +18,18 @@ NOT_NEUTRAL = re.compile(
 def unneutral_words(text: str) -> list[str]:
     """The words of `text` that give away what the care is about (empty when it is neutral)."""
     return [match.group(0) for match in NOT_NEUTRAL.finditer(text or "")]
+
+
+# What an appointment a client sees (their page, a reminder, a calendar file) never names either:
+# the kind of care, who gives it, or a clinical word.
+CARE_WORDS = re.compile(
+    r"\btherap(?:y|ies|ist|ists|eutic)\b|\bcounsel+(?:ing|or|ors)?\b|\bcouples?\b|\brelationship\b|\bconjoint\b"
+    r"|\bclinic(?:al|ian)?\b|\bpsych\w*|\bmental\b|\btreatment\b|\bdiagnos\w*|\bsession\b|\bmarriage\b"
+    r"|\bDr\.?\s|\bLMFT\b|\bLCSW\b|\bPhD\b",
+    re.IGNORECASE,
+)
+
+
+def care_words(text: str) -> list[str]:
+    """The words of `text` that say what kind of care this is (empty when it says only "an appointment")."""
+    return unneutral_words(text) + [match.group(0) for match in CARE_WORDS.finditer(text or "")]

@@ -63,8 +63,12 @@ def test_moving_this_and_later_ones_shifts_each_by_the_same_day_and_clock_time(t
     monday = next_weekday(0)
     made = booked(couple_case, at(monday, 9), every_weeks=1, count=4)
     move(
-        appointment=made[1], starts_at=at(monday + timedelta(days=9), 14), minutes=50, scope="following",
-        version=1, by=therapist,
+        appointment=made[1],
+        starts_at=at(monday + timedelta(days=9), 14),
+        minutes=50,
+        scope="following",
+        version=1,
+        by=therapist,
     )
     rows = list(Appointment.objects.filter(series=made[0].series).order_by("sequence"))
     assert timezone.localtime(rows[0].starts_at) == at(monday, 9)
@@ -76,8 +80,12 @@ def test_moving_this_and_later_ones_shifts_each_by_the_same_day_and_clock_time(t
 def test_cancelling_the_rest_of_a_series_keeps_the_earlier_ones(therapist, couple_case):
     monday = next_weekday(0)
     made = booked(couple_case, at(monday, 9), every_weeks=1, count=5)
-    cancel(appointment=made[2], status="late_cancelled", reason="moving away", scope="following", version=1, by=therapist)
-    statuses = list(Appointment.objects.filter(series=made[0].series).order_by("sequence").values_list("status", flat=True))
+    cancel(
+        appointment=made[2], status="late_cancelled", reason="moving away", scope="following", version=1, by=therapist
+    )
+    statuses = list(
+        Appointment.objects.filter(series=made[0].series).order_by("sequence").values_list("status", flat=True)
+    )
     # The one cancelled now is the late one; those after it are cancelled in good time.
     assert statuses == ["booked", "booked", "late_cancelled", "cancelled", "cancelled"]
 
@@ -110,7 +118,9 @@ def test_back_to_back_appointments_are_not_a_conflict(therapist, couple_case):
     assert booked(make_case(therapist=therapist), at(monday, 10, 50))
 
 
-def test_a_client_booked_twice_at_once_is_refused_even_with_another_therapist(therapist, colleague, couple_case, person):
+def test_a_client_booked_twice_at_once_is_refused_even_with_another_therapist(
+    therapist, colleague, couple_case, person
+):
     monday = next_weekday(2)
     booked(couple_case, at(monday, 13))
     # The same person is also in an individual case of a colleague's.
@@ -183,8 +193,12 @@ def test_a_change_made_in_another_tab_is_not_overwritten(as_user, therapist, cou
     page = as_user(therapist)
     page.post(
         reverse("appointment_move", args=[appointment.code]),
-        {"starts_at": timezone.localtime(at(next_weekday(1), 10)).strftime("%Y-%m-%dT%H:%M"), "minutes": "50",
-         "modality": "in_person", "version": "1"},
+        {
+            "starts_at": timezone.localtime(at(next_weekday(1), 10)).strftime("%Y-%m-%dT%H:%M"),
+            "minutes": "50",
+            "modality": "in_person",
+            "version": "1",
+        },
     )
     stale = page.post(
         reverse("appointment_cancel", args=[appointment.code]),
@@ -202,4 +216,7 @@ def test_another_therapist_cannot_reach_or_change_the_appointment(as_user, colle
     data = {"status": "cancelled", "reason": "x", "version": "1"}
     assert page.post(reverse("appointment_cancel", args=[appointment.code]), data).status_code == 404
     assert page.get(reverse("appointment_book", args=[couple_case.code])).status_code == 404
-    assert str(appointment.code) not in page.get(reverse("calendar_week_of", args=[next_weekday(0).isoformat()])).content.decode()
+    assert (
+        str(appointment.code)
+        not in page.get(reverse("calendar_week_of", args=[next_weekday(0).isoformat()])).content.decode()
+    )
