@@ -163,7 +163,7 @@ def test_outside_working_hours_needs_the_tick(as_user, therapist, couple_case):
     [
         ("minutes", "fifty", "whole number of minutes"),
         ("minutes", "3", "at least 5 minutes"),
-        ("minutes", "٥٠", "whole number of minutes"),
+        ("minutes", "٥٠", "whole number of minutes"),  # noqa: RUF001 (Arabic-Indic digits on purpose)
         ("starts_at", "next tuesday", "for example"),
         ("count", "60", "at most 52"),
         ("video_link", "http://meet.example.org/x", "https://"),

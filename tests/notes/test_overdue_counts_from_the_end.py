@@ -1,8 +1,10 @@
 """A note is overdue OVERDUE_HOURS after its session (the appointment) ended, not after it started."""
 
 from datetime import timedelta
+
 from django.utils import timezone
-from clinic.notes.models import SessionNote, TherapySession
+
+from clinic.notes.models import TherapySession
 from clinic.notes.overdue import overdue_unsigned_notes
 from clinic.notes.writing import note_for
 
