@@ -48,6 +48,16 @@ def _close_connection_pools(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """Text messages stay in memory, as email does in mail.outbox; the list starts empty in every test."""
+    from clinic.lib import sms
+
+    settings.SMS_BACKEND = "clinic.lib.sms.LocmemBackend"
+    sms.outbox.clear()
+    return sms.outbox
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher (tested separately); tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

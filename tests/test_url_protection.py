@@ -22,10 +22,12 @@ PUBLIC = {
     "safety_page",
     "inquiry_start",
     "inquiry_thanks",
+    # A therapist's calendar subscription: a long random token instead of a sign-in (clinic/appointments/feeds.py).
+    "calendar_feed_ics",
     "self_check",
 }
 # What a public URL answers to an anonymous GET with the sample values (200 unless said here).
-PUBLIC_STATUS = {"invitation_accept": 404, "quick_exit": 405}
+PUBLIC_STATUS = {"invitation_accept": 404, "quick_exit": 405, "calendar_feed_ics": 404}
 
 SAMPLE = {"uuid": str(uuid.uuid4()), "uidb64": "MQ", "token": "set-password"}
 
@@ -46,6 +48,8 @@ def sample_url(pattern: URLPattern) -> str:
             kwargs[name] = SAMPLE["uuid"]
         elif kind == "int":
             kwargs[name] = 1
+        elif kind == "isodate":
+            kwargs[name] = "2026-12-07"
         else:
             kwargs[name] = SAMPLE.get(name, "x")
     return reverse(pattern.name, kwargs=kwargs)

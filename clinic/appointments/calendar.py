@@ -58,11 +58,11 @@ class Day:
         return self.day == timezone.localdate()
 
 
-def week_of(therapist, monday: date, days: int = 7) -> list[Day]:
+def week_of(therapist, monday: date, days: int = 7, *, with_hours: bool = True) -> list[Day]:
     start, end = day_bounds(monday, days)
     rows = list(appointments_between(start, end).filter(therapist=therapist))
     mark_paused(rows)
-    hours = hours_of(therapist)
+    hours = hours_of(therapist) if with_hours else {}
     result = [
         Day(monday + timedelta(days=n), hours=hours.get((monday + timedelta(days=n)).weekday())) for n in range(days)
     ]
@@ -104,5 +104,5 @@ def case_upcoming(case, *, flags: bool, limit: int = 12) -> list[Appointment]:
 
 
 def today_for(therapist) -> Day:
-    (today,) = week_of(therapist, timezone.localdate(), days=1)
+    (today,) = week_of(therapist, timezone.localdate(), days=1, with_hours=False)
     return today

@@ -195,8 +195,8 @@ def deliver(reminder_id: int, now: datetime | None = None) -> str:
         if chosen_channel(client) != reminder.channel:
             return _close(reminder, ReminderStatus.SKIPPED, "The client no longer chose this way, or it is not safe.")
         if not in_window(client, now):
-            due = due_time(client, appointment.starts_at, 0, now)
-            if due is None:
+            due = _earliest_in_window(client, now)
+            if due > appointment.starts_at - LAST_MOMENT:
                 return _close(reminder, ReminderStatus.SKIPPED, "No time the client allowed was left before it.")
             reminder.due_at = due
             reminder.save(update_fields=["due_at"])

@@ -119,6 +119,16 @@ class ContactChoicesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = str(self.instance.contact_version)
+        # Left empty, the reminder times stay as they were.
+        for name in ("reminder_from", "reminder_until"):
+            self.fields[name].required = False
+            self.fields[name].error_messages["invalid"] = "Enter a time like 09:00."
+
+    def clean_reminder_from(self):
+        return self.cleaned_data["reminder_from"] or self.instance.reminder_from
+
+    def clean_reminder_until(self):
+        return self.cleaned_data["reminder_until"] or self.instance.reminder_until
 
     @property
     def ticks(self) -> list:

@@ -124,7 +124,7 @@ def test_an_admin_reassigns_a_case(as_user, admin_user, couple_case, colleague):
     couple_case.refresh_from_db()
     assert couple_case.primary_therapist == colleague
     event = AuditEvent.objects.get(action=Action.CASE_REASSIGNED)
-    assert event.detail == {"from": "owner", "to": "colleague", "drafts_moved": 0}
+    assert event.detail == {"from": "owner", "to": "colleague", "drafts_moved": 0, "appointments_moved": 0}
 
 
 def test_a_case_cannot_go_to_an_inactive_or_non_therapist(as_user, admin_user, couple_case, therapist):

@@ -182,7 +182,29 @@ def client_pages(person) -> list[str]:
         reverse("my_practice", kwargs={"code": practice.code}),
         progress_page(person),
         checkin_page(person),
+        appointments_page(person),
     ]
+
+
+def appointments_page(person) -> str:
+    """The client's appointments, with one booked by video."""
+    from datetime import timedelta
+
+    from clinic.appointments.booking import Booking, book
+
+    case = person.cases.get()
+    first = timezone.now() + timedelta(days=8)
+    booking = Booking(
+        first=first,
+        minutes=50,
+        format="conjoint",
+        individual_client=None,
+        modality="telehealth",
+        video_link="https://video.example.org/room",
+        outside_hours=True,
+    )
+    book(case=case, booking=booking, by=case.primary_therapist)
+    return reverse("my_appointments")
 
 
 def checkin_page(person) -> str:
@@ -258,8 +280,10 @@ def test_the_tab_title_is_the_practice_s_choice(client, db, settings):
 def test_no_client_page_under_my_is_left_out_of_these_tests():
     covered = {"client_home", "intake_start", "intake_section", "intake_copy", "questions"}
     covered |= {"contact_choices", "sharing_home", "sharing_new", "sharing_revoke", "my_goals", "my_practice"}
-    covered |= {"my_progress", "session_checkin"}
+    covered |= {"my_progress", "session_checkin", "my_appointments"}
     not_pages = {"intake_autosave", "form_token", "questions_save", "checkin_autosave", "session_checkin_save"}
+    # A calendar file, not a page: its title is checked in tests/appointments/test_client_appointments.py.
+    not_pages |= {"my_appointment_ics"}
 
     def names(patterns, prefix=""):
         for p in patterns:

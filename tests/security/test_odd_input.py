@@ -165,6 +165,8 @@ def candidate_urls(pattern, world) -> list[str]:
             values = [1, 2, 3]
         elif name == "token":
             values = [world["token"]]
+        elif kind == "isodate":
+            values = ["2026-12-07"]
         else:
             values = ["MQ"]
         fillings = [{**f, name: v} for f in fillings for v in values]
