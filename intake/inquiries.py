@@ -108,9 +108,14 @@ class InquiryForm(forms.ModelForm):
         value = (self.cleaned_data.get("consultation") or "").strip()
         if not value:
             return None
-        if value not in dict(self.consultation_choices):
+        try:
+            chosen = datetime.fromisoformat(value)
+        except ValueError:
+            chosen = None
+        offered = {datetime.fromisoformat(iso) for iso, _ in self.consultation_choices}
+        if chosen is None or chosen.tzinfo is None or chosen not in offered:
             raise forms.ValidationError(TAKEN)
-        return datetime.fromisoformat(value)
+        return chosen
 
     def clean(self) -> dict:
         data = super().clean()

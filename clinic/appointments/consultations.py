@@ -75,7 +75,7 @@ def slot_choices(now: datetime | None = None) -> list[tuple[str, str]]:
 def hold(*, starts_at: datetime, inquiry, now: datetime | None = None) -> ConsultationSlot:
     """Hold one open slot at `starts_at` for the inquiry (call inside the inquiry's transaction)."""
     now = now or timezone.now()
-    candidates = open_slots(now).filter(starts_at=starts_at).select_for_update(skip_locked=True)
+    candidates = open_slots(now).filter(starts_at=starts_at).select_for_update(skip_locked=True, of=("self",))
     slot = candidates.first()
     if slot is None:
         raise SlotTaken

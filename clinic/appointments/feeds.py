@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from clinic.accounts.models import Role
 from clinic.appointments.models import HOLDS_TIME, Appointment, CalendarFeed
 from clinic.audit.events import record
 from clinic.audit.models import Action
+from clinic.clients.models import Client
 
 PAST_DAYS = 30
 FUTURE_DAYS = 365
@@ -88,7 +90,7 @@ def therapist_calendar(therapist, now: datetime | None = None) -> bytes:
             starts_at__lt=now + timedelta(days=FUTURE_DAYS),
         )
         .select_related("individual_client", "case")
-        .prefetch_related("case__clients")
+        .prefetch_related(Prefetch("case__clients", queryset=Client.objects.order_by("memberships__id")))
         .order_by("starts_at")
     )
     for appointment in rows:

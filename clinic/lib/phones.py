@@ -55,3 +55,14 @@ def display_phone(value: str) -> str:
         return normalize_phone(value)
     except forms.ValidationError:
         return value
+
+
+def dialable(value: str) -> str:
+    """A stored number in E.164 ("+12135550123"), as text-message providers take it; "" when it is not a number."""
+    try:
+        number = phonenumbers.parse((value or "").strip(), country.current().phone_region)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

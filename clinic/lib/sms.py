@@ -67,9 +67,14 @@ class LocmemBackend(BaseBackend):
 
 
 def send_text(*, to: str, body: str) -> int:
-    """Send one text message by the configured backend; returns 1 when it went."""
+    """Send one text message by the configured backend to a stored number; 1 when it went, 0 for no number."""
+    from clinic.lib.phones import dialable
+
+    number = dialable(to)
+    if not number:
+        return 0
     backend = import_string(settings.SMS_BACKEND)()
-    return backend.send_messages([TextMessage(to=to, body=body)])
+    return backend.send_messages([TextMessage(to=number, body=body)])
 
 
 def read_file_outbox(folder: str | Path) -> list[dict]:

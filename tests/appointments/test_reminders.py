@@ -84,7 +84,7 @@ def test_a_reminder_due_outside_the_clients_times_goes_earlier_inside_them(coupl
 
 def test_a_reminder_that_finds_itself_outside_the_times_waits_for_them(couple_case, person):
     wants(person, "email", start=time(9), end=time(17))
-    (appointment,) = booked(couple_case, at(next_weekday(2), 10))
+    booked(couple_case, at(next_weekday(2), 10))
     (reminder,) = Reminder.objects.all()
     person.reminder_from, person.reminder_until = time(12), time(13)
     person.save()
