@@ -111,6 +111,7 @@ def seed() -> list[DemoLogin]:
     seed_practice_history(staff)
     seed_progress_view(staff)
     seed_session_checkins()
+    seed_appointments(staff)
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
         DemoLogin("therapist1", "therapist", "couple client1+client2 (signed plan, reviewed), individual client5"),
@@ -872,3 +873,101 @@ def seed_session_checkins() -> None:
             answered = ended + timedelta(hours=3 if client == jo else 1)
             checkins.save_answers(checkin, data, now=answered)
             checkins.submit(checkin, now=answered)
+
+
+VIDEO_LINK = "https://video.example.org/fulcrum-demo-room"
+
+
+def _workday(offset: int):
+    """The working day `offset` working days from today (0 is today, even at a weekend)."""
+    day, step = timezone.localdate(), 1 if offset >= 0 else -1
+    while offset:
+        day += timedelta(days=step)
+        if day.weekday() < 5:
+            offset -= step
+    return day
+
+
+def _local(day, hour: int, minute: int = 0):
+    from datetime import datetime, time
+
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def seed_appointments(staff: dict) -> None:
+    """A realistic week: recurring couples and individual appointments, one cancellation, one late
+    cancellation, one missed; the Averys' session that has just ended; open consultation times;
+    reminders queued only where the client chose a safe way (Jo by email; Mo by email, naming the practice)."""
+    from clinic.appointments.booking import Booking, Slot, book
+    from clinic.appointments.consultations import publish
+    from clinic.appointments.models import Appointment, AppointmentStatus
+
+    if Appointment.objects.exists():
+        return
+    t1, t2 = staff["therapist1"], staff["therapist2"]
+    jo, sam, riley, mo, casey = (Client.objects.get(user__username=f"client{n}") for n in range(1, 6))
+    averys = Case.objects.filter(clients=jo).filter(clients=sam).get()
+    chens = Case.objects.filter(clients=riley).filter(clients=mo).get()
+    solo = Case.objects.filter(clients=casey).get()
+    Client.objects.filter(pk=jo.pk).update(reminder_channel="email")
+    Client.objects.filter(pk=mo.pk).update(reminder_channel="email", reminder_names_practice=True)
+    override = "Joint session agreed with both after Jo's individual safety check; reviewed at the start."
+
+    def plan(case, first, **kw):
+        values = {"minutes": 50, "format": "conjoint", "individual_client": None, "modality": "in_person"}
+        return book(
+            case=case, booking=Booking(first=first, outside_hours=True, **{**values, **kw}), by=case.primary_therapist
+        )
+
+    # The Averys' session today has just ended: therapist1 records it and writes the note.
+    just_ended = timezone.now() - timedelta(minutes=62)
+    Appointment.objects.create(
+        case=averys,
+        therapist=t1,
+        starts_at=just_ended,
+        ends_at=just_ended + timedelta(minutes=50),
+        conjoint_override_reason=override,
+        created_by=t1,
+        created_at=just_ended - timedelta(days=7),
+    )
+    # Earlier this week: a missed individual appointment and a late cancellation.
+    for offset, hour, case, who, status, reason in (
+        (-1, 10, solo, casey, AppointmentStatus.NO_SHOW, "No contact; called twice, left no message."),
+        (-2, 15, averys, sam, AppointmentStatus.LATE_CANCELLED, "Called the same morning: unwell."),
+    ):
+        starts = _local(_workday(offset), hour)
+        Appointment.objects.create(
+            case=case,
+            therapist=case.primary_therapist,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=50),
+            format="individual",
+            individual_client=who,
+            status=status,
+            status_reason=reason,
+            status_changed_at=starts,
+            status_changed_by=case.primary_therapist,
+            created_by=case.primary_therapist,
+        )
+    # Recurring: Casey weekly; the Chens weekly in the evening by video, one week cancelled in good time.
+    plan(solo, _local(_workday(1), 10), format="individual", individual_client=casey, every_weeks=1, count=8)
+    chen_weeks = plan(
+        chens, _local(_workday(1), 18), modality="telehealth", video_link=VIDEO_LINK, every_weeks=1, count=8
+    )
+    from clinic.appointments.booking import cancel
+
+    cancel(appointment=chen_weeks[2], status="cancelled", reason="Away for the holidays.", version=1, by=t2)
+    # Jo alone by video later this week; the Averys together every two weeks from the week after next.
+    plan(
+        averys,
+        _local(_workday(3), 12),
+        format="individual",
+        individual_client=jo,
+        modality="telehealth",
+        video_link=VIDEO_LINK,
+    )
+    plan(averys, _local(_workday(10), 17), every_weeks=2, count=4, conjoint_override_reason=override)
+    # Free first consultations next week.
+    for therapist, hour in ((t1, 12), (t2, 13)):
+        days = [_local(_workday(5 + d), hour) for d in (0, 1, 2)]
+        publish(therapist=therapist, slots=[Slot(day, day + timedelta(minutes=20)) for day in days])

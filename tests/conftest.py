@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import RequestFactory
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from clinic.accounts.models import Role, User
@@ -170,7 +171,13 @@ def demo(django_db_setup, django_db_blocker):
         from tests.factories import attended_session
 
         latest = attended_session(couple, by=users["therapist1"])
+        from clinic.appointments.models import Appointment, ConsultationSlot
+
+        booked = Appointment.objects.filter(case=couple, status="booked")
         ids = {
+            "appointment": booked.filter(starts_at__lt=timezone.now()).get().code,
+            "jo_alone": booked.filter(individual_client=jo).get().code,
+            "slot": ConsultationSlot.objects.filter(therapist=users["therapist1"], status="open").first().code,
             "users": users,
             "case": couple.code,
             "client1": jo.code,

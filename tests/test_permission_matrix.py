@@ -395,6 +395,36 @@ MATRIX: dict[str, Row] = {
     # An empty "Send" is shown again asking whether they tried it; an empty autosave keeps the (empty) draft.
     "my_practice": Row(demo_assignment, get=only("client1"), post=only("client1")),
     "checkin_autosave": Row(demo_assignment, get=not_offered_to(*CLIENTS), post=only("client1")),
+    # The calendar. A therapist's own week and day; an empty POST of a form shows it again with its errors.
+    "calendar_week": Row(get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
+    "calendar_week_of": Row(lambda ids: {"day": "2026-12-07"}, get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
+    "calendar_day": Row(get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
+    "calendar_day_of": Row(lambda ids: {"day": "2026-12-07"}, get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
+    "working_hours": Row(get=only(*THERAPISTS), post=only(*THERAPISTS)),
+    # An empty POST neither turns the subscription on nor off: its page again.
+    "calendar_feed": Row(get=only(*THERAPISTS), post=only(*THERAPISTS)),
+    "consultation_slots": Row(get=only(*THERAPISTS), post=only(*THERAPISTS)),
+    "consultation_withdraw": Row(
+        lambda ids: {"code": ids["slot"]}, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="moved")
+    ),
+    "appointment_book": Row(case_code, get=THERAPIST1, post=THERAPIST1),
+    # The Averys' appointment that has just ended: their therapist and admins see it; only the therapist acts.
+    "appointment_detail": Row(
+        lambda ids: {"code": ids["appointment"]},
+        get=TREATING,
+        post=not_offered_to("therapist1", "admin", "therapist2", "supervisor"),
+    ),
+    "appointment_move": clinical_post(lambda ids: {"code": ids["appointment"]}, answer="ok"),
+    "appointment_cancel": clinical_post(lambda ids: {"code": ids["appointment"]}, answer="ok"),
+    "appointment_attendance": clinical_post(lambda ids: {"code": ids["appointment"]}, answer="ok"),
+    "practice_calendar": admin_page(),
+    "practice_calendar_of": Row(lambda ids: {"day": "2026-12-07"}, get=ADMIN_ONLY, post=not_offered_to("admin")),
+    "consultation_decide": admin_post(lambda ids: {"code": ids["inquiry"]}, answer="refused"),
+    # A subscription address with a token that is not one: nobody learns anything.
+    "calendar_feed_ics": Row(lambda ids: {"token": "not-a-token"}, get=public("404"), post=public("405")),
+    # A client's own appointments; Jo's appointment alone is hers: Sam (client2) gets 404.
+    "my_appointments": client_page(client1="ok", client2="ok", client5="ok"),
+    "my_appointment_ics": client_page(lambda ids: {"code": ids["jo_alone"]}, client1="ok"),
 }
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -232,7 +232,8 @@ def consultation_decide(request: HttpRequest, code) -> HttpResponse:
             messages.success(request, "Released: the time is open for others again.")
         return redirect("inquiry_detail", code=inquiry.code)
     if decision != "confirm":
-        raise Http404
+        messages.error(request, "Nothing was changed: choose Confirm or Release.")
+        return redirect("inquiry_detail", code=inquiry.code)
     with transaction.atomic():
         slot = (
             ConsultationSlot.objects.select_for_update()

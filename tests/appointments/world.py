@@ -1,4 +1,4 @@
-"""A busy practice's calendar, made fast with bulk inserts: for the query-count tests and bench/calendar.py.
+"""A busy practice's calendar, made fast with bulk inserts: for the query-count tests and bench/appointments.py.
 
 `build(therapists, per_week)` makes that many therapists, each with twenty
 couple cases and `per_week` appointments in the current week (Monday to
