@@ -407,15 +407,16 @@ MATRIX: dict[str, Row] = {
     "consultation_withdraw": Row(
         lambda ids: {"code": ids["slot"]}, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="moved")
     ),
-    "appointment_book": Row(case_code, get=THERAPIST1, post=THERAPIST1),
+    # Admins book too (the case's therapist or an admin); they never see the flag that limits conjoint ones.
+    "appointment_book": Row(case_code, get=TREATING, post=TREATING),
     # The Averys' appointment that has just ended: their therapist and admins see it; only the therapist acts.
     "appointment_detail": Row(
         lambda ids: {"code": ids["appointment"]},
         get=TREATING,
         post=not_offered_to("therapist1", "admin", "therapist2", "supervisor"),
     ),
-    "appointment_move": clinical_post(lambda ids: {"code": ids["appointment"]}, answer="ok"),
-    "appointment_cancel": clinical_post(lambda ids: {"code": ids["appointment"]}, answer="ok"),
+    "appointment_move": Row(lambda ids: {"code": ids["appointment"]}, get=not_offered_to(*STAFF), post=TREATING),
+    "appointment_cancel": Row(lambda ids: {"code": ids["appointment"]}, get=not_offered_to(*STAFF), post=TREATING),
     "appointment_attendance": clinical_post(lambda ids: {"code": ids["appointment"]}, answer="ok"),
     "practice_calendar": admin_page(),
     "practice_calendar_of": Row(lambda ids: {"day": "2026-12-07"}, get=ADMIN_ONLY, post=not_offered_to("admin")),

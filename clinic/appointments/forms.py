@@ -77,13 +77,21 @@ class BookingForm(FormatChoice, forms.Form):
     )
     outside_hours = forms.BooleanField(required=False, label=OUTSIDE_HOURS_LABEL)
 
-    def __init__(self, *args, case, conjoint_paused: bool = False, **kwargs) -> None:
+    def __init__(self, *args, case, conjoint_paused: bool = False, may_override: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.set_up_format(case, conjoint_paused)
+        # Only the treating therapist may hold a conjoint meeting while a partner's urgent flag is open.
+        self.conjoint_refused = conjoint_paused and not may_override
+        self.set_up_format(case, conjoint_paused and may_override)
 
     def clean(self) -> dict:
         data = super().clean()
         self.check_format(data)
+        if self.conjoint_refused and data.get("format") == SessionFormat.CONJOINT:
+            self.add_error(
+                "format",
+                "Book individual appointments only for this case just now. "
+                "Its therapist can book a joint one, with their reason.",
+            )
         clean_link(self, data)
         starts = data.get("starts_at")
         if starts and starts < timezone.now() - timedelta(minutes=5):

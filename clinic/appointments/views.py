@@ -86,9 +86,10 @@ def _refused(form, refused: rules.BookingRefused) -> None:
         form.add_error("outside_hours" if problem.kind == "hours" else None, problem.message)
 
 
-@role_required(Role.THERAPIST)
+@role_required(Role.THERAPIST, Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, case_code) -> HttpResponse:
+    """The case's therapist, or an admin (who sees no flag: only "individual appointments only")."""
     case = get_object_or_404(Case.objects.visible_to(request.user).prefetch_related("clients"), code=case_code)
     if refused := refuse_if_closed(request, case):
         return refused
@@ -96,7 +97,8 @@ def book(request: HttpRequest, case_code) -> HttpResponse:
     initial = {}
     if request.method == "GET" and request.GET.get("at"):
         initial["starts_at"] = request.GET["at"][:16]
-    form = BookingForm(posted(request), case=case, conjoint_paused=paused, initial=initial)
+    therapist = request.user.role == Role.THERAPIST
+    form = BookingForm(posted(request), case=case, conjoint_paused=paused, may_override=therapist, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             made = rules.book(case=case, booking=form.booking(), by=request.user, request=request)
@@ -111,8 +113,16 @@ def book(request: HttpRequest, case_code) -> HttpResponse:
                 else ""
             )
             messages.success(request, f"Booked: {when}{more}.")
+            if not therapist:
+                return redirect("case_detail", code=case.code)
             return redirect("calendar_week_of", day=timezone.localdate(first.starts_at).isoformat())
-    return render(request, "appointments/book.html", {"case": case, "form": form, "conjoint_paused": paused})
+    context = {
+        "case": case,
+        "form": form,
+        "conjoint_paused": paused and therapist,
+        "individual_only": paused and not therapist,
+    }
+    return render(request, "appointments/book.html", context)
 
 
 def _appointment_for(request: HttpRequest, code) -> Appointment:
@@ -128,9 +138,12 @@ def appointment_detail(request: HttpRequest, code) -> HttpResponse:
     """The appointment, and what can be done with it; an attended one opens its note (the treating therapist)."""
     appointment = _appointment_for(request, code)
     own = appointment.case.primary_therapist_id == request.user.pk
+    if request.user.role == Role.ADMIN:
+        mark_paused([appointment], flags=False)
     if appointment.session_id and own:
         return redirect("note_page", code=appointment.session.code)
-    mark_paused([appointment])
+    if own:
+        mark_paused([appointment])
     series = None
     if appointment.series_id:
         series = appointment.series.appointments.order_by("sequence").only("code", "starts_at", "status", "sequence")
@@ -138,6 +151,7 @@ def appointment_detail(request: HttpRequest, code) -> HttpResponse:
         "appointment": appointment,
         "case": appointment.case,
         "own": own,
+        "may_change": own or request.user.role == Role.ADMIN,
         "series": series,
         "move_form": MoveForm(
             appointment=appointment,
@@ -171,20 +185,23 @@ def _needs_override(appointment: Appointment) -> bool:
 STALE = "This appointment was changed elsewhere after this page was opened. Nothing was changed; check it below."
 
 
-def _own(request: HttpRequest, code) -> Appointment:
+def _own(request: HttpRequest, code, *, admins: bool = False) -> Appointment:
+    """The appointment, for its case's therapist (and, where `admins`, a practice admin)."""
     appointment = _appointment_for(request, code)
-    if appointment.case.primary_therapist_id != request.user.pk:
+    if appointment.case.primary_therapist_id != request.user.pk and not (admins and request.user.role == Role.ADMIN):
         raise Http404
     return appointment
 
 
 def _action_page(request, appointment, *, form, name, status=200):
     """The appointment page again with the form that was sent, its errors and every value typed."""
-    mark_paused([appointment])
+    own = appointment.case.primary_therapist_id == request.user.pk
+    mark_paused([appointment], flags=own)
     context = {
         "appointment": appointment,
         "case": appointment.case,
-        "own": True,
+        "own": own,
+        "may_change": True,
         "series": appointment.series.appointments.order_by("sequence") if appointment.series_id else None,
         "move_form": MoveForm(appointment=appointment, initial={"version": appointment.version}),
         "cancel_form": CancelForm(appointment=appointment, initial={"version": appointment.version}),
@@ -197,10 +214,10 @@ def _action_page(request, appointment, *, form, name, status=200):
     return render(request, "appointments/detail.html", context, status=status)
 
 
-@role_required(Role.THERAPIST)
+@role_required(Role.THERAPIST, Role.ADMIN)
 @require_http_methods(["POST"])
 def appointment_move(request: HttpRequest, code) -> HttpResponse:
-    appointment = _own(request, code)
+    appointment = _own(request, code, admins=True)
     form = MoveForm(request.POST, appointment=appointment)
     if form.is_valid():
         data = form.cleaned_data
@@ -234,10 +251,10 @@ def appointment_move(request: HttpRequest, code) -> HttpResponse:
     return _action_page(request, appointment, form=form, name="move_form")
 
 
-@role_required(Role.THERAPIST)
+@role_required(Role.THERAPIST, Role.ADMIN)
 @require_http_methods(["POST"])
 def appointment_cancel(request: HttpRequest, code) -> HttpResponse:
-    appointment = _own(request, code)
+    appointment = _own(request, code, admins=True)
     form = CancelForm(request.POST, appointment=appointment)
     if form.is_valid():
         data = form.cleaned_data

@@ -135,3 +135,26 @@ def test_a_moved_case_takes_its_appointments_to_come_and_a_closed_case_cancels_t
     )
     appointment.refresh_from_db()
     assert appointment.status == "cancelled" and appointment.status_reason == "Case closed"
+
+
+def test_an_admin_books_for_a_flagged_couple_individual_appointments_only_and_never_sees_the_flag(
+    as_user, admin_user, therapist, couple_case, partner
+):
+    make_warning_sign(partner, by=therapist, urgent_flag=True)
+    page = as_user(admin_user)
+    url = reverse("appointment_book", args=[couple_case.code])
+    form = page.get(url).content.decode()
+    assert "individual appointments only" in form and "urgent" not in form.lower()
+    refused = page.post(url, form_data(at(next_weekday(0), 10), override="on", override_reason="x")).content.decode()
+    assert "Book individual appointments only" in refused and not Appointment.objects.exists()
+    page.post(url, form_data(at(next_weekday(0), 10), format="individual", individual_client=partner.pk))
+    (appointment,) = Appointment.objects.all()
+    assert appointment.therapist == therapist and appointment.created_by == admin_user
+    # The therapist's own conjoint one, booked with a reason, shows no flag on the admin's pages.
+    booked(couple_case, at(next_weekday(1), 10), conjoint_override_reason="Reviewed.")
+    for path in (
+        reverse("practice_calendar_of", args=[next_weekday(1).isoformat()]),
+        reverse("appointment_detail", args=[Appointment.objects.get(format="conjoint").code]),
+    ):
+        text = page.get(path).content.decode()
+        assert "Urgent flag" not in text and "Reviewed." not in text and "not advised" not in text
