@@ -101,6 +101,10 @@ DETAIL_WORDS: dict[str, tuple[str, object]] = {
     "included": ("joint-session notes included", _plain),
     "withheld": ("joint-session notes withheld", _plain),
     "redactions": ("redactions", _plain),
+    "scope": ("which", lambda v: {"one": "this one only", "following": "this and the later ones"}.get(v, _plain(v))),
+    "status": ("recorded as", _plain),
+    "appointments_moved": ("appointments moved", _plain),
+    "told_by": ("told by", _plain),
 }
 
 
