@@ -304,7 +304,6 @@ def cancel(
     request: HttpRequest | None = None,
 ) -> list[Appointment]:
     """Cancel the appointment, or it and the rest of its series; pending reminders are withdrawn with it."""
-    from clinic.appointments.reminders import withdraw_reminders
 
     if status not in (AppointmentStatus.CANCELLED, AppointmentStatus.LATE_CANCELLED):
         raise ValueError(status)
@@ -318,11 +317,7 @@ def cancel(
         now = timezone.now()
         for row in rows:
             # Later occurrences of a series cancelled now are cancelled in good time, whatever this one is.
-            row.status = status if row.pk == current.pk else AppointmentStatus.CANCELLED
-            row.status_reason, row.status_changed_at, row.status_changed_by = reason, now, by
-            row.version += 1
-            row.save(update_fields=["status", "status_reason", "status_changed_at", "status_changed_by", "version"])
-            withdraw_reminders(row)
+            _close(row, status if row.pk == current.pk else AppointmentStatus.CANCELLED, reason, by, now)
         record(
             action=Action.APPOINTMENT_CANCELLED,
             request=request,
@@ -331,6 +326,16 @@ def cancel(
             detail={"count": len(rows), "scope": scope, "status": status},
         )
     return rows
+
+
+def _close(row: Appointment, status: str, reason: str, by: User, now: datetime) -> None:
+    """Cancel one appointment (with who, when and why) and withdraw its reminders not yet sent."""
+    from clinic.appointments.reminders import withdraw_reminders
+
+    row.status, row.status_reason, row.status_changed_at, row.status_changed_by = status, reason, now, by
+    row.version += 1
+    row.save(update_fields=["status", "status_reason", "status_changed_at", "status_changed_by", "version"])
+    withdraw_reminders(row)
 
 
 def record_attendance(
@@ -411,18 +416,13 @@ def reassign_future(*, case: Case, therapist: User, now: datetime | None = None)
 
 def cancel_future_on_discharge(*, case: Case, by: User, now: datetime | None = None) -> int:
     """A closed case keeps no booked appointments to come (nor their reminders)."""
-    from clinic.appointments.reminders import withdraw_reminders
 
     now = now or timezone.now()
     rows = list(
         Appointment.objects.select_for_update().filter(case=case, status=AppointmentStatus.BOOKED, starts_at__gte=now)
     )
     for row in rows:
-        row.status, row.status_reason = AppointmentStatus.CANCELLED, "Case closed"
-        row.status_changed_at, row.status_changed_by = now, by
-        row.version += 1
-        row.save(update_fields=["status", "status_reason", "status_changed_at", "status_changed_by", "version"])
-        withdraw_reminders(row)
+        _close(row, AppointmentStatus.CANCELLED, "Case closed", by, now)
     return len(rows)
 
 

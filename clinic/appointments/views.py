@@ -214,102 +214,94 @@ def _action_page(request, appointment, *, form, name, status=200):
     return render(request, "appointments/detail.html", context, status=status)
 
 
+def _act(request, appointment, form, name: str, change) -> HttpResponse:
+    """Apply `change(cleaned_data)` (which returns the answer) for a valid form; else the page again with
+    the form, its errors and everything typed. A change made elsewhere meanwhile answers 409, changing nothing."""
+    if form.is_valid():
+        try:
+            return change(form.cleaned_data)
+        except rules.Stale:
+            form.add_error(None, STALE)
+            appointment.refresh_from_db()
+            return _action_page(request, appointment, form=form, name=name, status=409)
+        except rules.BookingRefused as refused:
+            _refused(form, refused)
+    return _action_page(request, appointment, form=form, name=name)
+
+
 @role_required(Role.THERAPIST, Role.ADMIN)
 @require_http_methods(["POST"])
 def appointment_move(request: HttpRequest, code) -> HttpResponse:
     appointment = _own(request, code, admins=True)
-    form = MoveForm(request.POST, appointment=appointment)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            moved = rules.move(
-                appointment=appointment,
-                starts_at=data["starts_at"],
-                minutes=data["minutes"],
-                scope=data.get("scope", "one"),
-                version=data["version"],
-                by=request.user,
-                outside_hours=data["outside_hours"],
-                modality=data["modality"],
-                video_link=data["video_link"],
-                request=request,
-            )
-        except rules.Stale:
-            form.add_error(None, STALE)
-            appointment.refresh_from_db()
-            return _action_page(request, appointment, form=form, name="move_form", status=409)
-        except rules.BookingRefused as refused:
-            _refused(form, refused)
-        else:
-            first = moved[0]
-            messages.success(
-                request,
-                f"Moved {len(moved)} appointment{pluralize(len(moved))}; "
-                f"{'the first is' if len(moved) > 1 else 'it is'} now {show(first.starts_at, 'DATETIME_FORMAT')}.",
-            )
-            return redirect("appointment_detail", code=first.code)
-    return _action_page(request, appointment, form=form, name="move_form")
+
+    def change(data) -> HttpResponse:
+        moved = rules.move(
+            appointment=appointment,
+            starts_at=data["starts_at"],
+            minutes=data["minutes"],
+            scope=data.get("scope", "one"),
+            version=data["version"],
+            by=request.user,
+            outside_hours=data["outside_hours"],
+            modality=data["modality"],
+            video_link=data["video_link"],
+            request=request,
+        )
+        first = moved[0]
+        messages.success(
+            request,
+            f"Moved {len(moved)} appointment{pluralize(len(moved))}; "
+            f"{'the first is' if len(moved) > 1 else 'it is'} now {show(first.starts_at, 'DATETIME_FORMAT')}.",
+        )
+        return redirect("appointment_detail", code=first.code)
+
+    return _act(request, appointment, MoveForm(request.POST, appointment=appointment), "move_form", change)
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
 @require_http_methods(["POST"])
 def appointment_cancel(request: HttpRequest, code) -> HttpResponse:
     appointment = _own(request, code, admins=True)
-    form = CancelForm(request.POST, appointment=appointment)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            cancelled = rules.cancel(
-                appointment=appointment,
-                status=data["status"],
-                reason=data["reason"],
-                scope=data.get("scope", "one"),
-                version=data["version"],
-                by=request.user,
-                request=request,
-            )
-        except rules.Stale:
-            form.add_error(None, STALE)
-            appointment.refresh_from_db()
-            return _action_page(request, appointment, form=form, name="cancel_form", status=409)
-        except rules.BookingRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, f"Cancelled {len(cancelled)} appointment{pluralize(len(cancelled))}.")
-            return redirect("appointment_detail", code=appointment.code)
-    return _action_page(request, appointment, form=form, name="cancel_form")
+
+    def change(data) -> HttpResponse:
+        cancelled = rules.cancel(
+            appointment=appointment,
+            status=data["status"],
+            reason=data["reason"],
+            scope=data.get("scope", "one"),
+            version=data["version"],
+            by=request.user,
+            request=request,
+        )
+        messages.success(request, f"Cancelled {len(cancelled)} appointment{pluralize(len(cancelled))}.")
+        return redirect("appointment_detail", code=appointment.code)
+
+    return _act(request, appointment, CancelForm(request.POST, appointment=appointment), "cancel_form", change)
 
 
 @role_required(Role.THERAPIST)
 @require_http_methods(["POST"])
 def appointment_attendance(request: HttpRequest, code) -> HttpResponse:
     appointment = _own(request, code)
+
+    def change(data) -> HttpResponse:
+        done = rules.record_attendance(
+            appointment=appointment,
+            status=data["status"],
+            reason=data.get("reason", ""),
+            version=data["version"],
+            by=request.user,
+            override_reason=(data.get("override_reason") or "").strip(),
+            request=request,
+        )
+        if done.session_id:
+            messages.success(request, "Recorded as attended. Write the note here.")
+            return redirect("note_page", code=done.session.code)
+        messages.success(request, "Recorded as did not attend.")
+        return redirect("appointment_detail", code=done.code)
+
     form = AttendanceForm(request.POST, needs_override=_needs_override(appointment))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            done = rules.record_attendance(
-                appointment=appointment,
-                status=data["status"],
-                reason=data.get("reason", ""),
-                version=data["version"],
-                by=request.user,
-                override_reason=(data.get("override_reason") or "").strip(),
-                request=request,
-            )
-        except rules.Stale:
-            form.add_error(None, STALE)
-            appointment.refresh_from_db()
-            return _action_page(request, appointment, form=form, name="attendance_form", status=409)
-        except rules.BookingRefused as refused:
-            _refused(form, refused)
-        else:
-            if done.session_id:
-                messages.success(request, "Recorded as attended. Write the note here.")
-                return redirect("note_page", code=done.session.code)
-            messages.success(request, "Recorded as did not attend.")
-            return redirect("appointment_detail", code=done.code)
-    return _action_page(request, appointment, form=form, name="attendance_form")
+    return _act(request, appointment, form, "attendance_form", change)
 
 
 @role_required(Role.THERAPIST)

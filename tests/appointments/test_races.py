@@ -1,11 +1,10 @@
 """Two people at once: one consultation time, one therapist's hour. One wins; the other is told clearly."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from clinic.appointments.booking import BookingRefused
@@ -14,6 +13,7 @@ from intake import inquiries
 from intake.models import Inquiry
 from tests.appointments.helpers import at, booked, next_weekday
 from tests.browserlike import BrowserLikeClient
+from tests.concurrency import at_once
 from tests.factories import make_case
 
 pytestmark = [
@@ -21,26 +21,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 ROUNDS = 8
-
-
-def at_once(*jobs) -> list:
-    start, results = threading.Barrier(len(jobs)), [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            start.wait()
-            results[i] = job()
-        except Exception as error:  # reported to the test
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def test_two_visitors_choosing_the_same_time_get_one_hold_and_one_clear_message(monkeypatch, therapist):

@@ -8,8 +8,8 @@ from django.http import QueryDict
 from assessments import checkins
 from assessments.models import BalanceAlert, SessionCheckIn
 from clinic.audit.models import Action, AuditEvent
+from tests.concurrency import at_once
 from tests.factories import attended_session, checkins_sent
-from tests.notes.test_sign_race import at_once
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and triggers need PostgreSQL"),

@@ -1,15 +1,15 @@
 """Signing and autosave racing on one draft: the stored hash is always of the content as stored."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.notes.models import NoteLocked, SessionNote, SignRefused, TherapySession
+from tests.concurrency import at_once
 from tests.conftest import sign_in
 
 pytestmark = [
@@ -29,27 +29,6 @@ def editor_data(version: int, text: str) -> dict:
         "focus_naming_power": "2",
         "evidence_naming_power": f"Evidence: {text}",
     }
-
-
-def at_once(*jobs) -> list:
-    """Run the jobs in threads released together; each closes its own connection."""
-    start, results = threading.Barrier(len(jobs)), [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            start.wait()
-            results[i] = job()
-        except Exception as error:  # reported to the test below
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def test_signing_and_autosave_at_once_never_leave_a_hash_of_other_text(couple_case, therapist):
