@@ -124,6 +124,17 @@ def plan_reminders(appointment: Appointment, now: datetime | None = None) -> lis
     return planned
 
 
+def replan_for_client(client: Client, now: datetime | None = None) -> int:
+    """After the client changed how or when reminders may reach them: plan their booked appointments' again."""
+    now = now or timezone.now()
+    upcoming = Appointment.objects.with_client(client).filter(status=AppointmentStatus.BOOKED, starts_at__gt=now)
+    count = 0
+    for appointment in upcoming.select_related("case"):
+        plan_reminders(appointment, now=now)
+        count += 1
+    return count
+
+
 def withdraw_reminders(appointment: Appointment) -> int:
     """Reminders not yet sent are not needed any more (the appointment was moved, cancelled or recorded)."""
     return Reminder.objects.filter(appointment=appointment, status=ReminderStatus.PENDING).update(

@@ -63,6 +63,11 @@ def change_contact(
         record(action=action, request=request, actor=by, target=locked, client=locked, detail=detail)
         if source != ContactSource.INTAKE:
             _match_draft_intake(locked)
+        if {"email", "phone", "may_email", "may_text", *REMINDER_FIELDS} & set(changed):
+            from clinic.appointments.reminders import replan_for_client
+
+            # Reminders of appointments already booked follow the new choice at once.
+            replan_for_client(locked)
     for name in (*changed, "contact_version"):
         setattr(client, name, getattr(locked, name))
     return change

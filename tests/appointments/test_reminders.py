@@ -5,6 +5,7 @@ from datetime import time, timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.appointments.booking import cancel, move
@@ -135,3 +136,33 @@ def test_a_reminder_is_never_sent_after_the_appointment_started(couple_case, per
     (appointment,) = booked(couple_case, at(next_weekday(0), 10))
     assert send_due(now=appointment.starts_at - timedelta(minutes=10)) == {"skipped": 1}
     assert mail.outbox == []
+
+
+def test_choosing_reminders_later_plans_them_for_appointments_already_booked(as_user, client_user, couple_case, person):
+    (appointment,) = booked(couple_case, at(next_weekday(0), 10))
+    assert not Reminder.objects.exists()
+    data = {
+        "version": "0",
+        "may_email": "on",
+        "email": "jo@example.org",
+        "reminder_channel": "email",
+        "reminder_from": "08:00",
+        "reminder_until": "20:00",
+    }
+    as_user(client_user).post(reverse("contact_choices"), data)
+    (reminder,) = Reminder.objects.filter(status="pending")
+    assert reminder.client == person and reminder.channel == "email"
+    # Turning them off again withdraws it.
+    person.refresh_from_db()
+    data.update(version=str(person.contact_version), reminder_channel="")
+    as_user(client_user).post(reverse("contact_choices"), data)
+    assert not Reminder.objects.filter(status="pending").exists()
+    assert appointment.reminders.get().status == "cancelled"
+
+
+def test_reminders_by_a_way_not_ticked_safe_are_refused_with_a_clear_message(as_user, client_user, person):
+    data = {"version": "0", "reminder_channel": "text", "reminder_from": "08:00", "reminder_until": "20:00"}
+    text = as_user(client_user).post(reverse("contact_choices"), data).content.decode()
+    assert "Reminders by text message need text messages to be ticked as safe" in text
+    person.refresh_from_db()
+    assert person.reminder_channel == ""
