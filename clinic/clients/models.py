@@ -64,6 +64,14 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["full_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reminder_channel__in=["", "email", "text"]), name="client_reminder_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reminder_until__gt=models.F("reminder_from")), name="client_reminder_times_order"
+            ),
+        ]
         indexes = [
             # Serves staff search: search_name LIKE 'term%' in clinic.clients.search.search().
             models.Index(fields=["search_name"], name="client_search_name_idx"),

@@ -35,4 +35,18 @@ class Migration(migrations.Migration):
             name="reminder_until",
             field=models.TimeField(default=datetime.time(18, 0), verbose_name="reminders until"),
         ),
+        migrations.AddConstraint(
+            model_name="client",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reminder_channel__in", ["", "email", "text"])),
+                name="client_reminder_channel_valid",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="client",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reminder_until__gt", models.F("reminder_from"))),
+                name="client_reminder_times_order",
+            ),
+        ),
     ]
