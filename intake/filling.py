@@ -98,6 +98,7 @@ def apply_safe_contact(*, intake: Intake, cleaned: dict, request: HttpRequest) -
     wanted["email"] = cleaned.get("safe_email") or client.email or about.get("email", "")
     wanted["phone"] = cleaned.get("safe_phone") or client.phone or about.get("phone", "")
     wanted["safe_times"] = cleaned.get("safe_times", "")
+    wanted["reminder_channel"] = cleaned.get("reminder_channel", "")
     change_contact(client=client, wanted=wanted, by=request.user, source=ContactSource.INTAKE, request=request)
 
 

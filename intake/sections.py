@@ -129,6 +129,12 @@ class SafeContactForm(SectionForm):
         max_length=200,
         help_text="For example weekdays 9 to 12.",
     )
+    reminder_channel = forms.ChoiceField(
+        label="Reminders of your appointments",
+        required=False,
+        choices=[("", "No reminders"), ("email", "By email"), ("text", "By text message")],
+        help_text="Only by a way you ticked above. They say only “your appointment” and the time.",
+    )
 
     CHANNELS = ("may_email", "may_call", "may_text", "may_leave_voicemail")
 
@@ -157,6 +163,11 @@ class SafeContactForm(SectionForm):
             self.add_error(
                 "safe_phone", "Add a phone number that is safe to use, or untick calls, texts and voicemail."
             )
+        way = data.get("reminder_channel")
+        if way == "email" and not data.get("may_email"):
+            self.add_error("reminder_channel", "Reminders by email need Email to be ticked above.")
+        elif way == "text" and not data.get("may_text"):
+            self.add_error("reminder_channel", "Reminders by text message need Text messages to be ticked above.")
         return data
 
 

@@ -81,7 +81,12 @@ def _match_draft_intake(client: Client) -> None:
     if intake is None:
         return
     contact = {name: getattr(client, name) for name in CHANNELS}
-    contact.update(safe_email=client.email, safe_phone=client.phone, safe_times=client.safe_times)
+    contact.update(
+        safe_email=client.email,
+        safe_phone=client.phone,
+        safe_times=client.safe_times,
+        reminder_channel=client.reminder_channel,
+    )
     intake.answers = {**intake.answers, "contact": contact}
     intake.save(update_fields=["answers"])
 

@@ -86,6 +86,20 @@ def test_going_back_saves_without_complaining(as_user, client_user, person):
     assert Intake.objects.get(client=person).answers["contact"]["safe_times"] == "half-typed"
 
 
+def test_reminders_can_be_chosen_in_the_forms_only_by_a_way_ticked_as_safe(as_user, client_user, person):
+    c = as_user(client_user)
+    post(c, 1, ABOUT)
+    refused = post(c, 2, {"may_call": "on", "safe_phone": "(213) 555-0122", "reminder_channel": "text"})
+    assert "Reminders by text message need Text messages to be ticked above" in refused.content.decode()
+    person.refresh_from_db()
+    assert person.reminder_channel == ""
+    # What was typed is kept with the draft.
+    assert Intake.objects.get(client=person).answers["contact"]["reminder_channel"] == "text"
+    post(c, 2, {"may_text": "on", "safe_phone": "(213) 555-0122", "reminder_channel": "text"})
+    person.refresh_from_db()
+    assert (person.may_text, person.reminder_channel) == (True, "text")
+
+
 def test_safe_contact_choices_govern_messages_as_soon_as_saved(as_user, client_user, person):
     person.may_email = True
     person.email = "old@example.org"
