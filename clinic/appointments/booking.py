@@ -130,7 +130,7 @@ def problems_for(
     return found
 
 
-def _lock(therapist: User, clients: list[Client]) -> None:
+def lock_calendar(therapist: User, clients: list[Client]) -> None:
     """Serialise bookings that could conflict: the therapist first, then the clients by id."""
     User.objects.select_for_update().filter(pk=therapist.pk).get()
     list(Client.objects.select_for_update().filter(pk__in=[c.pk for c in clients]).order_by("pk").values("pk"))
@@ -168,7 +168,7 @@ def book(*, case: Case, booking: Booking, by: User, request: HttpRequest | None 
         first=booking.first, minutes=booking.minutes, every_weeks=booking.every_weeks, count=booking.count
     )
     with transaction.atomic():
-        _lock(therapist, clients)
+        lock_calendar(therapist, clients)
         problems = problems_for(
             therapist=therapist, clients=clients, slots=slots, allow_outside_hours=booking.outside_hours
         )
@@ -177,6 +177,7 @@ def book(*, case: Case, booking: Booking, by: User, request: HttpRequest | None 
         series = (
             Series.objects.create(case=case, every_weeks=booking.every_weeks, created_by=by) if len(slots) > 1 else None
         )
+        hours = hours_of(therapist)
         made = []
         for n, slot in enumerate(slots, start=1):
             made.append(
@@ -192,7 +193,7 @@ def book(*, case: Case, booking: Booking, by: User, request: HttpRequest | None 
                     modality=booking.modality,
                     video_link=booking.video_link,
                     conjoint_override_reason=booking.conjoint_override_reason,
-                    outside_hours=booking.outside_hours and not within_hours(hours_of(therapist), slot),
+                    outside_hours=booking.outside_hours and not within_hours(hours, slot),
                     created_by=by,
                 )
             )
@@ -208,6 +209,16 @@ def book(*, case: Case, booking: Booking, by: User, request: HttpRequest | None 
 
 class Stale(Exception):
     """The appointment changed after the form was opened."""
+
+
+def _current(appointment: Appointment, version: int, refusal: str) -> Appointment:
+    """The appointment's row, locked, as the form saw it (else Stale) and still booked (else BookingRefused)."""
+    current = Appointment.objects.select_for_update().select_related("case").get(pk=appointment.pk)
+    if current.version != version:
+        raise Stale
+    if not current.is_booked:
+        raise BookingRefused([Problem("past", current.starts_at, refusal)])
+    return current
 
 
 def _following(appointment: Appointment, scope: str):
@@ -241,12 +252,8 @@ def move(
     therapist = appointment.therapist
     clients = people_in(appointment)
     with transaction.atomic():
-        _lock(therapist, clients)
-        current = Appointment.objects.get(pk=appointment.pk)
-        if current.version != version:
-            raise Stale
-        if not current.is_booked:
-            raise BookingRefused([Problem("past", current.starts_at, "Only a booked appointment can be moved.")])
+        lock_calendar(therapist, clients)
+        current = _current(appointment, version, "Only a booked appointment can be moved.")
         rows = _following(current, scope)
         # Shift by the change of local date and clock time, so a weekly series stays weekly across summer time.
         old, new = timezone.localtime(current.starts_at), timezone.localtime(starts_at)
@@ -308,11 +315,7 @@ def cancel(
     if status not in (AppointmentStatus.CANCELLED, AppointmentStatus.LATE_CANCELLED):
         raise ValueError(status)
     with transaction.atomic():
-        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if current.version != version:
-            raise Stale
-        if not current.is_booked:
-            raise BookingRefused([Problem("past", current.starts_at, "This appointment is no longer booked.")])
+        current = _current(appointment, version, "This appointment is no longer booked.")
         rows = _following(current, scope)
         now = timezone.now()
         for row in rows:
@@ -328,13 +331,21 @@ def cancel(
     return rows
 
 
+STATUS_FIELDS = ["status", "status_reason", "status_changed_at", "status_changed_by", "version"]
+
+
+def _mark(row: Appointment, status: str, reason: str, by: User, now: datetime) -> None:
+    """What happened to the appointment, who said so and when (saved by the caller, with STATUS_FIELDS)."""
+    row.status, row.status_reason, row.status_changed_at, row.status_changed_by = status, reason, now, by
+    row.version += 1
+
+
 def _close(row: Appointment, status: str, reason: str, by: User, now: datetime) -> None:
     """Cancel one appointment (with who, when and why) and withdraw its reminders not yet sent."""
     from clinic.appointments.reminders import withdraw_reminders
 
-    row.status, row.status_reason, row.status_changed_at, row.status_changed_by = status, reason, now, by
-    row.version += 1
-    row.save(update_fields=["status", "status_reason", "status_changed_at", "status_changed_by", "version"])
+    _mark(row, status, reason, by, now)
+    row.save(update_fields=STATUS_FIELDS)
     withdraw_reminders(row)
 
 
@@ -356,18 +367,12 @@ def record_attendance(
     if status not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
         raise ValueError(status)
     with transaction.atomic():
-        current = Appointment.objects.select_for_update().select_related("case").get(pk=appointment.pk)
-        if current.version != version:
-            raise Stale
-        if not current.is_booked:
-            raise BookingRefused([Problem("past", current.starts_at, "What happened is already recorded.")])
+        current = _current(appointment, version, "What happened is already recorded.")
         if current.starts_at > now:
             raise BookingRefused(
                 [Problem("past", current.starts_at, "This appointment has not started yet: record it once it has.")]
             )
-        current.status, current.status_reason = status, reason
-        current.status_changed_at, current.status_changed_by = now, by
-        current.version += 1
+        _mark(current, status, reason, by, now)
         if status == AppointmentStatus.ATTENDED:
             session = TherapySession.objects.create(
                 case=current.case,
@@ -392,9 +397,7 @@ def record_attendance(
                 record(action=Action.CONJOINT_OVERRIDE, request=request, actor=by, target=session)
             # Each client who was there is asked how it went (assessments/checkins.py says when).
             offer_after_session(session=session, request=request, now=now)
-        current.save(
-            update_fields=["status", "status_reason", "status_changed_at", "status_changed_by", "version", "session"]
-        )
+        current.save(update_fields=[*STATUS_FIELDS, "session"])
         withdraw_reminders(current)
         record(
             action=Action.APPOINTMENT_ATTENDANCE,

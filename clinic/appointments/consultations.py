@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
-from clinic.appointments.booking import Slot, problems_for
+from clinic.appointments.booking import Slot, lock_calendar, problems_for
 from clinic.appointments.forms import WHEN_FIELD
 from clinic.appointments.models import ConsultationSlot, SlotStatus
 from clinic.audit.events import record
@@ -158,11 +158,9 @@ class PublishForm(forms.Form):
 
 def publish(*, therapist, slots: list[Slot], request: HttpRequest | None = None) -> tuple[int, list[str]]:
     """Publish the times that are free; returns (published, why the others were not)."""
-    from clinic.appointments.booking import _lock
-
     skipped, made = [], []
     with transaction.atomic():
-        _lock(therapist, [])
+        lock_calendar(therapist, [])
         for slot in slots:
             problems = problems_for(therapist=therapist, clients=[], slots=[slot], allow_outside_hours=True)
             clash = ConsultationSlot.objects.filter(

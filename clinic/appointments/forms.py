@@ -33,10 +33,24 @@ MINUTES_FIELD = {
 OUTSIDE_HOURS_LABEL = "Book outside working hours"
 
 
-def clean_link(form: forms.Form, data: dict) -> None:
-    link = data.get("video_link") or ""
-    if link and not link.lower().startswith("https://"):
-        form.add_error("video_link", "Use a secure video link that starts with https://.")
+class VideoLinkField(forms.URLField):
+    """A telehealth link: a whole https:// address (a plain http:// one would let others listen in)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs = {
+            "required": False,
+            "max_length": 500,
+            "label": "Video link (telehealth)",
+            "assume_scheme": "https",
+            "error_messages": {"invalid": "Enter the whole video link, starting with https://."},
+            **kwargs,
+        }
+        super().__init__(**kwargs)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and not value.lower().startswith("https://"):
+            raise forms.ValidationError("Use a secure video link that starts with https://.")
 
 
 class BookingForm(FormatChoice, forms.Form):
@@ -50,13 +64,7 @@ class BookingForm(FormatChoice, forms.Form):
         queryset=None, required=False, label="With which partner (individual appointments)"
     )
     modality = forms.ChoiceField(choices=Modality.choices, initial=Modality.IN_PERSON, label="In person or by video")
-    video_link = forms.URLField(
-        required=False,
-        max_length=500,
-        label="Video link (telehealth)",
-        assume_scheme="https",
-        error_messages={"invalid": "Enter the whole video link, starting with https://."},
-    )
+    video_link = VideoLinkField()
     repeat = forms.TypedChoiceField(
         choices=[(0, "Only once"), (1, "Every week"), (2, "Every two weeks")],
         coerce=int,
@@ -92,7 +100,6 @@ class BookingForm(FormatChoice, forms.Form):
                 "Book individual appointments only for this case just now. "
                 "Its therapist can book a joint one, with their reason.",
             )
-        clean_link(self, data)
         starts = data.get("starts_at")
         if starts and starts < timezone.now() - timedelta(minutes=5):
             self.add_error("starts_at", "That time has passed. To record a meeting that happened, add a session.")
@@ -127,13 +134,7 @@ class MoveForm(forms.Form):
     starts_at = AsciiDateTimeField(**WHEN_FIELD)
     minutes = WholeNumberField(**MINUTES_FIELD)
     modality = forms.ChoiceField(choices=Modality.choices, label="In person or by video")
-    video_link = forms.URLField(
-        required=False,
-        max_length=500,
-        label="Video link (telehealth)",
-        assume_scheme="https",
-        error_messages={"invalid": "Enter the whole video link, starting with https://."},
-    )
+    video_link = VideoLinkField()
     scope = forms.ChoiceField(choices=SCOPES, initial="one", widget=forms.RadioSelect, label="Change")
     outside_hours = forms.BooleanField(required=False, label=OUTSIDE_HOURS_LABEL)
     version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
@@ -145,7 +146,6 @@ class MoveForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        clean_link(self, data)
         starts = data.get("starts_at")
         if starts and starts < timezone.now() - timedelta(minutes=5):
             self.add_error("starts_at", "Choose a time that has not passed yet.")

@@ -161,15 +161,8 @@ class Appointment(models.Model):
         return self.status == AppointmentStatus.BOOKED
 
     @property
-    def holds_time(self) -> bool:
-        return self.status in HOLDS_TIME
-
-    @property
     def is_telehealth(self) -> bool:
         return self.modality == Modality.TELEHEALTH
-
-    def has_started(self, now=None) -> bool:
-        return self.starts_at <= (now or timezone.now())
 
 
 class WorkingHours(models.Model):

@@ -26,12 +26,16 @@ from clinic.lib.http import posted
 
 
 def _day(value: str | None) -> date:
+    """The day in the URL, or today; a day that is not one, or far outside any calendar (year 1, 9999), is 404."""
     if not value:
         return timezone.localdate()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise Http404 from None
+    if not 1900 <= day.year <= 2200:
+        raise Http404
+    return day
 
 
 @role_required(Role.THERAPIST)
@@ -137,41 +141,9 @@ def _appointment_for(request: HttpRequest, code) -> Appointment:
 def appointment_detail(request: HttpRequest, code) -> HttpResponse:
     """The appointment, and what can be done with it; an attended one opens its note (the treating therapist)."""
     appointment = _appointment_for(request, code)
-    own = appointment.case.primary_therapist_id == request.user.pk
-    if request.user.role == Role.ADMIN:
-        mark_paused([appointment], flags=False)
-    if appointment.session_id and own:
+    if appointment.session_id and appointment.case.primary_therapist_id == request.user.pk:
         return redirect("note_page", code=appointment.session.code)
-    if own:
-        mark_paused([appointment])
-    series = None
-    if appointment.series_id:
-        series = appointment.series.appointments.order_by("sequence").only("code", "starts_at", "status", "sequence")
-    context = {
-        "appointment": appointment,
-        "case": appointment.case,
-        "own": own,
-        "may_change": own or request.user.role == Role.ADMIN,
-        "series": series,
-        "move_form": MoveForm(
-            appointment=appointment,
-            initial={
-                "starts_at": timezone.localtime(appointment.starts_at),
-                "minutes": appointment.duration_minutes,
-                "modality": appointment.modality,
-                "video_link": appointment.video_link,
-                "version": appointment.version,
-            },
-        ),
-        "cancel_form": CancelForm(
-            appointment=appointment,
-            initial={"status": rules.suggested_cancellation(appointment), "version": appointment.version},
-        ),
-        "attendance_form": AttendanceForm(
-            needs_override=_needs_override(appointment), initial={"version": appointment.version}
-        ),
-    }
-    return render(request, "appointments/detail.html", context)
+    return _detail_page(request, appointment)
 
 
 def _needs_override(appointment: Appointment) -> bool:
@@ -193,23 +165,38 @@ def _own(request: HttpRequest, code, *, admins: bool = False) -> Appointment:
     return appointment
 
 
-def _action_page(request, appointment, *, form, name, status=200):
-    """The appointment page again with the form that was sent, its errors and every value typed."""
+def _detail_page(request, appointment, *, form=None, name: str = "", status: int = 200) -> HttpResponse:
+    """The appointment's page; after a refused change, with that form as sent (its errors, every value typed)."""
     own = appointment.case.primary_therapist_id == request.user.pk
+    # Admins see flags as numbers only: no "not advised" mark on their pages.
     mark_paused([appointment], flags=own)
+    version = {"version": appointment.version}
+    forms = {
+        "move_form": MoveForm(
+            appointment=appointment,
+            initial={
+                "starts_at": timezone.localtime(appointment.starts_at),
+                "minutes": appointment.duration_minutes,
+                "modality": appointment.modality,
+                "video_link": appointment.video_link,
+                **version,
+            },
+        ),
+        "cancel_form": CancelForm(
+            appointment=appointment, initial={"status": rules.suggested_cancellation(appointment), **version}
+        ),
+        "attendance_form": AttendanceForm(needs_override=_needs_override(appointment), initial=version),
+    }
+    if form is not None:
+        forms[name] = form
     context = {
         "appointment": appointment,
         "case": appointment.case,
         "own": own,
-        "may_change": True,
+        "may_change": own or request.user.role == Role.ADMIN,
         "series": appointment.series.appointments.order_by("sequence") if appointment.series_id else None,
-        "move_form": MoveForm(appointment=appointment, initial={"version": appointment.version}),
-        "cancel_form": CancelForm(appointment=appointment, initial={"version": appointment.version}),
-        "attendance_form": AttendanceForm(
-            needs_override=_needs_override(appointment), initial={"version": appointment.version}
-        ),
-        name: form,
         "open_form": name,
+        **forms,
     }
     return render(request, "appointments/detail.html", context, status=status)
 
@@ -223,10 +210,10 @@ def _act(request, appointment, form, name: str, change) -> HttpResponse:
         except rules.Stale:
             form.add_error(None, STALE)
             appointment.refresh_from_db()
-            return _action_page(request, appointment, form=form, name=name, status=409)
+            return _detail_page(request, appointment, form=form, name=name, status=409)
         except rules.BookingRefused as refused:
             _refused(form, refused)
-    return _action_page(request, appointment, form=form, name=name)
+    return _detail_page(request, appointment, form=form, name=name)
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)

@@ -220,3 +220,10 @@ def test_another_therapist_cannot_reach_or_change_the_appointment(as_user, colle
         str(appointment.code)
         not in page.get(reverse("calendar_week_of", args=[next_weekday(0).isoformat()])).content.decode()
     )
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30"])
+def test_a_day_outside_any_calendar_is_a_plain_404(as_user, therapist, admin_user, day):
+    assert as_user(therapist).get(reverse("calendar_week_of", args=[day])).status_code == 404
+    assert as_user(therapist).get(reverse("calendar_day_of", args=[day])).status_code == 404
+    assert as_user(admin_user).get(reverse("practice_calendar_of", args=[day])).status_code == 404

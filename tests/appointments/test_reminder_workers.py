@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import time as clock
 from datetime import timedelta
@@ -18,6 +17,7 @@ from clinic.appointments.tasks import deliver_reminder
 from clinic.lib.sms import read_file_outbox
 from tests.appointments.helpers import booked
 from tests.factories import make_case
+from tests.reports.test_worker_faults import worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,16 +46,6 @@ def environment(folder: Path) -> dict:
         "SMS_BACKEND": "clinic.lib.sms.FileBackend",
         "SMS_FILE_PATH": str(folder),
     }
-
-
-def worker(env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
 
 
 def wait_until_sent(count: int, timeout: float) -> int:
