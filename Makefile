@@ -7,7 +7,10 @@ DEMO_ENV := DEBUG=true REQUIRE_2FA=false EMAIL_BACKEND=django.core.mail.backends
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format migrations-check clean
+.PHONY: install run test test-fast lint format migrations-check messages clean
+
+# The translation catalogues, compiled from their .po sources (GNU gettext's msgfmt: Debian's `gettext`).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard clinic/locale/*/LC_MESSAGES/django.po))
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Fulcrum needs Python 3.11 or newer")'
@@ -17,7 +20,15 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip check
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed $(CATALOGUES)
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install the gettext package (apt-get install gettext)" >&2; exit 1; }
+	msgfmt --check --output-file=$@ $<
+
+# Gather new and changed client-facing words into the catalogues; translate them there, then `make install`.
+messages: install
+	DEBUG=true $(BIN)/python manage.py makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
 
 run: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput

@@ -3,7 +3,6 @@ from django.urls import path
 from assessments import own_progress, views
 
 urlpatterns = [
-    path("help/", views.safety_page, name="safety_page"),
     path("practice/safety/", views.safety_edit, name="safety_edit"),
     path("cases/<uuid:case_code>/clients/<uuid:client_code>/", views.client_record, name="client_record"),
     path(
@@ -17,7 +16,6 @@ urlpatterns = [
         own_progress.progress_switch,
         name="progress_switch",
     ),
-    path("check/", views.self_check, name="self_check"),
     path("my/questions/<uuid:code>/", views.questions, name="questions"),
     path("my/questions/<uuid:code>/save/", views.questions_save, name="questions_save"),
     path("my/after-appointment/<uuid:code>/", views.session_checkin, name="session_checkin"),

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import gettext_lazy
 
 from clinic.accounts.twofactor import second_factor_due
+from clinic.lib import language
 from clinic.lib.country import current as current_country
 
 STAFF_LAYOUT = "layouts/staff.html"
@@ -94,3 +97,49 @@ STAFF_PAGE_TITLES = {
 def staff_page_title(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     return STAFF_PAGE_TITLES.get(match.url_name if match else "", "")
+
+
+# Words that scripts on client pages show (static/js/autosave.js), in the page's language; lazy, so cheap.
+PAGE_WORDS = {
+    "saving": gettext_lazy("Saving…"),
+    "saved_at": gettext_lazy("Saved at {time}"),
+    "not_saved": gettext_lazy("Not saved yet."),
+    "signed_out": gettext_lazy("Not saved: you were signed out."),
+    "still_signed_out": gettext_lazy("Still signed out. Sign in again in the other tab, then press Save now."),
+    "offline": gettext_lazy("Not saved yet: check your connection. Trying again…"),
+    "unsaved": gettext_lazy("Unsaved changes"),
+}
+
+
+def languages(request: HttpRequest) -> dict:
+    """On a public page, links to the same page in the practice's other languages (by address, never a cookie).
+
+    Only for visitors: a signed-in client's pages speak the language on their record, which they change in
+    their account.
+    """
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    if (user is not None and user.is_authenticated) or match is None or match.url_name not in PUBLIC_BY_LANGUAGE:
+        return {"other_languages": [], "page_words": PAGE_WORDS}
+    here = language.current()
+    others = []
+    for code, name in language.choices():
+        if code != here:
+            url = translate_url(request.get_full_path(), language.to_activate(code))
+            others.append({"code": code, "name": name, "url": url})
+    return {"other_languages": others, "page_words": PAGE_WORDS}
+
+
+# The public pages whose address carries a language (clinic/urls.py, i18n_patterns).
+PUBLIC_BY_LANGUAGE = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
+    "safety_page",
+    "self_check",
+    "inquiry_start",
+    "inquiry_thanks",
+}

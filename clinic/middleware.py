@@ -9,7 +9,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+from clinic.lib import language
 
 SESSION_STARTED_KEY = "fulcrum_started"
 SESSION_SEEN_KEY = "fulcrum_seen"
@@ -217,3 +220,45 @@ class AnswerByRedirectMiddleware:
         for name, value in page["headers"].items():
             response[name] = value
         return response
+
+
+class LanguageMiddleware:
+    """Each page in its reader's language, and nothing in the browser to remember it.
+
+    A public page's address decides (`/es/check/`); it is resolved in that
+    language, as `i18n_patterns` expects. Otherwise the page is resolved in the
+    practice's English, and a signed-in client then reads it in the language on
+    their record. Staff pages stay in English. No language cookie is set or
+    read, and no Accept-Language is followed: a page never changes language
+    because of something a shared device remembers.
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from_path = translation.get_language_from_path(request.path_info)
+        request.language_from_path = from_path
+        translation.activate(from_path or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        translation.deactivate()
+        return response
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> None:
+        activate_for(request)
+
+
+def activate_for(request: HttpRequest) -> None:
+    """Speak a signed-in client's own language, unless the address names one (also for error pages)."""
+    if getattr(request, "language_from_path", None):
+        return
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_client:
+        return
+    from clinic.clients.models import Client
+
+    own = Client.objects.filter(user=user).values_list("language", flat=True).first()
+    translation.activate(language.to_activate(own))
+    request.LANGUAGE_CODE = translation.get_language()

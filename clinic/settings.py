@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Each page in its reader's language: the address (/es/...), the client's record, else English.
+    "clinic.middleware.LanguageMiddleware",
     # Outside everything that shapes a page (CSP, frame options), so that the page it keeps is whole.
     "clinic.middleware.AnswerByRedirectMiddleware",
     "clinic.middleware.PrivateByDefaultMiddleware",
@@ -129,11 +131,13 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "clinic.context_processors.practice",
                 "clinic.context_processors.country",
+                "clinic.context_processors.languages",
             ],
         },
     },
@@ -334,6 +338,11 @@ CONTENT_SECURITY_POLICY = {
 # The country's language decides the date formats, from clinic/formats/ (en: United States, en_GB).
 LANGUAGE_CODE = _COUNTRY.language_code
 FORMAT_MODULE_PATH = ["clinic.formats"]
+# The languages a client's pages, emails, messages and documents can be in, each named in itself. Adding one:
+# its catalogue in clinic/locale/<code>/, a text per instrument (assessments/translations/), its consent and
+# privacy texts (Practice > Consent texts) and its help page; the README says how.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "clinic" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", _COUNTRY.time_zone)
 USE_I18N = True
 USE_TZ = True

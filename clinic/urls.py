@@ -1,24 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
+from assessments import views as assessments
 from clinic import views
 from clinic.accounts import reset
 from clinic.accounts import views as accounts
 from clinic.audit import views as audit
 from clinic.clients import contact, retention
 from clinic.clients import views as clients
+from intake import inquiries
+from intake import views as intake
 
 urlpatterns = [
     path("", clients.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Accounts
     path("account/", accounts.account, name="account"),
-    path("account/login/", accounts.login, name="login"),
     path("account/logout/", accounts.logout, name="logout"),
+    path("account/language/", accounts.account_language, name="account_language"),
     path("account/password/", accounts.password_change, name="password_change"),
-    path("account/password/reset/", reset.password_reset, name="password_reset"),
-    path("account/password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
-    path("account/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
-    path("account/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
     path("account/two-factor/", accounts.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/recovery-codes/", accounts.recovery_codes_renew, name="recovery_codes_renew"),
@@ -71,6 +71,22 @@ urlpatterns = [
     path("", include("clinic.plans.progress_urls")),
     path("", include("clinic.appointments.urls")),
 ]
+
+# Pages anyone may open, in each of the practice's languages by address: /check/ in English, /es/check/ in
+# Spanish (clinic.middleware.LanguageMiddleware). The address, not a cookie, carries the language.
+urlpatterns += i18n_patterns(
+    path("account/login/", accounts.login, name="login"),
+    path("account/password/reset/", reset.password_reset, name="password_reset"),
+    path("account/password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path("account/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
+    path("account/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
+    path("welcome/<str:token>/", intake.invitation_accept, name="invitation_accept"),
+    path("help/", assessments.safety_page, name="safety_page"),
+    path("check/", assessments.self_check, name="self_check"),
+    path("start/", inquiries.inquiry_start, name="inquiry_start"),
+    path("start/thanks/", inquiries.inquiry_thanks, name="inquiry_thanks"),
+    prefix_default_language=False,
+)
 
 handler400 = "clinic.views.bad_request"
 handler403 = "clinic.views.permission_denied"

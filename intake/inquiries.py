@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
@@ -29,6 +30,7 @@ from clinic.audit.models import Action
 from clinic.clients.cases import open_case
 from clinic.clients.forms import CaseForm, ClientForm, case_forms_valid, case_people
 from clinic.clients.models import Case
+from clinic.lib import language
 from clinic.lib.http import client_ip, posted
 from clinic.lib.phones import normalize_phone, phone_help
 from intake.invitations import send_invitation
@@ -51,10 +53,10 @@ def ip_hash(request: HttpRequest) -> str:
 
 class InquiryForm(forms.ModelForm):
     # Hidden from people by CSS; bots fill every field.
-    website = forms.CharField(required=False, label="Leave this empty")
+    website = forms.CharField(required=False, label=_("Leave this empty"))
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     # A free first consultation at a time a therapist published (clinic.appointments.consultations).
-    consultation = forms.CharField(required=False, label="A time for a free 20-minute first conversation (optional)")
+    consultation = forms.CharField(required=False, label=_("A time for a free 20-minute first conversation (optional)"))
 
     class Meta:
         model = Inquiry
@@ -68,30 +70,30 @@ class InquiryForm(forms.ModelForm):
             "consent_to_contact",
         ]
         labels = {
-            "name": "Your name, or a name we can use",
-            "contact_method": "The safest way to reach you",
-            "contact_value": "Phone number or email address",
-            "may_leave_message": "You may leave a message if I do not answer",
-            "message": "A few lines about what brings you",
-            "preferred_times": "Good times to reach you (optional)",
-            "consent_to_contact": "I agree to be contacted in the way I chose above",
+            "name": _("Your name, or a name we can use"),
+            "contact_method": _("The safest way to reach you"),
+            "contact_value": _("Phone number or email address"),
+            "may_leave_message": _("You may leave a message if I do not answer"),
+            "message": _("A few lines about what brings you"),
+            "preferred_times": _("Good times to reach you (optional)"),
+            "consent_to_contact": _("I agree to be contacted in the way I chose above"),
         }
         help_texts = {
-            "name": "It does not have to be your full name.",
-            "contact_value": format_lazy("A phone number or an email address. {}", lazy(phone_help, str)()),
-            "message": "Only what you are comfortable sharing here. Up to 2000 characters.",
+            "name": _("It does not have to be your full name."),
+            "contact_value": format_lazy(_("A phone number or an email address. {}"), lazy(phone_help, str)()),
+            "message": _("Only what you are comfortable sharing here. Up to 2000 characters."),
         }
         widgets = {
             "contact_method": forms.RadioSelect,
             "message": forms.Textarea(attrs={"rows": 5}),
         }
         error_messages = {
-            "name": {"required": "Tell us a name we can use for you."},
-            "contact_method": {"required": "Choose how we may reach you."},
-            "contact_value": {"required": "Give the phone number or email address we should use."},
+            "name": {"required": _("Tell us a name we can use for you.")},
+            "contact_method": {"required": _("Choose how we may reach you.")},
+            "contact_value": {"required": _("Give the phone number or email address we should use.")},
             "message": {
-                "required": "Write a few words about what brings you.",
-                "max_length": "Please keep this under 2000 characters (it has %(show_value)d).",
+                "required": _("Write a few words about what brings you."),
+                "max_length": _("Please keep this under 2000 characters (it has %(show_value)d)."),
             },
         }
 
@@ -99,7 +101,7 @@ class InquiryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["contact_method"].choices = Inquiry.ContactMethod.choices
         self.fields["consent_to_contact"].required = True
-        self.fields["consent_to_contact"].error_messages["required"] = "Tick the box so we may contact you."
+        self.fields["consent_to_contact"].error_messages["required"] = _("Tick the box so we may contact you.")
         if not self.is_bound:
             self.initial["started"] = signing.dumps(time.time(), salt=_SIGNER_SALT)
         self.consultation_choices = slot_choices()
@@ -124,7 +126,7 @@ class InquiryForm(forms.ModelForm):
             try:
                 forms.EmailField().clean(value)
             except forms.ValidationError:
-                self.add_error("contact_value", "Enter an email address like name@example.com.")
+                self.add_error("contact_value", _("Enter an email address like name@example.com."))
         elif method in (Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT) and value:
             try:
                 value = normalize_phone(value)
@@ -187,6 +189,7 @@ def receive(*, form: InquiryForm, request: HttpRequest) -> Inquiry | None:
         return None
     inquiry = form.save(commit=False)
     inquiry.ip_hash = address
+    inquiry.language = language.current()
     if reason:
         inquiry.status, inquiry.held_reason = Inquiry.Status.HELD, reason
     inquiry.save()
@@ -211,7 +214,7 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
             fresh["started"] = signing.dumps(time.time() - MINIMUM_SECONDS, salt=_SIGNER_SALT)
             form = InquiryForm(fresh)
             form.is_valid()
-            form.add_error(None, "This page was open for a long time. Check your message and press Send again.")
+            form.add_error(None, _("This page was open for a long time. Check your message and press Send again."))
             return render(request, "intake/inquiry_start.html", {"form": form})
         # An invalid form is shown again with what was typed: it counts towards no limit and says nothing of one.
         if form.is_valid():
@@ -280,6 +283,8 @@ def _prefill(inquiry: Inquiry) -> dict:
         "may_call": method == Inquiry.ContactMethod.PHONE,
         "may_text": method == Inquiry.ContactMethod.TEXT,
         "may_leave_voicemail": method == Inquiry.ContactMethod.PHONE and inquiry.may_leave_message,
+        # The language they wrote in is the first choice for their pages and messages.
+        "language": inquiry.language,
     }
 
 

@@ -13,11 +13,13 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.accounts.models import Role, User
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client
+from clinic.lib import language
 from intake.models import Invitation
 
 # token_urlsafe(32) gives 43 characters of [A-Za-z0-9_-].
@@ -56,7 +58,11 @@ def send_invitation(*, client: Client, by: User, request: HttpRequest) -> SentIn
         created_by=by,
         expires_at=now + timedelta(days=settings.INVITATION_DAYS),
     )
-    link = _link(request, token)
+    # The link and the message in the client's language: /es/welcome/... opens the page in Spanish.
+    with language.speaking(client.language):
+        link = _link(request, token)
+        subject = gettext("Set up your account")
+        message = render_to_string("intake/email/invitation.txt", {"link": link, "expires_at": invitation.expires_at})
     record(
         action=Action.INVITATION_SENT,
         request=request,
@@ -66,12 +72,11 @@ def send_invitation(*, client: Client, by: User, request: HttpRequest) -> SentIn
         detail={"delivery": invitation.delivery},
     )
     if emailed:
-        context = {"link": link, "expires_at": invitation.expires_at}
         # Neutral words, a generic sender, nothing about care: a shared inbox may be read by others.
         transaction.on_commit(
             lambda: send_mail(
-                subject="Set up your account",
-                message=render_to_string("intake/email/invitation.txt", context),
+                subject=subject,
+                message=message,
                 from_email=None,
                 recipient_list=[client.email],
             )

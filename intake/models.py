@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.clients.models import Client
 
@@ -262,9 +263,9 @@ class InquiryCloseReason(models.TextChoices):
 
 
 class InquiryContactMethod(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    TEXT = "text", "Text message"
-    EMAIL = "email", "Email"
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("Email")
 
 
 class Inquiry(models.Model):
@@ -282,6 +283,8 @@ class Inquiry(models.Model):
     may_leave_message = models.BooleanField(default=False)
     message = models.TextField(max_length=2000)
     preferred_times = models.CharField(max_length=200, blank=True)
+    # The language the form was sent in (its address: /es/start/): the first choice for the client's record.
+    language = models.CharField(max_length=12, default="en")
     consent_to_contact = models.BooleanField(default=False)
     # A keyed hash of the sender's address, for the per-address limit; the address is not kept.
     ip_hash = models.CharField(max_length=64, blank=True)

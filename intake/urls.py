@@ -4,7 +4,6 @@ from intake import inquiries, views
 
 urlpatterns = [
     # Client pages: neutral paths, no clinical words.
-    path("welcome/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("exit/", views.quick_exit, name="quick_exit"),
     path("my/forms/", views.intake_start, name="intake_start"),
     path("my/forms/<int:step>/", views.intake_section, name="intake_section"),
@@ -20,9 +19,7 @@ urlpatterns = [
     ),
     path("cases/<uuid:case_code>/clients/<uuid:client_code>/intake/", views.intake_read, name="intake_read"),
     path("practice/consent/", views.consent_texts, name="consent_texts"),
-    # The public "Get started" form and its triage.
-    path("start/", inquiries.inquiry_start, name="inquiry_start"),
-    path("start/thanks/", inquiries.inquiry_thanks, name="inquiry_thanks"),
+    # The triage of the public "Get started" form (the form itself is in clinic/urls.py, by language).
     path("practice/inquiries/", inquiries.inquiry_list, name="inquiry_list"),
     path("practice/inquiries/<uuid:code>/", inquiries.inquiry_detail, name="inquiry_detail"),
     path("practice/inquiries/<uuid:code>/convert/", inquiries.inquiry_convert, name="inquiry_convert"),

@@ -6,6 +6,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -140,10 +141,11 @@ def intake_autosave(request: HttpRequest, step: int) -> JsonResponse:
     try:
         save_section(intake=intake, section=section, data=request.POST, request=request)
     except IntakeLocked:
-        return JsonResponse({"error": "submitted", "message": "These forms were already sent."}, status=409)
+        return JsonResponse({"error": "submitted", "message": gettext("These forms were already sent.")}, status=409)
     except AnswerTooLong:
         return JsonResponse(
-            {"error": "too_long", "message": "Not saved: one answer is far too long. Please shorten it."}, status=400
+            {"error": "too_long", "message": gettext("Not saved: one answer is far too long. Please shorten it.")},
+            status=400,
         )
     saved_at = timezone.localtime(intake.updated_at)
     return JsonResponse({"saved": True, "saved_at": show(saved_at, "TIME_FORMAT")})

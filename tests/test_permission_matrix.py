@@ -230,6 +230,7 @@ MATRIX: dict[str, Row] = {
     "healthz": Row(get=public(), post=public("405")),
     # Accounts
     "account": Row(get=who("ok"), post=NOT_OFFERED),
+    "account_language": Row(get=not_offered_to(*CLIENTS), post=only(*CLIENTS, answer="moved")),
     "login": Row(get=SIGNED_IN_ELSEWHERE, post=SIGNED_IN_ELSEWHERE),
     "logout": Row(get=NOT_OFFERED, post=who("moved")),
     "password_change": Row(get=who("ok"), post=who("ok")),

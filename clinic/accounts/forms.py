@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from clinic.accounts.models import Role
+from clinic.lib import language
 from clinic.lib.fields import RecordChoiceField
 
 User = get_user_model()
@@ -81,3 +83,17 @@ class LoginForm(AuthenticationForm):
         if len(username) > self.fields["username"].max_length:
             raise self.get_invalid_login_error()
         return super().clean()
+
+
+class LanguageForm(forms.Form):
+    """The language a client reads their pages, emails, text messages and documents in."""
+
+    language = forms.ChoiceField(
+        label=_("Language of your pages, emails and messages"),
+        choices=language.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose one of the languages listed."),
+            "invalid_choice": _("Choose one of the languages listed."),
+        },
+    )

@@ -24,6 +24,7 @@ from django_tasks import task
 from clinic.accounts.models import STAFF_ROLES, Role, User
 from clinic.audit.events import record
 from clinic.audit.models import Action
+from clinic.lib import language
 from clinic.lib.http import posted
 
 
@@ -87,10 +88,14 @@ def send_password_reset(user_id: int | None, protocol: str, domain: str) -> None
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    # Neutral words only: the inbox may be read by someone else.
+    # Neutral words only: the inbox may be read by someone else. A client reads it, and its link, in their language.
+    profile = getattr(user, "client_profile", None)
+    with language.speaking(profile.language if profile is not None else None):
+        subject = render_to_string("accounts/email/password_reset_subject.txt").strip()
+        message = render_to_string("accounts/email/password_reset.txt", context)
     send_mail(
-        subject=render_to_string("accounts/email/password_reset_subject.txt").strip(),
-        message=render_to_string("accounts/email/password_reset.txt", context),
+        subject=subject,
+        message=message,
         from_email=None,
         recipient_list=[address],
     )

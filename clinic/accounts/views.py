@@ -6,16 +6,20 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from clinic.accounts import twofactor
 from clinic.accounts.decorators import role_required
-from clinic.accounts.forms import EnrolForm, LoginForm, StaffForm, TokenForm
+from clinic.accounts.forms import EnrolForm, LanguageForm, LoginForm, StaffForm, TokenForm
 from clinic.accounts.models import Role, User
 from clinic.accounts.staff import create_staff, set_active
 from clinic.audit.events import record
 from clinic.audit.models import Action
+from clinic.clients.models import Client
+from clinic.lib import language
 from clinic.lib.http import posted, safe_local_url
 from clinic.middleware import otp_exempt
 
@@ -97,7 +101,37 @@ def account(request: HttpRequest) -> HttpResponse:
         "has_device": twofactor.has_device(request.user),
         "recovery_left": twofactor.remaining_recovery_codes(request.user),
     }
+    if request.user.is_client:
+        own = Client.objects.filter(user=request.user).values_list("language", flat=True).first()
+        context["language_form"] = LanguageForm(initial={"language": language.bare(own)})
     return render(request, "accounts/account.html", context)
+
+
+@role_required(Role.CLIENT)
+@require_POST
+def account_language(request: HttpRequest) -> HttpResponse:
+    """A client chooses the language of their pages, emails, text messages and documents; at once, audited."""
+    client = get_object_or_404(Client.objects.filter(user=request.user))
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose one of the languages listed."))
+        return redirect("account")
+    chosen = form.cleaned_data["language"]
+    if chosen != client.language:
+        before = client.language
+        client.language = chosen
+        client.save(update_fields=["language"])
+        record(
+            action=Action.CLIENT_LANGUAGE_CHANGED,
+            request=request,
+            target=client,
+            client=client,
+            detail={"from": before, "to": chosen},
+        )
+    # The confirmation is in the language just chosen.
+    translation.activate(language.to_activate(chosen))
+    messages.success(request, gettext("Saved. Your pages, emails and messages are now in this language."))
+    return redirect("account")
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
@@ -28,6 +29,7 @@ from clinic.appointments.forms import WHEN_FIELD
 from clinic.appointments.models import ConsultationSlot, SlotStatus
 from clinic.audit.events import record
 from clinic.audit.models import Action
+from clinic.lib import language
 from clinic.lib.dates import show
 from clinic.lib.fields import AsciiDateTimeField, WholeNumberField
 from clinic.lib.forms import BootstrapBoundField
@@ -36,7 +38,7 @@ from clinic.lib.sms import send_text
 # Times a visitor may choose: from this far ahead, up to this far.
 EARLIEST = timedelta(hours=12)
 LATEST = timedelta(days=28)
-TAKEN = (
+TAKEN = gettext_lazy(
     "That time has just been taken by someone else. Choose another time, or send without one; "
     "everything else you wrote is still here."
 )
@@ -48,7 +50,7 @@ class SlotTaken(Exception):
 
 def label(slot: ConsultationSlot) -> str:
     local = timezone.localtime(slot.starts_at)
-    return f"{local:%A}, {show(slot.starts_at, 'DATE_FORMAT')}, {show(slot.starts_at, 'TIME_FORMAT')}"
+    return f"{show(local, 'l')}, {show(slot.starts_at, 'DATE_FORMAT')}, {show(slot.starts_at, 'TIME_FORMAT')}"
 
 
 def open_slots(now: datetime | None = None):
@@ -98,23 +100,25 @@ def release_for(inquiry, *, by=None, request: HttpRequest | None = None) -> bool
 
 
 def confirmation_text(slot: ConsultationSlot) -> str:
-    return (
-        f"Your first conversation with us is booked for {label(slot)}. "
-        "If that time no longer suits you, reply to this message."
-    )
+    """In the language the visitor wrote in (the address of their Get started page)."""
+    with language.speaking(slot.inquiry.language if slot.inquiry_id else None):
+        return gettext(
+            "Your first conversation with us is booked for %(when)s. "
+            "If that time no longer suits you, reply to this message."
+        ) % {"when": label(slot)}
 
 
 def send_confirmation(slot: ConsultationSlot) -> str:
     """By the way the visitor chose: email or text. A phone call is made by a person: nothing is sent."""
     inquiry = slot.inquiry
     body = confirmation_text(slot)
+    with language.speaking(inquiry.language):
+        subject = gettext("Your booking is confirmed")
     method = inquiry.contact_method
     if method == inquiry.ContactMethod.EMAIL:
         address = inquiry.contact_value
         transaction.on_commit(
-            lambda: send_mail(
-                subject="Your booking is confirmed", message=body, from_email=None, recipient_list=[address]
-            )
+            lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
         )
         return "email"
     if method == inquiry.ContactMethod.TEXT:

@@ -26,10 +26,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from assessments.checkins import people_in
 from clinic.appointments.models import Appointment, AppointmentStatus, Reminder, ReminderChannel, ReminderStatus
 from clinic.clients.models import Client
+from clinic.lib import language
 from clinic.lib.dates import show
 from clinic.lib.sms import send_text
 
@@ -159,19 +161,25 @@ def _enqueue(reminder: Reminder) -> None:
 
 
 def text_for(reminder: Reminder) -> tuple[str, str]:
-    """(subject, body) in neutral words."""
+    """(subject, body) in neutral words, in the client's language."""
     appointment, client = reminder.appointment, reminder.client
-    when = f"{show(appointment.starts_at, 'DATE_FORMAT')} at {show(appointment.starts_at, 'TIME_FORMAT')}"
-    day = timezone.localtime(appointment.starts_at).strftime("%A")
-    how = (
-        " It is by video: the link is on your appointments page when you sign in." if appointment.is_telehealth else ""
-    )
-    if client.reminder_names_practice:
-        with_whom = f"with {appointment.therapist.get_full_name()} at {settings.PRACTICE_NAME}"
-        body = f"Reminder: your appointment {with_whom} is on {day}, {when}.{how}"
-    else:
-        body = f"Reminder: you have an appointment on {day}, {when}.{how}"
-    subject = f"Reminder: your appointment on {show(appointment.starts_at, 'MONTH_DAY_FORMAT')}"
+    with language.speaking(client.language):
+        words = {
+            "day": show(appointment.starts_at, "l"),
+            "date": show(appointment.starts_at, "DATE_FORMAT"),
+            "time": show(appointment.starts_at, "TIME_FORMAT"),
+        }
+        if client.reminder_names_practice:
+            body = gettext(
+                "Reminder: your appointment with %(therapist)s at %(practice)s is on %(day)s, %(date)s at %(time)s."
+            ) % {**words, "therapist": appointment.therapist.get_full_name(), "practice": settings.PRACTICE_NAME}
+        else:
+            body = gettext("Reminder: you have an appointment on %(day)s, %(date)s at %(time)s.") % words
+        if appointment.is_telehealth:
+            body += " " + gettext("It is by video: the link is on your appointments page when you sign in.")
+        subject = gettext("Reminder: your appointment on %(date)s") % {
+            "date": show(appointment.starts_at, "MONTH_DAY_FORMAT")
+        }
     return subject, body
 
 

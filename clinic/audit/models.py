@@ -71,6 +71,7 @@ class Action(models.TextChoices):
     RELEASE_CANCELLED = "release_cancelled", "Release cancelled before it left"
     RELEASE_DOWNLOADED = "release_downloaded", "Release downloaded"
     SAFE_CONTACT_CHANGED_BY_STAFF = "safe_contact_staff", "Contact choices changed by staff at the client's request"
+    CLIENT_LANGUAGE_CHANGED = "client_language", "Language of the client's pages changed"
     PASSWORD_RESET_SENT = "password_reset_sent", "Password reset link sent"
     INQUIRY_HELD = "inquiry_held", "Inquiry held for review (over the limit)"
     INQUIRY_RELEASED = "inquiry_released", "Held inquiry accepted after review"

@@ -3,6 +3,7 @@ from django.utils.functional import lazy
 
 from clinic.accounts.models import User
 from clinic.clients.models import Case, Client
+from clinic.lib import language
 from clinic.lib.fields import RecordChoiceField
 from clinic.lib.phones import normalize_phone, phone_help
 
@@ -16,6 +17,8 @@ CLIENT_FIELDS = [
     "may_text",
     "may_leave_voicemail",
 ]
+# Always has a value (a choice), so it says nothing about whether a block was filled in.
+CLIENT_CHOICE_FIELDS = ["language"]
 
 
 class TherapistChoiceField(RecordChoiceField):
@@ -35,9 +38,18 @@ class CaseForm(forms.Form):
 
 
 class ClientForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label="Language of their pages, emails and messages",
+        choices=language.choices,
+        initial=language.base_language,
+        required=False,
+        help_text="The client can change it in their account. Staff pages stay in English.",
+        error_messages={"invalid_choice": "Choose one of the practice's languages."},
+    )
+
     class Meta:
         model = Client
-        fields = CLIENT_FIELDS
+        fields = CLIENT_FIELDS + CLIENT_CHOICE_FIELDS
         labels = {"full_name": "Full name"}
         error_messages = {"full_name": {"required": "Enter the person's full name."}}
         help_texts = {
@@ -45,6 +57,9 @@ class ClientForm(forms.ModelForm):
             "may_email": "Only tick what the client has told you is safe. The client can change this later.",
             "phone": lazy(phone_help, str)(),
         }
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or language.base_language()
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])

@@ -38,6 +38,10 @@ class Client(models.Model):
     search_name = models.CharField(max_length=310, blank=True, editable=False)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # The language of the client's pages, emails, text messages and documents (clinic.lib.language); staff set
+    # a first choice, the client changes it in their account. No choices here: the practice's languages are a
+    # setting (LANGUAGES), and the forms offer them.
+    language = models.CharField("language", max_length=12, default="en")
     # Safe-contact preferences. Nothing is assumed safe until someone says so.
     may_email = models.BooleanField("email is safe", default=False)
     may_call = models.BooleanField("calls are safe", default=False)
@@ -91,6 +95,13 @@ class Client(models.Model):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.full_name
+
+    @property
+    def language_name(self) -> str:
+        """The client's language, named in itself ("Español"), as staff pages show it."""
+        from clinic.lib.language import name_of
+
+        return name_of(self.language)
 
     def clean(self) -> None:
         if self.may_email and not self.email:

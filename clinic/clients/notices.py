@@ -13,10 +13,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from clinic.clients.models import Client
+from clinic.lib import language
 
-SOMETHING_NEW_SUBJECT = "You have something new from your practice"
+SOMETHING_NEW_SUBJECT = gettext_lazy("You have something new from your practice")
 
 
 def sign_in_link(request: HttpRequest | None) -> str:
@@ -31,9 +33,9 @@ def notify_something_new(*, client: Client, request: HttpRequest | None) -> bool
     """Email `client` "You have something new from your practice" on commit, if email is safe. True if it will be sent."""
     if not (client.may_email and client.email):
         return False
-    body = render_to_string("clients/email/something_new.txt", {"link": sign_in_link(request)})
+    with language.speaking(client.language):
+        body = render_to_string("clients/email/something_new.txt", {"link": sign_in_link(request)})
+        subject = str(SOMETHING_NEW_SUBJECT)
     address = client.email
-    transaction.on_commit(
-        lambda: send_mail(subject=SOMETHING_NEW_SUBJECT, message=body, from_email=None, recipient_list=[address])
-    )
+    transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[address]))
     return True

@@ -10,6 +10,7 @@ import re
 
 import phonenumbers
 from django import forms
+from django.utils.translation import gettext
 
 from clinic.lib import country
 
@@ -20,14 +21,14 @@ TYPED = re.compile(r"^\+?[0-9 ()\-.]{3,30}$")
 
 def phone_error() -> str:
     example = country.current().phone_example
-    return (
-        f"Enter a phone number like {example}, with its area code. "
+    return gettext(
+        "Enter a phone number like %(example)s, with its area code. "
         "For a number abroad, start with + and the country code."
-    )
+    ) % {"example": example}
 
 
 def phone_help() -> str:
-    return f"For example {country.current().phone_example}."
+    return gettext("For example %(number)s.") % {"number": country.current().phone_example}
 
 
 def normalize_phone(value: str) -> str:

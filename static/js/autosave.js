@@ -19,6 +19,13 @@
   var inflight = null;
   var DELAY = 1200;
 
+  // A client page gives these words in its own language (templates/layouts/client.html); staff pages are in English.
+  var wordsNode = document.getElementById("page-words");
+  var words = wordsNode ? JSON.parse(wordsNode.textContent) : {};
+  function say(key, english) {
+    return words[key] || english;
+  }
+
   function show(text) {
     if (status) status.textContent = text;
   }
@@ -48,7 +55,7 @@
     if (stopped || switching || !dirty || (saving && !options.leaving)) return;
     dirty = false;
     saving = true;
-    show("Saving…");
+    show(say("saving", "Saving…"));
     var body = new FormData(form);
     var request = fetch(url, {
       method: "POST",
@@ -63,7 +70,7 @@
         saving = false;
         if (response.status === 401) {
           dirty = true;
-          show("Not saved: you were signed out.");
+          show(say("signed_out", "Not saved: you were signed out."));
           if (signedOut) signedOut.hidden = false;
           return;
         }
@@ -96,10 +103,10 @@
               window.location.reload();
               return;
             }
-            show("Saved at " + data.saved_at);
+            show(say("saved_at", "Saved at {time}").replace("{time}", data.saved_at));
           } else {
             if (response.status !== 409) dirty = true;
-            show(data.message || "Not saved yet.");
+            show(data.message || say("not_saved", "Not saved yet."));
             // The server is briefly unavailable (503): keep the text and try again.
             if (response.status >= 500) schedule(5000);
           }
@@ -108,14 +115,14 @@
       .catch(function () {
         saving = false;
         dirty = true;
-        show("Not saved yet: check your connection. Trying again…");
+        show(say("offline", "Not saved yet: check your connection. Trying again…"));
         schedule(5000);
       });
   }
 
   form.addEventListener("input", function () {
     dirty = true;
-    show("Unsaved changes");
+    show(say("unsaved", "Unsaved changes"));
     schedule(DELAY);
   });
   form.addEventListener("change", function (event) {
@@ -150,7 +157,7 @@
       // A save is on its way: its answer carries the new version. Sending now, with the old one, would be
       // refused as if another tab had changed the page; send once that answer is in.
       event.preventDefault();
-      show("Saving…");
+      show(say("saving", "Saving…"));
       inflight.then(function () {
         if (button) form.requestSubmit(button);
         else form.requestSubmit();
@@ -196,7 +203,7 @@
   }
   if (changedSinceLoad()) {
     dirty = true;
-    show("Unsaved changes");
+    show(say("unsaved", "Unsaved changes"));
     schedule(0);
   }
   // Lets tests (and styles) know the page is listening.
@@ -209,7 +216,7 @@
           save({ retried: true });
         })
         .catch(function () {
-          show("Still signed out. Sign in again in the other tab, then press Save now.");
+          show(say("still_signed_out", "Still signed out. Sign in again in the other tab, then press Save now."));
         });
     });
   }

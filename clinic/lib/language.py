@@ -1,0 +1,65 @@
+"""Which language a page, an email or a document speaks.
+
+Staff pages are in English. A client's pages, emails, text messages and
+documents are in the language on their record (`Client.language`). A public
+page speaks the language in its address: `/check/` is English, `/es/check/`
+Spanish. Nothing is kept in the browser to remember it (no language cookie),
+so a shared device keeps no sign that a page was read in another language.
+
+A record stores the bare language ("en", "es"); English is activated as the
+practice's own English ("en-us" or "en-gb", from the practice's country), so
+that dates follow the country and public addresses carry no prefix.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.utils import translation
+
+
+def base_language() -> str:
+    """The practice's first language, bare: "en" for en-us."""
+    return settings.LANGUAGE_CODE.split("-")[0]
+
+
+def choices() -> list[tuple[str, str]]:
+    """The languages a client can have, each named in itself ("Español")."""
+    return list(settings.LANGUAGES)
+
+
+def known(language: str) -> bool:
+    return language in dict(settings.LANGUAGES)
+
+
+def bare(code: str | None) -> str:
+    """A record's value for an active language code: "en-us" -> "en"."""
+    if not code:
+        return base_language()
+    code = code.lower()
+    if known(code):
+        return code
+    short = code.split("-")[0]
+    return short if known(short) else base_language()
+
+
+def to_activate(language: str | None) -> str:
+    """The code to activate for a record's language: English as the practice's own English."""
+    language = bare(language)
+    return settings.LANGUAGE_CODE if language == base_language() else language
+
+
+def current() -> str:
+    """The active language, bare."""
+    return bare(translation.get_language())
+
+
+@contextmanager
+def speaking(language: str | None) -> Iterator[None]:
+    """Render an email, a text message or a document in a client's language."""
+    with translation.override(to_activate(language)):
+        yield
+
+
+def name_of(language: str) -> str:
+    return dict(settings.LANGUAGES).get(language, language)
