@@ -39,6 +39,8 @@ weeks ago says little about the session.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from assessments.framework import Choice, Domain, Instrument, Item, Scale, round1
 
 ZERO_TO_TEN = Scale(
@@ -54,7 +56,7 @@ DISAGREE = Item("disagree", "It felt safe to disagree here.", "session", "zero_t
 PACE = Item("pace", "The pace was right for me.", "session", "zero_ten")
 FAIR = Item("fair", "The therapist was fair to both of us.", "session", "zero_ten")
 
-COMMENT_PROMPT = "Anything you would like your therapist to know? (optional)"
+COMMENT_PROMPT = gettext_noop("Anything you would like your therapist to know? (optional)")
 COMMENT_MAX = 500
 
 INSTRUCTIONS = (

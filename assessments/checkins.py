@@ -33,10 +33,12 @@ from assessments.flags import raise_flag
 from assessments.framework import Instrument, registry, score
 from assessments.models import BalanceAlert, RiskFlag, ScreeningLocked, SessionCheckIn
 from assessments.screenings import chosen_answers
+from assessments.translations import text_version
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client
 from clinic.clients.notices import notify_something_new
+from clinic.lib import language
 from clinic.lib.charts import line_chart
 from clinic.lib.http import storable
 from clinic.notes.models import TherapySession
@@ -191,7 +193,11 @@ def submit(checkin: SessionCheckIn, *, request: HttpRequest | None = None, now: 
         scores = score(instrument=instrument_of(locked), answers=locked.answers)
         locked.status, locked.scores, locked.mean = SessionCheckIn.Status.SUBMITTED, scores, scores["mean"]
         locked.submitted_at = locked.updated_at = now or timezone.now()
-        locked.save(update_fields=["status", "scores", "mean", "submitted_at", "updated_at"])
+        locked.language = language.current()
+        locked.text_version = text_version(instrument_of(locked), locked.language)
+        locked.save(
+            update_fields=["status", "scores", "mean", "submitted_at", "updated_at", "language", "text_version"]
+        )
         record(
             action=Action.SESSION_CHECKIN_SENT,
             request=request,

@@ -58,6 +58,10 @@ class Screening(models.Model):
     )
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The language the answers were given in, and which wording of it (assessments/translations): scores never
+    # depend on it; staff read the answers in that wording with the English beside.
+    language = models.CharField(max_length=12, default="en")
+    text_version = models.PositiveSmallIntegerField(default=0)
 
     objects = ScreeningQuerySet.as_manager()
 
@@ -108,7 +112,9 @@ class Screening(models.Model):
         self.save(update_fields=["answers", "status", "updated_at"])
 
     @transaction.atomic
-    def mark_submitted(self, *, scores: dict, result: str, at=None) -> bool:
+    def mark_submitted(
+        self, *, scores: dict, result: str, at=None, language: str = "en", text_version: int = 0
+    ) -> bool:
         """Store the computed scores once. False (and no change) if it was already submitted.
 
         `at` records when the answers were given, for answers collected earlier (e.g. on paper).
@@ -119,7 +125,13 @@ class Screening(models.Model):
             return False
         now = at or timezone.now()
         Screening.objects.filter(pk=self.pk).update(
-            status=ScreeningStatus.SUBMITTED, scores=scores, result=result, submitted_at=now, updated_at=now
+            status=ScreeningStatus.SUBMITTED,
+            scores=scores,
+            result=result,
+            submitted_at=now,
+            updated_at=now,
+            language=language,
+            text_version=text_version,
         )
         self.refresh_from_db()
         return True
@@ -346,6 +358,8 @@ class SafetyInfo(models.Model):
 
     intro = models.TextField(max_length=5000)
     hotlines = models.JSONField(default=list, help_text="A list of {name, phone, hours, note}.")
+    # One page per language: a client reads the page in their language; the practice edits each.
+    language = models.CharField(max_length=12, default="en")
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -358,18 +372,30 @@ class SafetyInfo(models.Model):
         return f"Safety page of {self.updated_at:%Y-%m-%d}"
 
     @classmethod
-    def current(cls) -> "SafetyInfo":
-        """The page as clients read it: the latest saved one, or the default of the practice's country.
+    def current(cls, language: str = "en") -> "SafetyInfo":
+        """The page as clients read it in `language`: the latest saved one, or the default of the practice's country.
 
         A saved page that still holds another country's default emergency number is shown with this
-        country's (see clinic.lib.country.help_page_for); read-only: never save the result.
+        country's (see clinic.lib.country.help_page_for); read-only: never save the result. A language
+        with no page of its own yet reads the country's default page, translated.
         """
         practice = country.current()
-        info = cls.objects.order_by("-updated_at", "-id").first()
+        info = cls.objects.filter(language=language).order_by("-updated_at", "-id").first()
+        if info is None and language != "en":
+            intro, hotlines = country.help_page_in(practice, language)
+            return cls(intro=intro, hotlines=hotlines, language=language)
         if info is None:
             return cls(intro=practice.safety_intro, hotlines=practice.default_hotlines())
-        info.intro, info.hotlines = country.help_page_for(practice, intro=info.intro, hotlines=info.hotlines)
+        if language == "en":
+            info.intro, info.hotlines = country.help_page_for(practice, intro=info.intro, hotlines=info.hotlines)
         return info
+
+    def lines_for(self, language: str) -> list[dict]:
+        """The hotlines, each with what a reader of `language` should know about it (e.g. it answers in Spanish)."""
+        extra = country.current().language_help
+        return [
+            {**line, "in_language": extra.get(line.get("phone", ""), {}).get(language, "")} for line in self.hotlines
+        ]
 
 
 class ProgressView(models.Model):
@@ -418,6 +444,10 @@ class SessionCheckIn(models.Model):
     expires_at = models.DateTimeField()
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The language the answers were given in, and which wording of it (assessments/translations): scores never
+    # depend on it; staff read the answers in that wording with the English beside.
+    language = models.CharField(max_length=12, default="en")
+    text_version = models.PositiveSmallIntegerField(default=0)
 
     objects = SessionCheckInQuerySet.as_manager()
 

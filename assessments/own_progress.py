@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.checkins import own_trend
@@ -79,7 +80,13 @@ def client_home_progress(*, client: Client) -> list[dict]:
     """The "Your progress" item of the client's home, when it is shown."""
     if not progress_shown(client):
         return []
-    return [{"title": "Your progress", "url": reverse("my_progress"), "note": "How your answers have changed."}]
+    return [
+        {
+            "title": gettext("Your progress"),
+            "url": reverse("my_progress"),
+            "note": gettext("How your answers have changed."),
+        }
+    ]
 
 
 @role_required(Role.THERAPIST)

@@ -11,9 +11,11 @@ from assessments.catalogue import INITIAL
 from assessments.flags import raise_flag
 from assessments.framework import Instrument, check_answer, registry, score
 from assessments.models import RiskFlag, Screening
+from assessments.translations import text_version
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client
+from clinic.lib import language
 
 # Partners' domain scores this far apart are a perception gap worth naming.
 GAP_POINTS = 25.0
@@ -101,7 +103,11 @@ def submit(*, screening: Screening, request: HttpRequest | None = None, at=None)
     scores = score(instrument=instrument, answers=screening.answers)
     result = scores.get("level") or scores.get("band", "")
     with transaction.atomic():
-        if not screening.mark_submitted(scores=scores, result=result, at=at):
+        answered_in = language.current()
+        wording = text_version(instrument, answered_in)
+        if not screening.mark_submitted(
+            scores=scores, result=result, at=at, language=answered_in, text_version=wording
+        ):
             return Submitted(screening=screening, flag=screening.risk_flags.first(), urgent=result == "urgent")
         record(
             action=Action.SCREENING_SUBMITTED,

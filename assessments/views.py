@@ -1,5 +1,6 @@
 import dataclasses
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import F
@@ -7,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import checkins
@@ -30,12 +33,14 @@ from assessments.reliable import case_change, own_change
 from assessments.rescreening import offer_safety_screen
 from assessments.safety_v1 import RULE_REASONS
 from assessments.screenings import assign, compare, instrument_of, latest_submitted, save_answers_from, submit
+from assessments.translations import localized
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
 from clinic.audit.events import record
 from clinic.audit.models import Action, AuditEvent
 from clinic.clients.models import Case, Client, case_and_client
 from clinic.clients.retention import refuse_if_closed
+from clinic.lib import language
 from clinic.lib.charts import Bar, bar_chart, line_chart
 from clinic.lib.country import current as current_country
 from clinic.lib.dates import show
@@ -135,30 +140,40 @@ def flag_step(request: HttpRequest, code, step: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def safety_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "assessments/safety.html", {"info": SafetyInfo.current()})
+    reading = language.current()
+    info = SafetyInfo.current(reading)
+    return render(request, "assessments/safety.html", {"info": info, "hotlines": info.lines_for(reading)})
 
 
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def safety_edit(request: HttpRequest) -> HttpResponse:
-    current = SafetyInfo.current()
+    # One page per language (?language=es); English unless another of the practice's languages is asked for.
+    editing = request.GET.get("language", "en")
+    if editing not in dict(settings.LANGUAGES):
+        editing = "en"
+    current = SafetyInfo.current(editing)
     initial = {"intro": current.intro, "hotlines": SafetyInfoForm.lines_of(current.hotlines)}
     form = SafetyInfoForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         info = SafetyInfo.objects.create(
-            intro=form.cleaned_data["intro"], hotlines=form.cleaned_data["hotlines"], updated_by=request.user
+            intro=form.cleaned_data["intro"],
+            hotlines=form.cleaned_data["hotlines"],
+            language=editing,
+            updated_by=request.user,
         )
         record(action=Action.SAFETY_INFO_CHANGED, request=request, target=info)
         messages.success(request, "The safety page is updated.")
-        return redirect("safety_edit")
-    return render(request, "assessments/safety_edit.html", {"form": form})
+        return redirect(reverse("safety_edit") + ("" if editing == "en" else f"?language={editing}"))
+    context = {"form": form, "editing": editing, "languages": settings.LANGUAGES, "own_page": current.pk is not None}
+    return render(request, "assessments/safety_edit.html", context)
 
 
 # Client: questionnaires
 
 
-UNREADABLE = "One answer could not be read. Please choose it again."
-ALREADY_SENT = "You have already sent these answers. Thank you."
+UNREADABLE = _("One answer could not be read. Please choose it again.")
+ALREADY_SENT = _("You have already sent these answers. Thank you.")
 
 
 def _own_screening(request: HttpRequest, code) -> Screening:
@@ -166,8 +181,12 @@ def _own_screening(request: HttpRequest, code) -> Screening:
     return get_object_or_404(own, code=code)
 
 
-def _question_rows(screening: Screening, answers: dict) -> list[dict]:
-    return _rows(instrument_of(screening), answers)
+def _question_rows(screening: Screening, answers: dict, language_code: str = "en") -> list[dict]:
+    return _rows(localized(instrument_of(screening), language_code), answers)
+
+
+def _chosen(row: dict) -> str:
+    return next((c["label"] for c in row["choices"] if c["checked"]), "—")
 
 
 def _rows(instrument: Instrument, answers: dict, missing=()) -> list[dict]:
@@ -201,20 +220,22 @@ def questions(request: HttpRequest, code) -> HttpResponse:
             save_answers_from(screening, request.POST)
             done = submit(screening=screening, request=request)
         except IncompleteAnswers as error:
-            missing, problem = error.missing, "Some questions are not answered yet. They are listed here."
+            missing, problem = error.missing, _("Some questions are not answered yet. They are listed here.")
         except InvalidAnswer:
             problem, status = UNREADABLE, 400
         else:
             if done.urgent:
                 messages.info(
                     request,
-                    "Thank you. Your answers have reached your therapist. Some of them suggest you may not be safe: "
-                    "below are people you can talk to, any time.",
+                    _(
+                        "Thank you. Your answers have reached your therapist. Some of them suggest you may not be "
+                        "safe: below are people you can talk to, any time."
+                    ),
                 )
                 return redirect("safety_page")
-            messages.success(request, "Thank you. Your answers have been sent to your therapist.")
+            messages.success(request, _("Thank you. Your answers have been sent to your therapist."))
             return redirect("client_home")
-    instrument = instrument_of(screening)
+    instrument = localized(instrument_of(screening), language.current())
     rows = _rows(instrument, screening.answers, missing)
     context = {
         "screening": screening,
@@ -238,9 +259,11 @@ def questions_save(request: HttpRequest, code) -> JsonResponse:
     try:
         save_answers_from(screening, request.POST)
     except ScreeningLocked:
-        return JsonResponse({"error": "submitted", "message": "These answers were already sent."}, status=409)
+        return JsonResponse({"error": "submitted", "message": gettext("These answers were already sent.")}, status=409)
     except InvalidAnswer:
-        return JsonResponse({"error": "invalid", "message": "Not saved: choose that answer again."}, status=400)
+        return JsonResponse(
+            {"error": "invalid", "message": gettext("Not saved: choose that answer again.")}, status=400
+        )
     return JsonResponse({"saved": True, "saved_at": show(screening.updated_at, "TIME_FORMAT")})
 
 
@@ -276,9 +299,19 @@ def screening_result(request: HttpRequest, case_code, client_code, code) -> Http
     screening = get_object_or_404(client.screenings.submitted(), code=code)
     instrument = instrument_of(screening)
     record(action=Action.SCREENING_VIEWED, request=request, target=screening, client=client)
+    # In the words the client read, with the English beside when those were not English.
     answers = [
-        {"item": row["item"], "answer": next((c["label"] for c in row["choices"] if c["checked"]), "—")}
-        for row in _question_rows(screening, screening.answers)
+        {
+            "item": row["item"],
+            "answer": _chosen(row),
+            "own": own if screening.language != language.base_language() else None,
+            "own_answer": _chosen(own),
+        }
+        for row, own in zip(
+            _question_rows(screening, screening.answers),
+            _question_rows(screening, screening.answers, screening.language),
+            strict=True,
+        )
     ]
     context = {
         "case": case,
@@ -286,6 +319,7 @@ def screening_result(request: HttpRequest, case_code, client_code, code) -> Http
         "screening": screening,
         "instrument": instrument,
         "answers": answers,
+        "answered_in": language.name_of(screening.language),
         "chart": power_chart(screening, f"{client.display_name}: imbalance by domain")
         if screening.instrument_key == "power"
         else None,
@@ -318,9 +352,9 @@ def comparison(request: HttpRequest, case_code) -> HttpResponse:
 SELF_CHECK_ITEMS = ("dec1", "mon2", "voi1", "fea1", "soc1", "dig1", "bou1", "lab3", "pre1")
 
 
-def self_check_instrument() -> Instrument:
-    """A short form of the screener: one question per domain, scored the same way."""
-    power = registry.latest("power")
+def self_check_instrument(language_code: str = "en") -> Instrument:
+    """A short form of the screener: one question per domain, scored the same way, in the page's language."""
+    power = localized(registry.latest("power"), language_code)
     items = tuple(i for i in power.items if i.id in SELF_CHECK_ITEMS)
     return dataclasses.replace(power, key="power-short", items=items)
 
@@ -328,7 +362,7 @@ def self_check_instrument() -> Instrument:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def self_check(request: HttpRequest) -> HttpResponse:
-    instrument = self_check_instrument()
+    instrument = self_check_instrument(language.current())
     sent = request.POST if request.method == "POST" else {}
     answers = {item.id: sent.get(item.id, "") for item in instrument.items}
     result, missing = None, []
@@ -358,11 +392,11 @@ def _own_checkin(request: HttpRequest, code) -> SessionCheckIn:
     return get_object_or_404(own.select_related("session"), code=code)
 
 
-CHECKIN_CLOSED = "This one has closed: it stays open a few days after each appointment. Thank you."
+CHECKIN_CLOSED = _("This one has closed: it stays open a few days after each appointment. Thank you.")
 
 
 def _checkin_page(request, checkin, *, chosen: dict, comment: str, missing=(), problem="", status=200, other=None):
-    instrument = checkins.instrument_of(checkin)
+    instrument = localized(checkins.instrument_of(checkin), language.current())
     rows = _rows(instrument, chosen, missing)
     context = {
         "checkin": checkin,
@@ -375,7 +409,7 @@ def _checkin_page(request, checkin, *, chosen: dict, comment: str, missing=(), p
         # What the line reads in another window that saved it meanwhile; the next send keeps this page's.
         "other_line": other,
         "revision": checkins.comment_revision(checkin.comment if other is None else other),
-        "comment_prompt": COMMENT_PROMPT,
+        "comment_prompt": gettext(COMMENT_PROMPT),
         "comment_max": COMMENT_MAX,
         "autosave_url": reverse("session_checkin_save", kwargs={"code": checkin.code}),
     }
@@ -404,14 +438,14 @@ def session_checkin(request: HttpRequest, code) -> HttpResponse:
         checkins.save_answers(checkin, request.POST)
         checkins.submit(checkin, request=request)
     except IncompleteAnswers as error:
-        problem = "Some lines are not answered yet. They are listed here."
+        problem = _("Some lines are not answered yet. They are listed here.")
         return _checkin_page(request, checkin, chosen=chosen, comment=comment, missing=error.missing, problem=problem)
     except InvalidAnswer:
         return _checkin_page(request, checkin, chosen=chosen, comment=comment, problem=UNREADABLE, status=400)
     except CommentTooLong as error:
         return _checkin_page(request, checkin, chosen=chosen, comment=comment, problem=str(error), status=400)
     except CommentChanged as changed:
-        problem = "Your last line was changed in another window. Both are below: keep the words you want and send."
+        problem = _("Your last line was changed in another window. Both are below: keep the words you want and send.")
         return _checkin_page(
             request, checkin, chosen=chosen, comment=comment, problem=problem, status=409, other=changed.stored
         )
@@ -421,7 +455,7 @@ def session_checkin(request: HttpRequest, code) -> HttpResponse:
     except ScreeningLocked:
         messages.info(request, ALREADY_SENT)
         return redirect("client_home")
-    messages.success(request, "Thank you. Your answers have reached your therapist.")
+    messages.success(request, _("Thank you. Your answers have reached your therapist."))
     return redirect("client_home")
 
 
@@ -434,13 +468,17 @@ def session_checkin_save(request: HttpRequest, code) -> JsonResponse:
     try:
         saved = checkins.save_answers(checkin, request.POST)
     except ScreeningLocked:
-        return JsonResponse({"error": "submitted", "message": "These answers were already sent."}, status=409)
+        return JsonResponse({"error": "submitted", "message": gettext("These answers were already sent.")}, status=409)
     except checkins.CheckInClosed:
-        return JsonResponse({"error": "closed", "message": "Not saved: " + CHECKIN_CLOSED}, status=409)
+        return JsonResponse(
+            {"error": "closed", "message": gettext("Not saved: %(why)s") % {"why": CHECKIN_CLOSED}}, status=409
+        )
     except InvalidAnswer:
-        return JsonResponse({"error": "invalid", "message": "Not saved: choose that answer again."}, status=400)
+        return JsonResponse(
+            {"error": "invalid", "message": gettext("Not saved: choose that answer again.")}, status=400
+        )
     except CommentTooLong as error:
-        return JsonResponse({"error": "invalid", "message": "Not saved. " + str(error)}, status=400)
+        return JsonResponse({"error": "invalid", "message": gettext("Not saved. %(why)s") % {"why": error}}, status=400)
     except CommentChanged:
         message = "Not saved: your last line was changed in another window. Press Send to see both and choose."
         return JsonResponse({"error": "changed", "message": message}, status=409)

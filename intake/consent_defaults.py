@@ -32,3 +32,44 @@ DEFAULTS = {
     "informed_consent": ("Agreement to take part", INFORMED_CONSENT),
     "privacy_notice": ("How we look after your information", PRIVACY_NOTICE),
 }
+
+# The same first versions in Spanish, written for meaning (usted). Like the English ones, a practice publishes its
+# own (Practice > Consent texts, Español); have them reviewed by the practice's legal and clinical leads before use.
+CONSENTIMIENTO = """\
+Lo que ofrecemos. La terapia de pareja y de relaciones es un trabajo de conversación con un/a terapeuta \
+capacitado/a, a solas o con su pareja. Puede despertar sentimientos intensos. Puede hacer una pausa o dejarla en \
+cualquier momento.
+
+Sus decisiones. Usted decide qué compartir. Puede pedir sesiones individuales en cualquier momento, y su terapeuta \
+puede sugerirlas, sobre todo si hay preocupación por su seguridad.
+
+Confidencialidad. Lo que nos cuenta queda dentro del consultorio, salvo cuando la ley nos obliga a actuar: si alguien \
+corre un riesgo grave de sufrir daño, si un niño o un adulto vulnerable está en riesgo, o si lo ordena un tribunal. \
+Siempre que podamos, hablaremos antes con usted.
+
+Parejas. En el trabajo con parejas, cada persona tiene su propio expediente. No mostramos a una persona lo que la \
+otra escribió en sus formularios o cuestionarios.
+
+Contacto. Nos comunicamos con usted solo por las formas que nos diga que son seguras, y nuestros mensajes nunca \
+mencionan la terapia."""
+
+AVISO_DE_PRIVACIDAD = """\
+Lo que guardamos. Las respuestas que da aquí, las notas de sus sesiones y los datos que nos da para comunicarnos \
+con usted.
+
+Para qué. Para atenderle, para protegerle y porque la ley exige guardar los expedientes de salud.
+
+Quién lo ve. Su terapeuta, su supervisor/a clínico/a y el personal del consultorio que lo necesita para organizar su \
+atención. Cada consulta de su expediente queda registrada.
+
+Por cuánto tiempo. Los expedientes se guardan durante el plazo que exige la ley y luego se revisan antes de borrarlos.
+
+Sus derechos. Puede pedir ver su expediente, corregirlo y saber quién lo ha visto. Pregunte en su consultorio."""
+
+DEFAULTS_BY_LANGUAGE = {
+    "en": DEFAULTS,
+    "es": {
+        "informed_consent": ("Acuerdo para participar", CONSENTIMIENTO),
+        "privacy_notice": ("Cómo cuidamos su información", AVISO_DE_PRIVACIDAD),
+    },
+}

@@ -11,6 +11,7 @@ from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.contact import change_contact
 from clinic.clients.models import Client, ContactSource
+from clinic.lib import language
 from clinic.lib.dates import show
 from clinic.lib.http import storable
 from clinic.lib.phones import display_phone
@@ -114,8 +115,10 @@ def incomplete_sections(intake: Intake) -> list[Section]:
 
 def submit_intake(*, intake: Intake, signature: str, request: HttpRequest) -> bool:
     """Submit once; a repeat (double click, retry, second tab) changes nothing and returns False."""
-    consent = ConsentDocument.objects.current(ConsentDocument.Kind.INFORMED_CONSENT)
-    privacy = ConsentDocument.objects.current(ConsentDocument.Kind.PRIVACY_NOTICE)
+    # The texts of the language the client read them in.
+    reading = language.current()
+    consent = ConsentDocument.objects.current(ConsentDocument.Kind.INFORMED_CONSENT, reading)
+    privacy = ConsentDocument.objects.current(ConsentDocument.Kind.PRIVACY_NOTICE, reading)
     submitted = intake.submit(consent=consent, privacy=privacy, signature=signature)
     if submitted:
         # Next come the questionnaires.
@@ -125,7 +128,7 @@ def submit_intake(*, intake: Intake, signature: str, request: HttpRequest) -> bo
             request=request,
             target=intake,
             client=intake.client,
-            detail={"consent_version": consent.version, "privacy_version": privacy.version},
+            detail={"consent_version": consent.version, "privacy_version": privacy.version, "language": reading},
         )
     return submitted
 

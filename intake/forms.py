@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from clinic.accounts.models import User
 from intake.models import ConsentDocument
@@ -9,25 +10,25 @@ from intake.models import ConsentDocument
 
 class AcceptInvitationForm(forms.Form):
     username = forms.CharField(
-        label="Choose a sign-in name",
+        label=_("Choose a sign-in name"),
         max_length=150,
-        help_text="Something only you would know to use. Letters, digits and @ . + - _ only. Avoid your full name.",
+        help_text=_("Something only you would know to use. Letters, digits and @ . + - _ only. Avoid your full name."),
         validators=[UnicodeUsernameValidator()],
         widget=forms.TextInput(attrs={"autocapitalize": "none"}),
-        error_messages={"required": "Choose a sign-in name."},
+        error_messages={"required": _("Choose a sign-in name.")},
     )
     password1 = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         strip=False,
-        help_text="At least 12 characters. A few unrelated words work well.",
+        help_text=_("At least 12 characters. A few unrelated words work well."),
         widget=forms.PasswordInput(),
-        error_messages={"required": "Choose a password."},
+        error_messages={"required": _("Choose a password.")},
     )
     password2 = forms.CharField(
-        label="Type the password again",
+        label=_("Type the password again"),
         strip=False,
         widget=forms.PasswordInput(),
-        error_messages={"required": "Type the password again."},
+        error_messages={"required": _("Type the password again.")},
     )
 
     def clean_username(self) -> str:
@@ -37,7 +38,7 @@ class AcceptInvitationForm(forms.Form):
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords are different. Type the same password twice.")
+            self.add_error("password2", _("The two passwords are different. Type the same password twice."))
         elif first:
             try:
                 password_validation.validate_password(first, User(username=data.get("username", "")))
@@ -47,7 +48,7 @@ class AcceptInvitationForm(forms.Form):
         # (intake.invitations.try_invitation): the form is not a free way to test which names exist.
         username = data.get("username")
         if username and not self.errors and User.objects.filter(username__iexact=username).exists():
-            self.add_error("username", "That sign-in name is taken. Please choose another.")
+            self.add_error("username", _("That sign-in name is taken. Please choose another."))
         return data
 
 
@@ -62,11 +63,17 @@ class ConsentTextForm(forms.Form):
     )
 
     @transaction.atomic
-    def publish(self, *, by: User) -> ConsentDocument:
+    def publish(self, *, by: User, language: str = "en") -> ConsentDocument:
         kind = self.cleaned_data["kind"]
-        latest = ConsentDocument.objects.select_for_update().filter(kind=kind).order_by("-version").first()
+        latest = (
+            ConsentDocument.objects.select_for_update()
+            .filter(kind=kind, language=language)
+            .order_by("-version")
+            .first()
+        )
         return ConsentDocument.objects.create(
             kind=kind,
+            language=language,
             version=(latest.version + 1) if latest else 1,
             title=self.cleaned_data["title"],
             body=self.cleaned_data["body"],

@@ -97,15 +97,22 @@ class ConsentKind(models.TextChoices):
 
 
 class ConsentDocumentQuerySet(models.QuerySet):
-    def current(self, kind: str) -> "ConsentDocument":
-        """The version in use; the project's first version if the practice has none (e.g. a fresh database)."""
-        from intake.consent_defaults import DEFAULTS
+    def current(self, kind: str, language: str = "en") -> "ConsentDocument":
+        """The version in use in `language`; the project's first version if the practice has none yet.
 
-        document = self.filter(kind=kind).order_by("-version").first()
+        Each language has its own versions: a client reads and signs the text of their language, and the
+        signed intake keeps that document (its language and version).
+        """
+        from intake.consent_defaults import DEFAULTS_BY_LANGUAGE
+
+        document = self.filter(kind=kind, language=language).order_by("-version").first()
+        if document is None and language not in DEFAULTS_BY_LANGUAGE:
+            # A language the practice added without its own texts yet: the English ones, as they are.
+            return self.current(kind, "en")
         if document is None:
-            title, body = DEFAULTS[kind]
+            title, body = DEFAULTS_BY_LANGUAGE[language][kind]
             document, _ = ConsentDocument.objects.get_or_create(
-                kind=kind, version=1, defaults={"title": title, "body": body}
+                kind=kind, language=language, version=1, defaults={"title": title, "body": body}
             )
         return document
 
@@ -117,6 +124,8 @@ class ConsentDocument(models.Model):
 
     kind = models.CharField(max_length=30, choices=ConsentKind.choices)
     version = models.PositiveIntegerField()
+    # The language of the text; versions are counted per language.
+    language = models.CharField(max_length=12, default="en")
     title = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -130,11 +139,13 @@ class ConsentDocument(models.Model):
         ordering = ["kind", "-version"]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=ConsentKind.values), name="consent_kind_valid"),
-            models.UniqueConstraint(fields=["kind", "version"], name="consent_kind_version_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "language", "version"], name="consent_kind_language_version_unique"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} v{self.version}"
+        return f"{self.get_kind_display()} v{self.version} ({self.language})"
 
 
 class IntakeStatus(models.TextChoices):

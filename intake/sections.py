@@ -11,6 +11,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.lib.forms import BootstrapBoundField
 from clinic.lib.phones import normalize_phone, phone_help
@@ -23,7 +25,7 @@ def textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-def long_text(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
+def long_text(label, *, required: bool = False, help_text="") -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
@@ -31,8 +33,8 @@ def long_text(label: str, *, required: bool = False, help_text: str = "") -> for
         help_text=help_text,
         widget=textarea(),
         error_messages={
-            "max_length": "Please keep this under %(limit_value)d characters (it has %(show_value)d).",
-            "required": "Please write a few words here.",
+            "max_length": _("Please keep this under %(limit_value)d characters (it has %(show_value)d)."),
+            "required": _("Please write a few words here."),
         },
     )
 
@@ -54,38 +56,38 @@ class SectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.Textarea):
-                field.error_messages.setdefault("max_length", "Please keep this under %(limit_value)d characters.")
+                field.error_messages.setdefault("max_length", _("Please keep this under %(limit_value)d characters."))
 
 
 class AboutYouForm(SectionForm):
     legal_name = forms.CharField(
-        label="Full legal name",
+        label=_("Full legal name"),
         max_length=200,
-        error_messages={"required": "Enter your full name as it appears on official documents."},
+        error_messages={"required": _("Enter your full name as it appears on official documents.")},
         widget=forms.TextInput(),
     )
-    preferred_name = forms.CharField(label="Name you like to be called", max_length=100, required=False)
+    preferred_name = forms.CharField(label=_("Name you like to be called"), max_length=100, required=False)
     pronouns = forms.CharField(
-        label="Pronouns", max_length=50, required=False, help_text="For example she/her, they/them."
+        label=_("Pronouns"), max_length=50, required=False, help_text=_("For example she/her, they/them.")
     )
     date_of_birth = forms.DateField(
-        label="Date of birth",
-        help_text="For example 1988-03-27.",
+        label=_("Date of birth"),
+        help_text=_("For example 1988-03-27."),
         widget=DatePicker(),
         error_messages={
-            "required": "Enter your date of birth.",
-            "invalid": "Enter your date of birth as year-month-day, for example 1988-03-27.",
+            "required": _("Enter your date of birth."),
+            "invalid": _("Enter your date of birth as year-month-day, for example 1988-03-27."),
         },
     )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         required=False,
         max_length=254,
         widget=forms.EmailInput(),
-        error_messages={"invalid": "Enter an email address like name@example.com."},
+        error_messages={"invalid": _("Enter an email address like name@example.com.")},
     )
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         required=False,
         max_length=25,
         help_text=PHONE_HELP,
@@ -96,9 +98,9 @@ class AboutYouForm(SectionForm):
         born = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
         if born > today:
-            raise forms.ValidationError("Your date of birth cannot be in the future. Check the year.")
+            raise forms.ValidationError(_("Your date of birth cannot be in the future. Check the year."))
         if born.year < today.year - 120:
-            raise forms.ValidationError("Check the year of your date of birth.")
+            raise forms.ValidationError(_("Check the year of your date of birth."))
         return born
 
     def clean_phone(self) -> str:
@@ -106,34 +108,34 @@ class AboutYouForm(SectionForm):
 
 
 class SafeContactForm(SectionForm):
-    may_email = forms.BooleanField(label="Email", required=False)
-    may_call = forms.BooleanField(label="Phone calls", required=False)
-    may_text = forms.BooleanField(label="Text messages", required=False)
-    may_leave_voicemail = forms.BooleanField(label="Voicemail messages", required=False)
+    may_email = forms.BooleanField(label=_("Email"), required=False)
+    may_call = forms.BooleanField(label=_("Phone calls"), required=False)
+    may_text = forms.BooleanField(label=_("Text messages"), required=False)
+    may_leave_voicemail = forms.BooleanField(label=_("Voicemail messages"), required=False)
     safe_email = forms.EmailField(
-        label="Safe email address",
+        label=_("Safe email address"),
         required=False,
         max_length=254,
-        help_text="Leave empty to use the address you gave before.",
-        error_messages={"invalid": "Enter an email address like name@example.com."},
+        help_text=_("Leave empty to use the address you gave before."),
+        error_messages={"invalid": _("Enter an email address like name@example.com.")},
     )
     safe_phone = forms.CharField(
-        label="Safe phone number",
+        label=_("Safe phone number"),
         required=False,
         max_length=25,
-        help_text=format_lazy("Leave empty to use the number you gave before. {}", PHONE_HELP),
+        help_text=format_lazy(_("Leave empty to use the number you gave before. {}"), PHONE_HELP),
     )
     safe_times = forms.CharField(
-        label="Times when it is safe to contact you",
+        label=_("Times when it is safe to contact you"),
         required=False,
         max_length=200,
-        help_text="For example weekdays 9 to 12.",
+        help_text=_("For example weekdays 9 to 12."),
     )
     reminder_channel = forms.ChoiceField(
-        label="Reminders of your appointments",
+        label=_("Reminders of your appointments"),
         required=False,
-        choices=[("", "No reminders"), ("email", "By email"), ("text", "By text message")],
-        help_text="Only by a way you ticked above. They say only “your appointment” and the time.",
+        choices=[("", _("No reminders")), ("email", _("By email")), ("text", _("By text message"))],
+        help_text=_("Only by a way you ticked above. They say only “your appointment” and the time."),
     )
 
     CHANNELS = ("may_email", "may_call", "may_text", "may_leave_voicemail")
@@ -157,88 +159,93 @@ class SafeContactForm(SectionForm):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("may_email") and not (data.get("safe_email") or self.known_email):
-            self.add_error("safe_email", "Add an email address that is safe to use, or untick Email.")
+            self.add_error("safe_email", _("Add an email address that is safe to use, or untick Email."))
         phone_ways = data.get("may_call") or data.get("may_text") or data.get("may_leave_voicemail")
         if phone_ways and not (data.get("safe_phone") or self.known_phone):
             self.add_error(
-                "safe_phone", "Add a phone number that is safe to use, or untick calls, texts and voicemail."
+                "safe_phone", _("Add a phone number that is safe to use, or untick calls, texts and voicemail.")
             )
         way = data.get("reminder_channel")
         if way == "email" and not data.get("may_email"):
-            self.add_error("reminder_channel", "Reminders by email need Email to be ticked above.")
+            self.add_error("reminder_channel", _("Reminders by email need Email to be ticked above."))
         elif way == "text" and not data.get("may_text"):
-            self.add_error("reminder_channel", "Reminders by text message need Text messages to be ticked above.")
+            self.add_error("reminder_channel", _("Reminders by text message need Text messages to be ticked above."))
         return data
 
 
 class EmergencyContactForm(SectionForm):
-    name = forms.CharField(label="Their name", max_length=200, error_messages={"required": "Enter their name."})
+    name = forms.CharField(label=_("Their name"), max_length=200, error_messages={"required": _("Enter their name.")})
     relationship = forms.CharField(
-        label="How you know them",
+        label=_("How you know them"),
         max_length=100,
-        help_text="For example friend, sister.",
-        error_messages={"required": "Say how you know them, for example friend."},
+        help_text=_("For example friend, sister."),
+        error_messages={"required": _("Say how you know them, for example friend.")},
     )
     phone = forms.CharField(
-        label="Their phone number",
+        label=_("Their phone number"),
         max_length=25,
         help_text=PHONE_HELP,
-        error_messages={"required": "Enter their phone number."},
+        error_messages={"required": _("Enter their phone number.")},
     )
-    knows_about_care = forms.BooleanField(label="They know I am in contact with this practice", required=False)
+    knows_about_care = forms.BooleanField(label=_("They know I am in contact with this practice"), required=False)
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data["phone"])
 
 
-YES_NO = [("", "Choose…"), ("yes", "Yes"), ("no", "No")]
+YES_NO = [("", _("Choose…")), ("yes", _("Yes")), ("no", _("No"))]
 
 
 class ReasonsForm(SectionForm):
-    reasons = long_text("What brings you here now?", required=True)
-    goals = long_text("What would you like to be different?")
+    reasons = long_text(_("What brings you here now?"), required=True)
+    goals = long_text(_("What would you like to be different?"))
     previous_therapy = forms.ChoiceField(
-        label="Have you had counselling or therapy before?",
+        label=_("Have you had counselling or therapy before?"),
         choices=YES_NO,
         required=False,
     )
-    previous_details = long_text("If so, what was helpful or unhelpful?")
+    previous_details = long_text(_("If so, what was helpful or unhelpful?"))
 
 
 class RelationshipForm(SectionForm):
     WHO = [
-        ("", "Choose…"),
-        ("me", "I did"),
-        ("partner", "My partner did"),
-        ("both", "We both did"),
-        ("other", "Someone else did"),
+        ("", _("Choose…")),
+        ("me", _("I did")),
+        ("partner", _("My partner did")),
+        ("both", _("We both did")),
+        ("other", _("Someone else did")),
     ]
-    LIVING = [("", "Choose…"), ("together", "Together"), ("apart", "Apart"), ("sometimes", "Some of the time")]
-    length = forms.CharField(label="How long have you been together?", max_length=100, required=False)
-    living = forms.ChoiceField(label="Do you live together?", choices=LIVING, required=False)
-    children = long_text("Children (yours, your partner's, or shared), and their ages")
-    who_suggested = forms.ChoiceField(label="Who suggested coming here?", choices=WHO, required=False)
-    decisions = long_text("How are decisions made at home?", help_text="For example about money, time, friends.")
+    LIVING = [
+        ("", _("Choose…")),
+        ("together", _("Together")),
+        ("apart", _("Apart")),
+        ("sometimes", _("Some of the time")),
+    ]
+    length = forms.CharField(label=_("How long have you been together?"), max_length=100, required=False)
+    living = forms.ChoiceField(label=_("Do you live together?"), choices=LIVING, required=False)
+    children = long_text(_("Children (yours, your partner's, or shared), and their ages"))
+    who_suggested = forms.ChoiceField(label=_("Who suggested coming here?"), choices=WHO, required=False)
+    decisions = long_text(_("How are decisions made at home?"), help_text=_("For example about money, time, friends."))
 
 
 class HealthForm(SectionForm):
-    current_care = long_text("Are you seeing anyone else for your health or wellbeing?")
-    medication = long_text("Any medication you take")
+    current_care = long_text(_("Are you seeing anyone else for your health or wellbeing?"))
+    medication = long_text(_("Any medication you take"))
     difficult_experiences = long_text(
-        "Anything from the past you would like your therapist to know (optional)",
-        help_text="Share only what you are comfortable sharing. You can also talk about it in person.",
+        _("Anything from the past you would like your therapist to know (optional)"),
+        help_text=_("Share only what you are comfortable sharing. You can also talk about it in person."),
     )
 
 
 class ConsentForm(SectionForm):
     agree = forms.BooleanField(
-        label="I have read both texts above and agree to take part",
-        error_messages={"required": "Tick the box to say you have read and agree to the texts."},
+        label=_("I have read both texts above and agree to take part"),
+        error_messages={"required": _("Tick the box to say you have read and agree to the texts.")},
     )
     signature = forms.CharField(
-        label="Type your full name as your signature",
+        label=_("Type your full name as your signature"),
         max_length=200,
-        error_messages={"required": "Type your full name to sign."},
+        error_messages={"required": _("Type your full name to sign.")},
     )
 
     def __init__(self, *args, legal_name: str = "", **kwargs) -> None:
@@ -249,7 +256,8 @@ class ConsentForm(SectionForm):
         signature = " ".join(self.cleaned_data["signature"].split())
         if self.legal_name and signature.casefold() != " ".join(self.legal_name.split()).casefold():
             raise forms.ValidationError(
-                f"Type your full name exactly as in “About you” ({self.legal_name}), or change it there."
+                gettext("Type your full name exactly as in “About you” (%(name)s), or change it there.")
+                % {"name": self.legal_name}
             )
         return signature
 
@@ -263,24 +271,26 @@ class Section:
 
 
 SECTIONS: list[Section] = [
-    Section("about", "About you", AboutYouForm),
+    Section("about", _("About you"), AboutYouForm),
     Section(
         "contact",
-        "How we may contact you",
+        _("How we may contact you"),
         SafeContactForm,
-        "Tick only the ways that are safe for you: where nobody else reads your messages or answers your phone. "
-        "We will use only these. You can change them at any time.",
+        _(
+            "Tick only the ways that are safe for you: where nobody else reads your messages or answers your phone. "
+            "We will use only these. You can change them at any time."
+        ),
     ),
     Section(
         "emergency",
-        "Emergency contact",
+        _("Emergency contact"),
         EmergencyContactForm,
-        "Someone we may call if we are worried about your safety.",
+        _("Someone we may call if we are worried about your safety."),
     ),
-    Section("reasons", "What brings you", ReasonsForm),
-    Section("relationship", "Your relationship", RelationshipForm),
-    Section("health", "Health and history", HealthForm),
-    Section("consent", "Agreement", ConsentForm),
+    Section("reasons", _("What brings you"), ReasonsForm),
+    Section("relationship", _("Your relationship"), RelationshipForm),
+    Section("health", _("Health and history"), HealthForm),
+    Section("consent", _("Agreement"), ConsentForm),
 ]
 
 BY_SLUG = {section.slug: section for section in SECTIONS}

@@ -16,6 +16,7 @@ from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client, case_and_client
 from clinic.clients.retention import refuse_if_closed
+from clinic.lib import language
 from clinic.lib.dates import show
 from clinic.lib.http import not_a_form, posted, sent_as_form
 from intake.filling import (
@@ -90,14 +91,14 @@ def intake_section(request: HttpRequest, step: int) -> HttpResponse:
         # Not from this page: an empty form would clear the section.
         form = section_form(section, intake, as_form_data(intake.section_answers(section.slug)))
         form.is_valid()
-        form.add_error(None, "The page sent something unexpected; nothing was saved. Please try again.")
+        form.add_error(None, gettext("The page sent something unexpected; nothing was saved. Please try again."))
     elif request.method == "POST":
         try:
             form = save_section(intake=intake, section=section, data=request.POST, request=request)
         except AnswerTooLong:
             form = section_form(section, intake, request.POST)
             form.is_valid()
-            form.add_error(None, "One answer is far too long to save. Please shorten it.")
+            form.add_error(None, gettext("One answer is far too long to save. Please shorten it."))
         else:
             going_back = request.POST.get("go") == "back"
             if going_back:
@@ -107,7 +108,7 @@ def intake_section(request: HttpRequest, step: int) -> HttpResponse:
                     missing = incomplete_sections(intake)
                     if not missing:
                         submit_intake(intake=intake, signature=form.cleaned_data["signature"], request=request)
-                        messages.success(request, "Thank you. Your forms have been sent to your practice.")
+                        messages.success(request, gettext("Thank you. Your forms have been sent to your practice."))
                         return redirect("intake_copy")
                 else:
                     return redirect("intake_section", step=step + 1)
@@ -124,8 +125,9 @@ def intake_section(request: HttpRequest, step: int) -> HttpResponse:
         "autosave_url": reverse("intake_autosave", kwargs={"step": step}),
     }
     if isinstance(form, ConsentForm):
-        context["consent"] = ConsentDocument.objects.current(ConsentDocument.Kind.INFORMED_CONSENT)
-        context["privacy"] = ConsentDocument.objects.current(ConsentDocument.Kind.PRIVACY_NOTICE)
+        reading = language.current()
+        context["consent"] = ConsentDocument.objects.current(ConsentDocument.Kind.INFORMED_CONSENT, reading)
+        context["privacy"] = ConsentDocument.objects.current(ConsentDocument.Kind.PRIVACY_NOTICE, reading)
         context["today"] = timezone.localdate()
     return render(request, "intake/section.html", context)
 
@@ -268,16 +270,24 @@ def intake_read(request: HttpRequest, case_code, client_code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_texts(request: HttpRequest) -> HttpResponse:
     """Publish a new version of a consent text. Old versions stay as they were signed."""
+    # One set of texts per language (?language=es), each with its own versions.
+    editing = request.GET.get("language", "en")
+    if not language.known(editing):
+        editing = "en"
     form = ConsentTextForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        document = form.publish(by=request.user)
+        document = form.publish(by=request.user, language=editing)
         record(
             action=Action.CONSENT_TEXT_CHANGED,
             request=request,
             target=document,
-            detail={"kind": document.kind, "version": document.version},
+            detail={"kind": document.kind, "version": document.version, "language": editing},
         )
-        messages.success(request, f"{document.get_kind_display()} version {document.version} is now in use.")
-        return redirect("consent_texts")
-    current = [ConsentDocument.objects.current(kind) for kind in ConsentDocument.Kind.values]
-    return render(request, "intake/consent_texts.html", {"form": form, "current": [c for c in current if c]})
+        messages.success(
+            request,
+            f"{document.get_kind_display()} ({language.name_of(editing)}) version {document.version} is now in use.",
+        )
+        return redirect(reverse("consent_texts") + ("" if editing == "en" else f"?language={editing}"))
+    current = [ConsentDocument.objects.current(kind, editing) for kind in ConsentDocument.Kind.values]
+    context = {"form": form, "current": [c for c in current if c], "editing": editing, "languages": language.choices()}
+    return render(request, "intake/consent_texts.html", context)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from clinic.accounts.decorators import role_required
@@ -99,30 +100,30 @@ class ContactChoicesForm(forms.ModelForm):
         model = Client
         fields = list(CONTACT_FIELDS)
         labels = {
-            "may_email": "Email",
-            "may_call": "Phone calls",
-            "may_text": "Text messages",
-            "may_leave_voicemail": "Voicemail messages",
-            "email": "Safe email address",
-            "phone": "Safe phone number",
-            "safe_times": "Times when it is safe to contact you",
-            "reminder_channel": "Reminders of your appointments",
-            "reminder_from": "Reminders may arrive from",
-            "reminder_until": "until",
-            "reminder_names_practice": "Reminders may say the name of the practice and of your therapist",
+            "may_email": _("Email"),
+            "may_call": _("Phone calls"),
+            "may_text": _("Text messages"),
+            "may_leave_voicemail": _("Voicemail messages"),
+            "email": _("Safe email address"),
+            "phone": _("Safe phone number"),
+            "safe_times": _("Times when it is safe to contact you"),
+            "reminder_channel": _("Reminders of your appointments"),
+            "reminder_from": _("Reminders may arrive from"),
+            "reminder_until": _("until"),
+            "reminder_names_practice": _("Reminders may say the name of the practice and of your therapist"),
         }
         help_texts = {
-            "safe_times": "For example weekdays 9 to 12.",
-            "reminder_channel": "Only by a way you ticked as safe above.",
-            "reminder_names_practice": "If not ticked, a reminder says only “your appointment” and the time.",
+            "safe_times": _("For example weekdays 9 to 12."),
+            "reminder_channel": _("Only by a way you ticked as safe above."),
+            "reminder_names_practice": _("If not ticked, a reminder says only “your appointment” and the time."),
         }
         widgets = {
             "reminder_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "reminder_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
         error_messages = {
-            "email": {"invalid": "Enter an email address like name@example.com."},
-            "safe_times": {"max_length": "Please keep this under 200 characters."},
+            "email": {"invalid": _("Enter an email address like name@example.com.")},
+            "safe_times": {"max_length": _("Please keep this under 200 characters.")},
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -132,7 +133,7 @@ class ContactChoicesForm(forms.ModelForm):
         # Left empty, the reminder times stay as they were.
         for name in ("reminder_from", "reminder_until"):
             self.fields[name].required = False
-            self.fields[name].error_messages["invalid"] = "Enter a time like 09:00."
+            self.fields[name].error_messages["invalid"] = _("Enter a time like 09:00.")
 
     def clean_reminder_from(self):
         return self.cleaned_data["reminder_from"] or self.instance.reminder_from
@@ -156,7 +157,7 @@ class ContactChoicesForm(forms.ModelForm):
         try:
             return whole_number(self.cleaned_data["version"], minimum=0)
         except NotANumber:
-            raise forms.ValidationError("This page is out of date. Reload it and make your change again.") from None
+            raise forms.ValidationError(_("This page is out of date. Reload it and make your change again.")) from None
 
     def clean_phone(self) -> str:
         from intake.sections import clean_phone

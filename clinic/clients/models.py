@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.accounts.models import Role
 
@@ -54,7 +55,7 @@ class Client(models.Model):
         "appointment reminders",
         max_length=10,
         blank=True,
-        choices=[("", "No reminders"), ("email", "By email"), ("text", "By text message")],
+        choices=[("", _("No reminders")), ("email", _("By email")), ("text", _("By text message"))],
     )
     reminder_from = models.TimeField("reminders from", default=time(9, 0))
     reminder_until = models.TimeField("reminders until", default=time(18, 0))
@@ -109,10 +110,10 @@ class Client(models.Model):
         if (self.may_call or self.may_text or self.may_leave_voicemail) and not self.phone:
             raise ValidationError({"phone": "Add a phone number, or untick calls, texts and voicemail."})
         if self.reminder_channel == "email" and not self.may_email:
-            raise ValidationError({"reminder_channel": "Reminders by email need email to be ticked as safe."})
+            raise ValidationError({"reminder_channel": _("Reminders by email need email to be ticked as safe.")})
         if self.reminder_channel == "text" and not self.may_text:
             raise ValidationError(
-                {"reminder_channel": "Reminders by text message need text messages to be ticked as safe."}
+                {"reminder_channel": _("Reminders by text message need text messages to be ticked as safe.")}
             )
         if self.reminder_until <= self.reminder_from:
             raise ValidationError({"reminder_until": "The end of the reminder times must be after their start."})

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.catalogue import client_title
@@ -57,23 +58,32 @@ def client_home(request: HttpRequest) -> HttpResponse:
     if profile is not None:
         state = onboarding(profile)
         if state.intake is None:
-            tasks.append({"title": "Fill in your forms", "url": reverse("intake_start"), "note": "About 20 minutes."})
+            tasks.append(
+                {
+                    "title": gettext("Fill in your forms"),
+                    "url": reverse("intake_start"),
+                    "note": gettext("About 20 minutes."),
+                }
+            )
         elif not state.intake.is_submitted:
             count = len(state.intake.completed)
-            note = f"{count} of {len(SECTIONS)} parts done. Everything you typed is saved."
-            tasks.append({"title": "Continue your forms", "url": reverse("intake_start"), "note": note})
+            note = gettext("%(count)s of %(parts)s parts done. Everything you typed is saved.") % {
+                "count": count,
+                "parts": len(SECTIONS),
+            }
+            tasks.append({"title": gettext("Continue your forms"), "url": reverse("intake_start"), "note": note})
         else:
-            sent = f"Sent on {show(state.intake.submitted_at, 'DATE_FORMAT')}."
-            done.append({"title": "Your forms", "url": reverse("intake_copy"), "note": sent})
+            sent = gettext("Sent on %(date)s.") % {"date": show(state.intake.submitted_at, "DATE_FORMAT")}
+            done.append({"title": gettext("Your forms"), "url": reverse("intake_copy"), "note": sent})
         for screening in profile.screenings.open().order_by("assigned_at"):
             # The neutral name, never the clinical title: a partner may glance at this page.
             title = client_title(screening.instrument_key)
             url = reverse("questions", kwargs={"code": screening.code})
-            tasks.append({"title": title, "url": url, "note": "About 5 minutes."})
+            tasks.append({"title": title, "url": url, "note": gettext("About 5 minutes.")})
         for checkin in profile.session_checkins.waiting().order_by("assigned_at"):
             url = reverse("session_checkin", kwargs={"code": checkin.code})
             until = show(checkin.expires_at, "MONTH_DAY_FORMAT")
-            note = f"Under a minute. Open until {until}."
+            note = gettext("Under a minute. Open until %(date)s.") % {"date": until}
             tasks.append({"title": client_title(checkin.instrument_key), "url": url, "note": note})
         tasks += client_tasks(client=profile)
         progress = client_home_progress(client=profile)

@@ -7,9 +7,26 @@ quick exit) are derived from it in settings.py, and everything read at run time
 (the emergency number, hotlines, phone region) goes through `current()`.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext, gettext_noop, override
+
+# The default help page's words, in the catalogue so that it reads in each client's language (help_page_in).
+EMERGENCY_LINE = gettext_noop("If you are in danger now, call %(number)s.")
+SAFETY_PARAGRAPHS = (
+    gettext_noop(
+        "You are not alone, and what is happening is not your fault. The services below are free and "
+        "confidential. You can call them to talk things through, to make a plan to stay safe, or to find "
+        "somewhere to go. Your practice can help you too: you can ask for a session on your own at any time."
+    ),
+    gettext_noop(
+        "If someone else may check your phone or computer, consider using a device they cannot see, "
+        "and use the Exit button or the Esc key to leave this page quickly."
+    ),
+)
+TWENTY_FOUR_HOURS = gettext_noop("24 hours")
 
 
 @dataclass(frozen=True)
@@ -29,27 +46,23 @@ class Country:
     # A fictional number in the national format, shown as an example in phone fields.
     phone_example: str
 
+    # Per hotline number: what a reader of another language should know (e.g. that the line answers in Spanish).
+    language_help: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
     @property
     def emergency_line(self) -> str:
-        return f"If you are in danger now, call {self.emergency_number}."
+        return EMERGENCY_LINE % {"number": self.emergency_number}
 
     @property
     def safety_intro(self) -> str:
-        return (
-            f"{self.emergency_line}\n\n"
-            "You are not alone, and what is happening is not your fault. The services below are free and "
-            "confidential. You can call them to talk things through, to make a plan to stay safe, or to find "
-            "somewhere to go. Your practice can help you too: you can ask for a session on your own at any time.\n\n"
-            "If someone else may check your phone or computer, consider using a device they cannot see, "
-            "and use the Exit button or the Esc key to leave this page quickly."
-        )
+        return "\n\n".join((self.emergency_line, *SAFETY_PARAGRAPHS))
 
     def emergency_entry(self) -> dict:
         return {
-            "name": "Emergency services",
+            "name": gettext_noop("Emergency services"),
             "phone": self.emergency_number,
-            "hours": "24 hours",
-            "note": "If you are in danger now.",
+            "hours": TWENTY_FOUR_HOURS,
+            "note": gettext_noop("If you are in danger now."),
         }
 
     def default_hotlines(self) -> list[dict]:
@@ -64,16 +77,25 @@ UNITED_STATES = Country(
         {
             "name": "988 Suicide & Crisis Lifeline",
             "phone": "988",
-            "hours": "24 hours",
-            "note": "Call or text 988 if you are thinking about harming yourself, or need someone to talk to.",
+            "hours": TWENTY_FOUR_HOURS,
+            "note": gettext_noop(
+                "Call or text 988 if you are thinking about harming yourself, or need someone to talk to."
+            ),
         },
         {
             "name": "National Domestic Violence Hotline",
             "phone": "1-800-799-7233",
-            "hours": "24 hours",
-            "note": "Free, confidential support for anyone experiencing abuse. You can also text START to 88788.",
+            "hours": TWENTY_FOUR_HOURS,
+            "note": gettext_noop(
+                "Free, confidential support for anyone experiencing abuse. You can also text START to 88788."
+            ),
         },
     ),
+    # Both lines answer in Spanish (988: press 2, or text AYUDA; the Hotline has Spanish-speaking advocates).
+    language_help={
+        "988": {"es": "En español: llame al 988 y marque 2, o envíe la palabra AYUDA por mensaje de texto al 988."},
+        "1-800-799-7233": {"es": "Hablan español: llame y pida atención en español, las 24 horas."},
+    },
     quick_exit_url="https://www.weather.gov/",
     time_zone="America/Los_Angeles",
     language_code="en-us",
@@ -89,14 +111,14 @@ UNITED_KINGDOM = Country(
         {
             "name": "National Domestic Abuse Helpline",
             "phone": "0808 2000 247",
-            "hours": "24 hours",
-            "note": "Free, confidential support for anyone experiencing abuse.",
+            "hours": TWENTY_FOUR_HOURS,
+            "note": gettext_noop("Free, confidential support for anyone experiencing abuse."),
         },
         {
             "name": "Samaritans",
             "phone": "116 123",
-            "hours": "24 hours",
-            "note": "If you are thinking about harming yourself, or need someone to talk to.",
+            "hours": TWENTY_FOUR_HOURS,
+            "note": gettext_noop("If you are thinking about harming yourself, or need someone to talk to."),
         },
     ),
     quick_exit_url="https://www.bbc.co.uk/weather",
@@ -131,7 +153,7 @@ LEGACY_SAFETY_INTRO_FIRST_PARAGRAPH = "If you are in danger now, call the emerge
 LEGACY_EMERGENCY_ENTRY = {
     "name": "Emergency services",
     "phone": "999",
-    "hours": "24 hours",
+    "hours": TWENTY_FOUR_HOURS,
     "note": "If you are in danger now.",
 }
 LEGACY_HOTLINES = [
@@ -139,13 +161,13 @@ LEGACY_HOTLINES = [
     {
         "name": "National domestic abuse helpline",
         "phone": "0808 2000 247",
-        "hours": "24 hours",
+        "hours": TWENTY_FOUR_HOURS,
         "note": "Free, confidential support for anyone experiencing abuse.",
     },
     {
         "name": "Samaritans",
         "phone": "116 123",
-        "hours": "24 hours",
+        "hours": TWENTY_FOUR_HOURS,
         "note": "If you are thinking about harming yourself, or need someone to talk to.",
     },
 ]
@@ -177,3 +199,21 @@ def help_page_for(practice: Country, *, intro: str, hotlines: list[dict]) -> tup
     if practice.emergency_number != "999":
         foreign_entries.append(LEGACY_EMERGENCY_ENTRY)
     return intro, [practice.emergency_entry() if line in foreign_entries else line for line in hotlines]
+
+
+def help_page_in(practice: Country, language: str) -> tuple[str, list[dict]]:
+    """The country's default help page in another language: its words from the catalogue, numbers as they are.
+
+    The services' names stay as the services name themselves.
+    """
+    from clinic.lib.language import to_activate
+
+    with override(to_activate(language)):
+        intro = "\n\n".join(
+            (gettext(EMERGENCY_LINE) % {"number": practice.emergency_number}, *map(gettext, SAFETY_PARAGRAPHS))
+        )
+        lines = [
+            {**line, "name": gettext(line["name"]), "hours": gettext(line["hours"]), "note": gettext(line["note"])}
+            for line in practice.default_hotlines()
+        ]
+    return intro, lines

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.accounts.decorators import role_required
@@ -39,7 +40,7 @@ from clinic.plans.exercises import (
 from clinic.plans.models import Assignment, CheckIn, Exercise, TreatmentPlan, Tried
 
 # The one title a client's home shows for an assignment, whatever the exercise: a partner may glance at it.
-HOME_TITLE = "Something to try this week"
+HOME_TITLE = gettext_noop("Something to try this week")
 
 # Library (staff)
 
@@ -230,9 +231,9 @@ def client_home_tasks(*, client) -> list[dict]:
     current = Assignment.objects.filter(client=client).current().order_by("ends_on", "id")
     return [
         {
-            "title": HOME_TITLE,
+            "title": gettext(HOME_TITLE),
             "url": reverse("my_practice", kwargs={"code": a.code}),
-            "note": f"Until {show(a.ends_on, 'DATE_FORMAT')}.",
+            "note": gettext("Until %(date)s.") % {"date": show(a.ends_on, "DATE_FORMAT")},
         }
         for a in current.only("code", "ends_on")
     ]

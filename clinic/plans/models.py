@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.clients.models import Case, Client, Membership
 from clinic.notes.models import Practice, SessionNote
@@ -510,9 +511,9 @@ class Assignment(models.Model):
 
 
 class Tried(models.TextChoices):
-    YES = "yes", "Yes"
-    PARTLY = "partly", "Partly"
-    NOT_YET = "not_yet", "Not yet"
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NOT_YET = "not_yet", _("Not yet")
 
 
 class CheckIn(models.Model):

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from clinic.accounts.decorators import role_required
@@ -263,8 +264,8 @@ def client_home_goals(*, client) -> list[dict]:
     pending = bool(asked) and (
         len(asked) > PlanAcknowledgement.objects.filter(version_id__in=asked, client=client).count()
     )
-    note = "Please read and confirm." if pending else "What you and your practice agreed on."
-    return [{"title": "What we are working on", "url": reverse("my_goals"), "note": note}]
+    note = gettext("Please read and confirm.") if pending else gettext("What you and your practice agreed on.")
+    return [{"title": gettext("What we are working on"), "url": reverse("my_goals"), "note": note}]
 
 
 @role_required(Role.CLIENT)

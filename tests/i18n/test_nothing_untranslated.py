@@ -171,21 +171,21 @@ def client_forms():
     from clinic.accounts.forms import LanguageForm
     from clinic.clients.contact import ContactChoicesForm
     from clinic.releases.forms import PortalAuthorizationForm, RevokeForm
+    from intake.forms import AcceptInvitationForm
     from intake.inquiries import InquiryForm
     from intake.sections import SECTIONS
 
-    return [InquiryForm, LanguageForm, ContactChoicesForm, PortalAuthorizationForm, RevokeForm] + [
-        section.form_class for section in SECTIONS
-    ]
+    return [
+        InquiryForm,
+        AcceptInvitationForm,
+        LanguageForm,
+        ContactChoicesForm,
+        PortalAuthorizationForm,
+        RevokeForm,
+    ] + [section.form_class for section in SECTIONS]
 
 
 PENDING_FORMS = {
-    **dict.fromkeys(
-        ["AboutYouForm", "SafeContactForm", "EmergencyContactForm", "ReasonsForm", "RelationshipForm", "HealthForm"],
-        "the intake's questions, next step",
-    ),
-    "ConsentForm": "the intake's consent step, with consent texts per language, next step",
-    "ContactChoicesForm": "labels and help of the contact choices, next step",
     "PortalAuthorizationForm": "the sharing agreement's fields, next step",
     "RevokeForm": "the sharing agreement's fields, next step",
 }

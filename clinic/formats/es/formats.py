@@ -10,3 +10,7 @@ MONTH_DAY_FORMAT = r"j \d\e F"  # 7 de diciembre
 TIME_FORMAT = "g:i A"  # 2:30 p. m.
 YEAR_MONTH_FORMAT = r"F \d\e Y"  # diciembre de 2026
 FIRST_DAY_OF_WEEK = 0  # Sunday, as calendars in the United States start
+# What a typed or picked date may look like. The date fields are date pickers, which send ISO dates
+# (1988-03-27); a date typed by hand may also be day/month/year, as Spanish writes it.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
