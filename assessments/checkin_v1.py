@@ -39,9 +39,8 @@ weeks ago says little about the session.
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop
-
 from assessments.framework import Choice, Domain, Instrument, Item, Scale, round1
+from clinic.lib.marks import gettext_noop
 
 ZERO_TO_TEN = Scale(
     "zero_ten",

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext, gettext_noop, override
+
+from clinic.lib.marks import gettext_noop
 
 # The default help page's words, in the catalogue so that it reads in each client's language (help_page_in).
 EMERGENCY_LINE = gettext_noop("If you are in danger now, call %(number)s.")
@@ -206,6 +207,8 @@ def help_page_in(practice: Country, language: str) -> tuple[str, list[dict]]:
 
     The services' names stay as the services name themselves.
     """
+    from django.utils.translation import gettext, override
+
     from clinic.lib.language import to_activate
 
     with override(to_activate(language)):
