@@ -6,6 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from clinic.clients.models import Case, Client
+from clinic.lib.language import base_language
+from clinic.lib.language import choices as language_choices
+from clinic.lib.language import name_of as language_name
 from clinic.lib.widgets import DatePicker
 from clinic.plans.models import CheckIn, Exercise, Goal, Tried
 
@@ -52,6 +55,59 @@ class ExerciseForm(forms.ModelForm):
 
     def clean_suggested_length(self) -> str:
         return " ".join(self.cleaned_data["suggested_length"].split())
+
+
+class ExerciseTextForm(forms.Form):
+    """The exercise's words in one other language: all three given, or none (clients then read the practice's)."""
+
+    title = forms.CharField(required=False, max_length=200)
+    instructions = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+    suggested_length = forms.CharField(required=False, max_length=100)
+
+    def __init__(self, *args, language: str, **kwargs) -> None:
+        super().__init__(*args, prefix=f"text-{language}", **kwargs)
+        self.language = language
+        self.language_name = name = language_name(language)
+        self.fields["title"].label = f"Title in {name}"
+        self.fields["instructions"].label = f"Instructions in {name}, as the client reads them"
+        self.fields["suggested_length"].label = f"Suggested length in {name}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        words = {
+            "title": " ".join(data.get("title", "").split()),
+            "instructions": data.get("instructions", "").strip(),
+            "suggested_length": " ".join(data.get("suggested_length", "").split()),
+        }
+        if any(words.values()):
+            for name, value in words.items():
+                if not value:
+                    self.add_error(
+                        name, "Fill in all three, or leave all three empty for clients to read the English words."
+                    )
+        data.update(words)
+        return data
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.cleaned_data[name] for name in ("title", "instructions", "suggested_length"))
+
+
+def text_forms(data, exercise: Exercise | None) -> list[ExerciseTextForm]:
+    """One form per language a client may have besides the practice's own, filled from the exercise's texts."""
+    given = {t.language: t for t in exercise.texts.all()} if exercise is not None else {}
+    forms_ = []
+    for code, _ in language_choices():
+        if code == base_language():
+            continue
+        text = given.get(code)
+        initial = (
+            {"title": text.title, "instructions": text.instructions, "suggested_length": text.suggested_length}
+            if text
+            else None
+        )
+        forms_.append(ExerciseTextForm(data, language=code, initial=initial))
+    return forms_
 
 
 def goal_label(goal: Goal) -> str:

@@ -8,6 +8,7 @@ one that does not exist. Drafts of check-ins stay the client's until sent.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,9 +26,10 @@ from clinic.clients.notices import notify_something_new
 from clinic.clients.retention import refuse_if_closed
 from clinic.lib.dates import show
 from clinic.lib.http import not_a_form, posted, sent_as_form, storable
+from clinic.lib.language import name_of as language_name
 from clinic.lib.numbers import NotANumber, whole_number
 from clinic.notes.models import Practice, TherapySession
-from clinic.plans.exercise_forms import CHECKIN_TEXT_MAX, AssignmentForm, CheckInForm, ExerciseForm
+from clinic.plans.exercise_forms import CHECKIN_TEXT_MAX, AssignmentForm, CheckInForm, ExerciseForm, text_forms
 from clinic.plans.exercises import (
     CheckInRefused,
     StaleCheckIn,
@@ -37,7 +39,7 @@ from clinic.plans.exercises import (
     send_checkin,
     withdraw,
 )
-from clinic.plans.models import Assignment, CheckIn, Exercise, TreatmentPlan, Tried
+from clinic.plans.models import Assignment, CheckIn, Exercise, ExerciseText, TreatmentPlan, Tried
 
 # The one title a client's home shows for an assignment, whatever the exercise: a partner may glance at it.
 HOME_TITLE = gettext_noop("Something to try this week")
@@ -48,7 +50,7 @@ HOME_TITLE = gettext_noop("Something to try this week")
 @role_required(Role.THERAPIST, Role.ADMIN)
 @require_safe
 def exercise_library(request: HttpRequest) -> HttpResponse:
-    exercises = list(Exercise.objects.order_by("-is_active", "title"))
+    exercises = list(Exercise.objects.prefetch_related("texts").order_by("-is_active", "title"))
     groups = [
         {"practice": label, "key": key, "exercises": [e for e in exercises if e.practice == key]}
         for key, label in Practice.choices
@@ -58,19 +60,35 @@ def exercise_library(request: HttpRequest) -> HttpResponse:
 
 def _exercise_page(request: HttpRequest, exercise: Exercise | None) -> HttpResponse:
     form = ExerciseForm(posted(request), instance=exercise)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.updated_at = timezone.now()
-        saved.save()
-        record(
-            action=Action.EXERCISE_SAVED,
-            request=request,
-            target=saved,
-            detail={"new": exercise is None, "practice": saved.practice, "active": saved.is_active},
-        )
+    texts = text_forms(posted(request), exercise)
+    if request.method == "POST" and form.is_valid() and all(t.is_valid() for t in texts):
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.updated_at = timezone.now()
+            saved.save()
+            for text in texts:
+                if text.is_empty:
+                    ExerciseText.objects.filter(exercise=saved, language=text.language).delete()
+                else:
+                    words = {k: text.cleaned_data[k] for k in ("title", "instructions", "suggested_length")}
+                    ExerciseText.objects.update_or_create(
+                        exercise=saved, language=text.language, defaults={**words, "updated_at": timezone.now()}
+                    )
+            record(
+                action=Action.EXERCISE_SAVED,
+                request=request,
+                target=saved,
+                detail={
+                    "new": exercise is None,
+                    "practice": saved.practice,
+                    "active": saved.is_active,
+                    "languages": sorted(t.language for t in texts if not t.is_empty),
+                },
+            )
         messages.success(request, f"“{saved.title}” is saved in the library.")
         return redirect("exercise_library")
-    return render(request, "plans/exercise_form.html", {"form": form, "exercise": exercise})
+    context = {"form": form, "texts": texts, "exercise": exercise}
+    return render(request, "plans/exercise_form.html", context)
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
@@ -125,6 +143,14 @@ def assignment_new(request: HttpRequest, code) -> HttpResponse:
             notify_something_new(client=assignment.client, request=request)
         names = " and ".join(a.client.display_name for a in made)
         messages.success(request, f"“{data['exercise'].title}” assigned to {names}, each privately.")
+        for a in made:
+            if a.language != a.client.language:
+                # The library has no words in this client's language yet: they read the practice's own.
+                messages.warning(
+                    request,
+                    f"{a.client.display_name} reads it in {language_name(a.language)}: the library has no"
+                    f" {language_name(a.client.language)} words for this exercise yet.",
+                )
         return redirect(reverse("case_detail", kwargs={"code": case.code}) + "#practice-h")
     context = {"case": case, "form": form, "partners": partners}
     return render(request, "plans/assignment_form.html", context)
@@ -312,7 +338,7 @@ def my_practice(request: HttpRequest, code) -> HttpResponse:
             "If you would like to talk to someone, the people below are there for you, any time.",
         )
         return redirect("safety_page")
-    messages.success(request, "Thank you. Your check-in has reached your therapist.")
+    messages.success(request, gettext("Thank you. Your check-in has reached your therapist."))
     return redirect("my_practice", code=assignment.code)
 
 

@@ -45,18 +45,21 @@ def assign(
     goal: Goal | None = None,
     request: HttpRequest | None = None,
 ) -> list[Assignment]:
-    """One private assignment per client, each with the exercise's words as they are today."""
+    """One private assignment per client, each with the exercise's words as they are today, in the client's
+    language when the library has them (otherwise in the practice's own, and the assignment says which)."""
     made = []
     for client in clients:
+        words = exercise.words_in(client.language)
         assignment = Assignment(
             case=case,
             client=client,
             exercise=exercise,
             goal=goal,
             practice=exercise.practice,
-            title=exercise.title,
-            instructions=exercise.instructions,
-            suggested_length=exercise.suggested_length,
+            title=words.title,
+            instructions=words.instructions,
+            suggested_length=words.suggested_length,
+            language=words.language,
             personal_note=personal_note,
             starts_on=starts_on,
             ends_on=ends_on,
@@ -70,7 +73,7 @@ def assign(
             actor=by,
             target=assignment,
             client=client,
-            detail={"exercise": str(exercise.code), "practice": exercise.practice},
+            detail={"exercise": str(exercise.code), "practice": exercise.practice, "language": words.language},
         )
         made.append(assignment)
     return made

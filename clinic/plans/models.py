@@ -18,6 +18,7 @@ client's check-ins on it are theirs alone.
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.clients.models import Case, Client, Membership
+from clinic.lib.language import base_language
+from clinic.lib.language import choices as language_choices
 from clinic.notes.models import Practice, SessionNote
 
 
@@ -37,10 +40,10 @@ class PlanStatus(models.TextChoices):
 
 
 class Progress(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    SOME = "some", "Some progress"
-    MUCH = "much", "Much progress"
-    MET = "met", "Met"
+    NOT_STARTED = "not_started", _("Not started")
+    SOME = "some", _("Some progress")
+    MUCH = "much", _("Much progress")
+    MET = "met", _("Met")
 
 
 # How far along each progress mark is, for charts (0 = not started, 3 = met).
@@ -440,6 +443,43 @@ class Exercise(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def words_in(self, language: str) -> "ExerciseWords":
+        """The exercise's words in `language` when the library has them, else its own (the practice's language).
+
+        Reads `texts` (prefetch it when listing many exercises).
+        """
+        for text in self.texts.all():
+            if text.language == language:
+                return ExerciseWords(text.title, text.instructions, text.suggested_length, language)
+        return ExerciseWords(self.title, self.instructions, self.suggested_length, base_language())
+
+
+@dataclass(frozen=True)
+class ExerciseWords:
+    title: str
+    instructions: str
+    suggested_length: str
+    language: str
+
+
+class ExerciseText(models.Model):
+    """An exercise's words in another language than the practice's own, written by the practice."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=10, choices=language_choices)
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(max_length=5000)
+    suggested_length = models.CharField(max_length=100)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "language"], name="exercise_text_one_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} ({self.language})"
+
 
 class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AssignmentQuerySet":
@@ -473,6 +513,8 @@ class Assignment(models.Model):
     title = models.CharField(max_length=200)
     instructions = models.TextField(max_length=5000)
     suggested_length = models.CharField(max_length=100, blank=True)
+    # The language of the words above, as snapshotted from the library for this client.
+    language = models.CharField(max_length=10, default="en")
     # A few words from the therapist to this client only.
     personal_note = models.TextField(blank=True, max_length=1000)
     starts_on = models.DateField(default=timezone.localdate)
