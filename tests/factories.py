@@ -115,3 +115,13 @@ def checkins_sent(case, therapist, answers: dict, *, sessions: int = 1) -> list:
             checkins.submit(checkin)
         held.append(session)
     return held
+
+
+def local_noon_days_ago(days: int):
+    """Noon, practice time, `days` calendar days ago: `days` apart in dates whatever the hour the test runs and
+    across a change of clock (now minus 100 days at 23:30 in December is a date 99 days back in Los Angeles)."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=days), time(12)))

@@ -14,9 +14,10 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def next_weekday(weekday: int = 0, *, weeks: int = 1) -> date:
-    """The given weekday (0 Monday) `weeks` weeks from this one: always in the future, in working hours' days."""
-    today = timezone.localdate()
-    return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks, days=weekday)
+    """The given weekday (0 Monday) `weeks` weeks from the week two days ahead: at least two days away whatever the
+    hour a test runs (a day-before reminder or a consultation's notice must still lie ahead on a Sunday night)."""
+    soon = timezone.localdate() + timedelta(days=2)
+    return soon - timedelta(days=soon.weekday()) + timedelta(weeks=weeks, days=weekday)
 
 
 def booking(first: datetime, **kw) -> Booking:

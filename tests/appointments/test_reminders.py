@@ -76,10 +76,11 @@ def test_a_text_message_reminder_goes_through_the_sms_backend(couple_case, perso
 
 def test_a_reminder_due_outside_the_clients_times_goes_earlier_inside_them(couple_case, person):
     wants(person, "email", start=time(18), end=time(21))
-    (appointment,) = booked(couple_case, at(next_weekday(0), 9))
+    monday = next_weekday(0)
+    (appointment,) = booked(couple_case, at(monday, 9))
     (reminder,) = Reminder.objects.all()
     # A day before is Sunday 09:00, outside 18:00-21:00: it goes on Saturday evening instead.
-    assert timezone.localtime(reminder.due_at) == at(next_weekday(5, weeks=0), 20, 45)
+    assert timezone.localtime(reminder.due_at) == at(monday - timedelta(days=2), 20, 45)
     assert due_time(person, appointment.starts_at, 24, now=appointment.starts_at - timedelta(hours=2)) is None
 
 

@@ -1,13 +1,12 @@
 """The case page's plan card: write, continue, or the version in force with its review."""
 
-from datetime import timedelta
-
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from clinic.plans.planning import start_plan, start_review
+from tests.factories import local_noon_days_ago
 from tests.plans.plan_pages import signed_plan, url
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,7 @@ def test_a_draft_is_continued(as_user, therapist, couple_case):
 
 
 def test_a_signed_plan_shows_its_version_date_and_review_due(as_user, therapist, couple_case):
-    with time_machine.travel(timezone.now() - timedelta(days=100)):
+    with time_machine.travel(local_noon_days_ago(100)):
         version = signed_plan(couple_case, therapist)
     section = card(as_user(therapist), couple_case)
     text = " ".join(section.text.split())

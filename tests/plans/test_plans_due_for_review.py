@@ -12,7 +12,7 @@ from clinic.notes.models import TherapySession
 from clinic.plans.models import Progress
 from clinic.plans.planning import sign_version, start_review
 from clinic.plans.reviews import plans_due_for_review
-from tests.factories import make_case
+from tests.factories import local_noon_days_ago, make_case
 from tests.plans.plan_pages import signed_plan
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def signed_days_ago(therapist, days: int, **kw):
     case = make_case(therapist=therapist, **kw)
-    with time_machine.travel(timezone.now() - timedelta(days=days)):
+    with time_machine.travel(local_noon_days_ago(days)):
         version = signed_plan(case, therapist)
     return case, version
 

@@ -1,12 +1,11 @@
 """A plan signed earlier (on paper, or in the demo) records when: sign(at=...), as a session note's sign has."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
 from clinic.audit.models import Action, AuditEvent
 from clinic.plans.planning import sign_version, start_plan
+from tests.factories import local_noon_days_ago
 from tests.reports.plan_material import goal
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_a_plan_signed_at_a_past_time_keeps_that_time_and_its_hash(couple_case, therapist):
     version = start_plan(case=couple_case, by=therapist)
     goal(version, "Name who decides")
-    when = timezone.now() - timedelta(days=100)
+    when = local_noon_days_ago(100)
     sign_version(version=version, by=therapist, at=when)
     version.refresh_from_db()
     assert version.signed_at == when and version.is_signed and version.verify()
