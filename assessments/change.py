@@ -24,6 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from assessments.framework import OVERALL, Instrument, Norm
 
 # Fewer submitted screenings than this, and the practice's own SD and alpha are too unsteady to use.
@@ -31,7 +34,11 @@ MIN_OWN = 30
 CRITICAL = 1.96
 
 BETTER, NO_CHANGE, WORSE = "better", "none", "worse"
-WORDS = {BETTER: "reliably better", NO_CHANGE: "no reliable change", WORSE: "reliably worse"}
+WORDS = {
+    BETTER: gettext_lazy("reliably better"),
+    NO_CHANGE: gettext_lazy("no reliable change"),
+    WORSE: gettext_lazy("reliably worse"),
+}
 
 OWN, DEFAULTS = "own", "defaults"
 
@@ -97,11 +104,11 @@ class Basis:
     @property
     def words(self) -> str:
         if self.source == OWN:
-            return f"practice's own data, n = {self.n}"
+            return _("practice's own data, n = %(n)s") % {"n": self.n}
         if self.n >= MIN_OWN:
             # Enough screenings, but they do not vary in this domain (or their alpha is not between 0 and 1).
-            return f"provisional defaults; practice's n = {self.n} give no usable spread here"
-        return f"provisional defaults; practice has n = {self.n}, needs {MIN_OWN}"
+            return _("provisional defaults; practice's n = %(n)s give no usable spread here") % {"n": self.n}
+        return _("provisional defaults; practice has n = %(n)s, needs %(needed)s") % {"n": self.n, "needed": MIN_OWN}
 
 
 def domain_keys(instrument: Instrument) -> list[str]:
@@ -109,7 +116,7 @@ def domain_keys(instrument: Instrument) -> list[str]:
 
 
 def title_of(instrument: Instrument, key: str) -> str:
-    return "Overall index" if key == OVERALL else instrument.domain(key).title
+    return _("Overall index") if key == OVERALL else instrument.domain(key).title
 
 
 def score_of(scores: dict, key: str) -> float | None:
@@ -172,8 +179,11 @@ class Change:
     def sentence(self) -> str:
         """E.g. "Reliably better on Money and resources since the first questionnaire (RCI -2.4; practice's own
         data, n = 41)"."""
-        since = f" since {self.since}" if self.since else ""
-        return f"{self.words.capitalize()} on {self.title}{since} (RCI {self.rci_text}; {self.basis.words})"
+        words = {"words": self.words.capitalize(), "title": self.title, "since": _(self.since) if self.since else ""}
+        words.update(rci=self.rci_text, basis=self.basis.words)
+        if self.since:
+            return _("%(words)s on %(title)s since %(since)s (RCI %(rci)s; %(basis)s)") % words
+        return _("%(words)s on %(title)s (RCI %(rci)s; %(basis)s)") % words
 
     @property
     def rci_text(self) -> str:
@@ -209,7 +219,7 @@ def change(
     )
 
 
-FROM_FIRST, FROM_PREVIOUS = "the first questionnaire", "the previous one"
+FROM_FIRST, FROM_PREVIOUS = gettext_noop("the first questionnaire"), gettext_noop("the previous one")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.clients.models import Client
 from clinic.lib import country
@@ -29,7 +30,7 @@ class ScreeningQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_SCREENING_STATUSES)
 
 
-SAFETY_LEVEL_WORDS = {"none": "No concerns reported", "elevated": "Elevated", "urgent": "Urgent"}
+SAFETY_LEVEL_WORDS = {"none": _("No concerns reported"), "elevated": _("Elevated"), "urgent": _("Urgent")}
 
 
 class Screening(models.Model):
@@ -138,14 +139,14 @@ class Screening(models.Model):
 
 
 class FlagSeverity(models.TextChoices):
-    ELEVATED = "elevated", "Elevated"
-    URGENT = "urgent", "Urgent"
+    ELEVATED = "elevated", _("Elevated")
+    URGENT = "urgent", _("Urgent")
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class FlagStateError(Exception):
@@ -275,40 +276,40 @@ class RiskFlag(models.Model):
 
 class WarningSignType(models.TextChoices):
     # The five warning signs that a dynamic is harmful rather than fixable.
-    RECURRING_ABUSE = "recurring_abuse", "Recurring abuse despite promises"
-    RESISTANCE = "resistance", "Persistent resistance to acknowledging problems"
-    DIMINISHING_SELF = "diminishing_self", "Diminishing self"
-    FEAR = "fear", "Fear or safety concerns"
-    UNRESOLVABLE_CONFLICT = "unresolvable_conflict", "Unresolvable conflict"
+    RECURRING_ABUSE = "recurring_abuse", _("Recurring abuse despite promises")
+    RESISTANCE = "resistance", _("Persistent resistance to acknowledging problems")
+    DIMINISHING_SELF = "diminishing_self", _("Diminishing self")
+    FEAR = "fear", _("Fear or safety concerns")
+    UNRESOLVABLE_CONFLICT = "unresolvable_conflict", _("Unresolvable conflict")
     # Direct danger.
-    PHYSICAL_HARM = "physical_harm", "Physical harm"
-    THREATS = "threats", "Threats to harm or kill"
-    SEXUAL_COERCION = "sexual_coercion", "Pressured or forced sex"
-    MONITORING = "monitoring", "Monitoring or following"
-    WEAPONS = "weapons", "Access to weapons"
-    STRANGULATION = "strangulation", "Choking or strangling"
-    SELF_HARM = "self_harm", "Thoughts of self-harm"
-    OTHER = "other", "Other"
+    PHYSICAL_HARM = "physical_harm", _("Physical harm")
+    THREATS = "threats", _("Threats to harm or kill")
+    SEXUAL_COERCION = "sexual_coercion", _("Pressured or forced sex")
+    MONITORING = "monitoring", _("Monitoring or following")
+    WEAPONS = "weapons", _("Access to weapons")
+    STRANGULATION = "strangulation", _("Choking or strangling")
+    SELF_HARM = "self_harm", _("Thoughts of self-harm")
+    OTHER = "other", _("Other")
 
 
 class WarningSignSeverity(models.TextChoices):
-    LOW = "low", "Low"
-    MODERATE = "moderate", "Moderate"
-    SEVERE = "severe", "Severe"
+    LOW = "low", _("Low")
+    MODERATE = "moderate", _("Moderate")
+    SEVERE = "severe", _("Severe")
 
 
 class WarningSignSource(models.TextChoices):
-    CLIENT_REPORT = "client_report", "Client report"
-    OBSERVED = "observed", "Observed in session"
-    PARTNER_REPORT = "partner_report", "Partner report"
-    SCREENING = "screening", "Screening"
+    CLIENT_REPORT = "client_report", _("Client report")
+    OBSERVED = "observed", _("Observed in session")
+    PARTNER_REPORT = "partner_report", _("Partner report")
+    SCREENING = "screening", _("Screening")
 
 
 class WarningSignAction(models.TextChoices):
-    SAFETY_PLAN = "safety_plan", "Safety plan discussed"
-    REFERRAL = "referral", "Referral"
-    INDIVIDUAL_SESSIONS = "individual_sessions", "Individual sessions"
-    NONE_YET = "none_yet", "None yet"
+    SAFETY_PLAN = "safety_plan", _("Safety plan discussed")
+    REFERRAL = "referral", _("Referral")
+    INDIVIDUAL_SESSIONS = "individual_sessions", _("Individual sessions")
+    NONE_YET = "none_yet", _("None yet")
 
 
 class WarningSign(models.Model):

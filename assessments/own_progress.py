@@ -108,22 +108,22 @@ def progress_switch(request: HttpRequest, case_code, client_code) -> HttpRespons
 
 def _words(first: float, last: float, count: int) -> str:
     if count < 2:
-        return (
+        return gettext(
             "You have answered these questions once so far. When you answer them again, you will see here "
             "how your answers have changed."
         )
     change = last - first
     if change <= -NOTICEABLE:
-        return (
+        return gettext(
             "Since you first answered, your answers describe things between you as more even. "
             "Lower on the chart means more even."
         )
     if change >= NOTICEABLE:
-        return (
+        return gettext(
             "Since you first answered, your answers describe things between you as less even. Answers go up and "
             "down over time; it can help to talk about it at your next appointment. Lower on the chart means more even."
         )
-    return "Your answers are about the same as when you first answered. Lower on the chart means more even."
+    return gettext("Your answers are about the same as when you first answered. Lower on the chart means more even.")
 
 
 def _clear_changes(answered: list) -> list[str]:
@@ -136,13 +136,19 @@ def _clear_changes(answered: list) -> list[str]:
         return []
     lines = []
     for item in found["change"].reliable_since_first:
-        topic = "your answers as a whole" if item.key == OVERALL else f"“{item.title}”"
+        topic = gettext("your answers as a whole") if item.key == OVERALL else f"“{item.title}”"
         if item.verdict == BETTER:
-            lines.append(f"A clear change in {topic}: they describe things as more even than when you first answered.")
+            lines.append(
+                gettext("A clear change in %(topic)s: they describe things as more even than when you first answered.")
+                % {"topic": topic}
+            )
         elif item.verdict == WORSE:
             lines.append(
-                f"A clear change in {topic}: they describe things as less even than when you first answered. "
-                "It can help to talk about it at your next appointment."
+                gettext(
+                    "A clear change in %(topic)s: they describe things as less even than when you first answered. "
+                    "It can help to talk about it at your next appointment."
+                )
+                % {"topic": topic}
             )
     return lines
 
@@ -159,11 +165,15 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     after = own_trend(client)
     record(action=Action.PROGRESS_SEEN_BY_CLIENT, request=request, target=client, client=client)
     context = {
-        "after_chart": line_chart({"Your answers": after}, title="After your appointments", maximum=10)
+        "after_chart": line_chart(
+            {gettext("Your answers"): after}, title=gettext("After your appointments"), maximum=10
+        )
         if after
         else None,
         "after": after,
-        "chart": line_chart({"Your answers": trend}, title="How your answers have changed") if trend else None,
+        "chart": line_chart({gettext("Your answers"): trend}, title=gettext("How your answers have changed"))
+        if trend
+        else None,
         "words": _words(trend[0][1], trend[-1][1], len(trend)) if trend else "",
         "answered": answered,
         "clear_changes": _clear_changes(answered),

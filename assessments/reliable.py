@@ -8,6 +8,7 @@ submitted a moment ago counts on the next page.
 from collections import defaultdict
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.change import (
     CONVERGING,
@@ -22,6 +23,8 @@ from assessments.change import (
 )
 from assessments.framework import registry
 from assessments.models import Screening
+from assessments.translations import localized
+from clinic.lib import language
 from clinic.lib.charts import line_chart
 
 KEY = "power"
@@ -58,7 +61,8 @@ def own_change(screenings) -> dict | None:
     if len(series) < 2:
         return None
     version = _version_of(screenings)
-    instrument = registry.get(KEY, version)
+    # Titles in the language active now: a client's own page or a summary in their language.
+    instrument = localized(registry.get(KEY, version), language.current())
     result = client_change(instrument, series, practice_bases(version))
     chart = _change_chart(instrument, series, result)
     # A chart of one line has no legend: the caption names its lines.
@@ -81,7 +85,7 @@ def _change_chart(instrument, series, result: ClientChange):
             )
             values.append((on, value))
         lines[f"{c.title} ({c.words})"] = values
-    return line_chart(lines, title="Domains with reliable change since the first questionnaire")
+    return line_chart(lines, title=_("Domains with reliable change since the first questionnaire"))
 
 
 def case_change(case) -> dict | None:

@@ -86,7 +86,9 @@ class SessionTimeoutMiddleware:
             # Scripts (autosave) learn that the session ended; what they sent is not lost
             # because the page still holds it and can send it again after signing in.
             return JsonResponse({"error": "signed_out", "login_url": reverse(settings.LOGIN_URL)}, status=401)
-        messages.info(request, "You were signed out because your session ended. Sign in again to continue.")
+        messages.info(
+            request, translation.gettext("You were signed out because your session ended. Sign in again to continue.")
+        )
         if request.method == "GET":
             return redirect_to_login(request.get_full_path())
         return redirect(settings.LOGIN_URL)

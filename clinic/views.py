@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from clinic.lib.http import safe_local_url
@@ -73,6 +75,8 @@ def _plain_page(status: int, heading: str, explanation: str) -> HttpResponse:
         "practice_name": settings.PRACTICE_NAME,
         "quick_exit_url": settings.QUICK_EXIT_URL,
         "show_nav": False,
+        # No request context here: the page's language is the one active for this request.
+        "LANGUAGE_CODE": translation.get_language(),
     }
     return HttpResponse(loader.get_template("errors/plain.html").render(context), status=status)
 
@@ -81,15 +85,19 @@ def _plain_page(status: int, heading: str, explanation: str) -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _plain_page(
         400,
-        "We could not handle that request",
-        "Something about the request was not right, so nothing was changed. Go back and try again; "
-        "if it keeps happening, sign out and in again.",
+        gettext("We could not handle that request"),
+        gettext(
+            "Something about the request was not right, so nothing was changed. Go back and try again; "
+            "if it keeps happening, sign out and in again."
+        ),
     )
 
 
 @login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _plain_page(403, "Not available to you", "You do not have access to this page, so nothing was changed.")
+    return _plain_page(
+        403, gettext("Not available to you"), gettext("You do not have access to this page, so nothing was changed.")
+    )
 
 
 @login_not_required
@@ -105,22 +113,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
             response = JsonResponse(
                 {
                     "error": "unavailable",
-                    "message": "Not saved yet: our records are out of reach for a moment. Trying again…",
+                    "message": gettext("Not saved yet: our records are out of reach for a moment. Trying again…"),
                 },
                 status=503,
             )
         else:
             response = _plain_page(
                 503,
-                "Please try again in a moment",
-                "We could not reach our records just now. This usually lasts less than a minute. Anything you "
-                "saved before is safe; if you were filling in a page, go back to it: what you typed is still there.",
+                gettext("Please try again in a moment"),
+                gettext(
+                    "We could not reach our records just now. This usually lasts less than a minute. Anything you "
+                    "saved before is safe; if you were filling in a page, go back to it: what you typed is still there."
+                ),
             )
         response["Retry-After"] = "15"
         return response
     return _plain_page(
         500,
-        "Something went wrong",
-        "The page could not be shown because of a problem on our side. Please try again in a few minutes; "
-        "anything you saved before is safe.",
+        gettext("Something went wrong"),
+        gettext(
+            "The page could not be shown because of a problem on our side. Please try again in a few minutes; "
+            "anything you saved before is safe."
+        ),
     )

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext
 
 from assessments.screenings import assign_initial
 from clinic.audit.events import record
@@ -145,7 +146,7 @@ def display_answers(intake: Intake) -> list[dict]:
         for name, field in section.form_class.base_fields.items():
             value = values.get(name, "")
             if isinstance(value, bool):
-                shown = "Yes" if value else "No"
+                shown = gettext("Yes") if value else gettext("No")
             elif getattr(field, "choices", None) and value:
                 shown = dict(field.choices).get(value, value)
             elif name.endswith("phone") and value:

@@ -12,25 +12,25 @@ User = get_user_model()
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=20,
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"inputmode": "text", "autofocus": True}),
     )
 
 
 class EnrolForm(forms.Form):
     token = forms.CharField(
-        label="Code from your app",
+        label=_("Code from your app"),
         max_length=10,
-        help_text="Enter the 6-digit code your app shows now.",
+        help_text=_("Enter the 6-digit code your app shows now."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autofocus": True}),
     )
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].replace(" ", "")
         if not (token.isascii() and token.isdigit() and len(token) == 6):
-            raise forms.ValidationError("Enter the 6 digits your app shows, without letters.")
+            raise forms.ValidationError(_("Enter the 6 digits your app shows, without letters."))
         return token
 
 

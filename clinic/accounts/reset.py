@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_tasks import task
 
@@ -30,13 +31,13 @@ from clinic.lib.http import posted
 
 class ResetRequestForm(forms.Form):
     name_or_email = forms.CharField(
-        label="Your sign-in name or email address",
+        label=_("Your sign-in name or email address"),
         max_length=254,
-        help_text="If you share an email address with someone, use your sign-in name.",
+        help_text=_("If you share an email address with someone, use your sign-in name."),
         widget=forms.TextInput(attrs={"autocapitalize": "none", "autofocus": True}),
         error_messages={
-            "required": "Enter the sign-in name you chose, or your email address.",
-            "max_length": "That is longer than any sign-in name or email address. Check what you typed.",
+            "required": _("Enter the sign-in name you chose, or your email address."),
+            "max_length": _("That is longer than any sign-in name or email address. Check what you typed."),
         },
     )
 

@@ -48,12 +48,18 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             left = twofactor.remaining_recovery_codes(request.user)
             has_codes = StaticDevice.objects.filter(user=request.user, confirmed=True).exists()
             if has_codes and left <= 3:
-                messages.warning(request, f"You have {left} recovery codes left. Make new ones on your account page.")
+                messages.warning(
+                    request,
+                    gettext("You have %(left)s recovery codes left. Make new ones on your account page.")
+                    % {"left": left},
+                )
             return redirect(_safe_next(request))
         form.add_error(
             "token",
-            "That code was not accepted. Enter the code your app shows now (codes change every 30 seconds); "
-            "after several wrong codes, wait a few seconds between tries.",
+            gettext(
+                "That code was not accepted. Enter the code your app shows now (codes change every 30 seconds); "
+                "after several wrong codes, wait a few seconds between tries."
+            ),
         )
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request, "")})
 
@@ -73,7 +79,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 request, "accounts/recovery_codes.html", {"codes": codes, "next": _safe_next(request), "new": True}
             )
         form.add_error(
-            "token", "That code did not match. Check the app shows this account, then enter its current code."
+            "token", gettext("That code did not match. Check the app shows this account, then enter its current code.")
         )
     context = {
         "form": form,
@@ -141,7 +147,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         form.save()
         update_session_auth_hash(request, form.user)
         record(action=Action.PASSWORD_CHANGED, request=request)
-        messages.success(request, "Your password has been changed.")
+        messages.success(request, gettext("Your password has been changed."))
         return redirect("account")
     return render(request, "accounts/password_change.html", {"form": form})
 

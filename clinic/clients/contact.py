@@ -238,7 +238,7 @@ def contact_choices(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result, saved = _save(request, form, client, source=ContactSource.CLIENT)
         if saved:
-            messages.success(request, "Saved. We will use only these ways from now on." if result else "Saved.")
+            messages.success(request, _("Saved. We will use only these ways from now on.") if result else _("Saved."))
             return redirect("contact_choices")
         form, stale = result, True
     return render(request, "clients/contact_choices.html", {"form": form, "client": client, "stale": stale})

@@ -208,8 +208,8 @@ class CaseQuerySet(models.QuerySet):
 
 
 class CaseKind(models.TextChoices):
-    COUPLE = "couple", "Couple"
-    INDIVIDUAL = "individual", "Individual"
+    COUPLE = "couple", _("Couple")
+    INDIVIDUAL = "individual", _("Individual")
 
 
 class CaseStatus(models.TextChoices):

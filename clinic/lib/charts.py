@@ -13,6 +13,7 @@ from datetime import date
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from clinic.lib.dates import show
 
@@ -146,8 +147,10 @@ def line_chart(series: dict[str, Sequence[tuple[date, float]]], *, title: str, m
                 body.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{SERIES[i % len(SERIES)]}"/>')
                 body.append(f'<text x="{x + 18}" y="14" fill="{INK}">{_e(name)}</text>')
     else:
-        body.append(f'<text x="{width / 2}" y="{height / 2}" fill="{MUTED}" text-anchor="middle">No results yet</text>')
-        words.append("No results yet")
+        body.append(
+            f'<text x="{width / 2}" y="{height / 2}" fill="{MUTED}" text-anchor="middle">{_e(gettext("No results yet"))}</text>'
+        )
+        words.append(gettext("No results yet"))
     return _svg(width, height, title, "; ".join(words), body)
 
 
@@ -196,7 +199,7 @@ def dot_matrix(
                 seen.append(f"{columns[c]} {level}")
             else:
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="{GRID}"/>')
-        words.append(f"{name}: " + (", ".join(seen) if seen else "none"))
+        words.append(f"{name}: " + (", ".join(seen) if seen else gettext("none")))
     return _svg(width, height, title, "; ".join(words), body)
 
 
@@ -265,5 +268,5 @@ def marks_grid(
                 radius = 3 + 8 * min(mark.level, 3) / 3
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{colour}"/>')
             seen.append(f"{columns[c]} {mark.words}")
-        words.append(f"{name}: " + (", ".join(seen) if seen else "nothing recorded yet"))
+        words.append(f"{name}: " + (", ".join(seen) if seen else gettext("nothing recorded yet")))
     return _svg(width, height, title, "; ".join(words), body)

@@ -7,13 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from clinic.clients.models import Case, Client
 
 
 class SessionFormat(models.TextChoices):
-    CONJOINT = "conjoint", "Conjoint (both partners)"
-    INDIVIDUAL = "individual", "Individual"
+    CONJOINT = "conjoint", _("Conjoint (both partners)")
+    INDIVIDUAL = "individual", _("Individual")
 
 
 class Modality(models.TextChoices):
@@ -108,17 +110,21 @@ class NoteFormat(models.TextChoices):
 # The headings each format asks for, in order.
 FORMAT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     NoteFormat.SOAP: (
-        ("subjective", "Subjective"),
-        ("objective", "Objective"),
-        ("assessment", "Assessment"),
-        ("plan", "Plan"),
+        ("subjective", gettext_noop("Subjective")),
+        ("objective", gettext_noop("Objective")),
+        ("assessment", gettext_noop("Assessment")),
+        ("plan", gettext_noop("Plan")),
     ),
-    NoteFormat.DAP: (("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")),
+    NoteFormat.DAP: (
+        ("data", gettext_noop("Data")),
+        ("assessment", gettext_noop("Assessment")),
+        ("plan", gettext_noop("Plan")),
+    ),
     NoteFormat.BIRP: (
-        ("behavior", "Behaviour"),
-        ("intervention", "Intervention"),
-        ("response", "Response"),
-        ("plan", "Plan"),
+        ("behavior", gettext_noop("Behaviour")),
+        ("intervention", gettext_noop("Intervention")),
+        ("response", gettext_noop("Response")),
+        ("plan", gettext_noop("Plan")),
     ),
 }
 
@@ -169,10 +175,10 @@ class NoteStatus(models.TextChoices):
 
 
 class Practice(models.TextChoices):
-    NAMING_POWER = "naming_power", "Naming power"
-    TOLERATING_DISAGREEMENT = "tolerating_disagreement", "Tolerating disagreement"
-    RESTORING_AGENCY = "restoring_agency", "Restoring agency"
-    REPAIR = "repair", "Repair"
+    NAMING_POWER = "naming_power", _("Naming power")
+    TOLERATING_DISAGREEMENT = "tolerating_disagreement", _("Tolerating disagreement")
+    RESTORING_AGENCY = "restoring_agency", _("Restoring agency")
+    REPAIR = "repair", _("Repair")
 
 
 class NoteLocked(Exception):
@@ -374,7 +380,7 @@ class SessionNote(models.Model):
 
 
 class PracticeTag(models.Model):
-    FOCUS_CHOICES = ((1, "Touched on"), (2, "Worked on"), (3, "Central"))
+    FOCUS_CHOICES = ((1, _("Touched on")), (2, _("Worked on")), (3, _("Central")))
 
     note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="tags")
     practice = models.CharField(max_length=30, choices=Practice.choices)

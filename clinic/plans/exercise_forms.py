@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.clients.models import Case, Client
 from clinic.lib.language import base_language
@@ -97,7 +98,7 @@ def text_forms(data, exercise: Exercise | None) -> list[ExerciseTextForm]:
     """One form per language a client may have besides the practice's own, filled from the exercise's texts."""
     given = {t.language: t for t in exercise.texts.all()} if exercise is not None else {}
     forms_ = []
-    for code, _ in language_choices():
+    for code, _name in language_choices():
         if code == base_language():
             continue
         text = given.get(code)
@@ -204,15 +205,15 @@ class CheckInForm(forms.Form):
     tried = forms.ChoiceField(
         choices=Tried.choices,
         error_messages={
-            "required": "Choose whether you tried it: yes, partly or not yet.",
-            "invalid_choice": "Choose whether you tried it: yes, partly or not yet.",
+            "required": _("Choose whether you tried it: yes, partly or not yet."),
+            "invalid_choice": _("Choose whether you tried it: yes, partly or not yet."),
         },
     )
     text = forms.CharField(
         required=False,
         max_length=CHECKIN_TEXT_MAX,
         strip=False,
-        error_messages={"max_length": "Please shorten your lines a little (at most %(limit_value)d characters)."},
+        error_messages={"max_length": _("Please shorten your lines a little (at most %(limit_value)d characters).")},
     )
     made_things_worse = forms.BooleanField(required=False)
     version = forms.IntegerField(min_value=1, required=False)

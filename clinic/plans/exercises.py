@@ -9,6 +9,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.audit.events import record
 from clinic.audit.models import Action
@@ -98,11 +99,11 @@ def save_checkin(
     """Keep what was typed (autosave). Refuses a sent check-in, and one saved elsewhere since `expected_revision`."""
     current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if current.is_sent:
-        raise CheckInRefused("This check-in was already sent.")
+        raise CheckInRefused(gettext("This check-in was already sent."))
     if expected_revision is not None and current.revision != expected_revision:
         raise StaleCheckIn(current)
     if tried not in ("", *Tried.values):
-        raise CheckInRefused("Choose whether you tried it: yes, partly or not yet.")
+        raise CheckInRefused(gettext("Choose whether you tried it: yes, partly or not yet."))
     current.tried, current.text, current.made_things_worse = tried, text, made_things_worse
     current.revision += 1
     current.updated_at = timezone.now()
@@ -120,7 +121,7 @@ def send_checkin(*, checkin: CheckIn, request: HttpRequest | None = None) -> Che
         if current.is_sent:
             return current
         if not current.tried:
-            raise CheckInRefused("Choose whether you tried it: yes, partly or not yet.")
+            raise CheckInRefused(gettext("Choose whether you tried it: yes, partly or not yet."))
         current.sent_at = timezone.now()
         current.save(update_fields=["sent_at"])
         client = current.assignment.client

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from clinic.accounts.decorators import role_required
@@ -38,10 +38,10 @@ MOVEMENT_LEVEL = {Movement.SETBACK: -1, Movement.NO_CHANGE: 0, Movement.SOME: 1,
 
 # The four practices in the client's own plain words (the practice names are the therapist's).
 PRACTICE_PLAIN = {
-    Practice.NAMING_POWER: "Noticing our patterns together",
-    Practice.TOLERATING_DISAGREEMENT: "Staying steady when we see things differently",
-    Practice.RESTORING_AGENCY: "Each having a say and a choice",
-    Practice.REPAIR: "Making things right after a hurt",
+    Practice.NAMING_POWER: gettext_lazy("Noticing our patterns together"),
+    Practice.TOLERATING_DISAGREEMENT: gettext_lazy("Staying steady when we see things differently"),
+    Practice.RESTORING_AGENCY: gettext_lazy("Each having a say and a choice"),
+    Practice.REPAIR: gettext_lazy("Making things right after a hurt"),
 }
 
 
@@ -286,7 +286,10 @@ def my_goals(request: HttpRequest) -> HttpResponse:
         except PlanRefused as refused:
             problem, status = str(refused), 400
         else:
-            messages.success(request, f"Thank you. You confirmed on {show(ack.acknowledged_at, 'DATE_FORMAT')}.")
+            messages.success(
+                request,
+                gettext("Thank you. You confirmed on %(day)s.") % {"day": show(ack.acknowledged_at, "DATE_FORMAT")},
+            )
             return redirect("my_goals")
     goals = list(
         Goal.objects.filter(version__in=versions).seen_by_client(client).order_by("practice", "position", "id")

@@ -18,27 +18,26 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext, ngettext
+
 from clinic.clients.models import Case, Client
 from clinic.lib.dates import show
 from clinic.notes.models import TherapySession
 from clinic.releases import passages
 from clinic.releases.models import Release, ReleaseAuthorization, ReleasePurpose, Scope
 
-WITHHELD_NOTICE = "{count} conjoint-session note{s} {are} withheld until the other partner authorizes {their} release."
-
-
-GOALS_WITHHELD_NOTICE = (
-    "The couple's shared treatment goals are withheld until the other partner authorizes their release."
-)
-
 
 def withheld_notice(count: int) -> str:
-    return WITHHELD_NOTICE.format(
-        count=count,
-        s="" if count == 1 else "s",
-        are="is" if count == 1 else "are",
-        their="its" if count == 1 else "their",
-    )
+    """In the language active now: the document's."""
+    return ngettext(
+        "%(count)s conjoint-session note is withheld until the other partner authorizes its release.",
+        "%(count)s conjoint-session notes are withheld until the other partner authorizes their release.",
+        count,
+    ) % {"count": count}
+
+
+def goals_withheld_notice() -> str:
+    return gettext("The couple's shared treatment goals are withheld until the other partner authorizes their release.")
 
 
 @dataclass
@@ -82,7 +81,7 @@ class Contents:
 
     @property
     def goals_withheld_notice(self) -> str:
-        return GOALS_WITHHELD_NOTICE if self.goals_withheld else ""
+        return goals_withheld_notice() if self.goals_withheld else ""
 
     def text(self, key: str, default: str = "") -> str:
         part = self.parts.get(key)

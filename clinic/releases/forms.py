@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.lib.widgets import DatePicker
 from clinic.releases import passages
@@ -20,35 +21,38 @@ class AuthorizationFields(forms.Form):
     """What every authorization says: to whom, what, until when."""
 
     recipient_kind = forms.ChoiceField(
-        label="Who may receive it",
+        label=_("Who may receive it"),
         widget=forms.RadioSelect(),
-        error_messages={"required": "Choose who may receive it."},
+        error_messages={"required": _("Choose who may receive it.")},
     )
-    third_party_name = forms.CharField(label="Their name", required=False, max_length=200)
+    third_party_name = forms.CharField(label=_("Their name"), required=False, max_length=200)
     third_party_organisation = forms.CharField(
-        label="Their organisation, or how they relate to you",
+        label=_("Their organisation, or how they relate to you"),
         required=False,
         max_length=200,
         widget=forms.TextInput(),
     )
-    conjoint_notes = forms.BooleanField(label="Notes of joint sessions", required=False)
+    conjoint_notes = forms.BooleanField(label=_("Notes of joint sessions"), required=False)
     shared_material = forms.BooleanField(
-        label="The couple's shared treatment material", required=False, widget=forms.CheckboxInput()
+        label=_("The couple's shared treatment material"), required=False, widget=forms.CheckboxInput()
     )
     expires_on = forms.DateField(
-        label="Until (the last day it applies)",
+        label=_("Until (the last day it applies)"),
         widget=DatePicker(),
-        error_messages={"required": "Choose the last day it applies.", "invalid": "Enter a date such as 2027-06-30."},
+        error_messages={
+            "required": _("Choose the last day it applies."),
+            "invalid": _("Enter a date such as 2027-06-30."),
+        },
     )
 
-    partner_label = "The other partner"
+    partner_label = _("The other partner")
 
     def __init__(self, *args, partner=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        partner_label = f"{partner.display_name}, {self.partner_label}" if partner else self.partner_label
+        partner_label = f"{partner.display_name}, {self.partner_label}" if partner else str(self.partner_label)
         self.fields["recipient_kind"].choices = [
             (RecipientKind.PARTNER, partner_label),
-            (RecipientKind.THIRD_PARTY, "Someone else (a named person or organisation)"),
+            (RecipientKind.THIRD_PARTY, _("Someone else (a named person or organisation)")),
         ]
         if not self.is_bound and "expires_on" not in self.initial:
             self.initial["expires_on"] = timezone.localdate() + timedelta(days=180)
@@ -56,23 +60,25 @@ class AuthorizationFields(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if not (data.get("conjoint_notes") or data.get("shared_material")):
-            self.add_error("conjoint_notes", "Tick at least one of the two.")
+            self.add_error("conjoint_notes", _("Tick at least one of the two."))
         else:
             data["scope"] = scope_of(conjoint_notes=data["conjoint_notes"], shared_material=data["shared_material"])
         if data.get("recipient_kind") == RecipientKind.THIRD_PARTY:
             if not data.get("third_party_name", "").strip():
-                self.add_error("third_party_name", "Write the name of the person or organisation.")
+                self.add_error("third_party_name", _("Write the name of the person or organisation."))
         else:
             data["third_party_name"] = data["third_party_organisation"] = ""
         signed_on, expires_on = self.signed_on_value(data), data.get("expires_on")
         today = timezone.localdate()
         if expires_on and signed_on:
             if expires_on <= today:
-                self.add_error("expires_on", "Choose a day after today.")
+                self.add_error("expires_on", _("Choose a day after today."))
             elif expires_on > signed_on + MAX_VALIDITY:
                 latest = signed_on + MAX_VALIDITY
                 self.add_error(
-                    "expires_on", f"It can run for at most a year from signing: {latest:%Y-%m-%d} at the latest."
+                    "expires_on",
+                    _("It can run for at most a year from signing: %(latest)s at the latest.")
+                    % {"latest": f"{latest:%Y-%m-%d}"},
                 )
         return data
 
@@ -84,13 +90,13 @@ class AuthorizationFields(forms.Form):
 class PortalAuthorizationForm(AuthorizationFields):
     """Signed by the client, typing their full name as for the consent."""
 
-    partner_label = "the other person in your joint sessions"
+    partner_label = _("the other person in your joint sessions")
 
     signature = forms.CharField(
-        label="Type your full name as your signature",
+        label=_("Type your full name as your signature"),
         max_length=200,
         widget=forms.TextInput(),
-        error_messages={"required": "Type your full name to sign."},
+        error_messages={"required": _("Type your full name to sign.")},
     )
 
     def __init__(self, *args, legal_name: str = "", **kwargs) -> None:
@@ -101,8 +107,11 @@ class PortalAuthorizationForm(AuthorizationFields):
         signature = " ".join(self.cleaned_data["signature"].split())
         if not _same_name(signature, self.legal_name):
             raise forms.ValidationError(
-                f"Type your full name exactly as your practice has it ({self.legal_name}). "
-                "If it is wrong, ask your practice to correct it."
+                _(
+                    "Type your full name exactly as your practice has it (%(name)s). "
+                    "If it is wrong, ask your practice to correct it."
+                )
+                % {"name": self.legal_name}
             )
         return signature
 
@@ -142,7 +151,7 @@ class PaperAuthorizationForm(AuthorizationFields):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        label="Why (optional)",
+        label=_("Why (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.accounts.models import Role
 from clinic.clients.models import Case, Client
@@ -24,19 +25,19 @@ MAX_VALIDITY = timedelta(days=366)
 
 
 class Scope(models.TextChoices):
-    CONJOINT_NOTES = "conjoint_notes", "Notes of joint sessions"
-    SHARED_MATERIAL = "shared_material", "The couple's shared treatment material"
-    BOTH = "both", "Notes of joint sessions and the shared treatment material"
+    CONJOINT_NOTES = "conjoint_notes", _("Notes of joint sessions")
+    SHARED_MATERIAL = "shared_material", _("The couple's shared treatment material")
+    BOTH = "both", _("Notes of joint sessions and the shared treatment material")
 
 
 class RecipientKind(models.TextChoices):
-    PARTNER = "partner", "The other partner"
-    THIRD_PARTY = "third_party", "A named person or organisation"
+    PARTNER = "partner", _("The other partner")
+    THIRD_PARTY = "third_party", _("A named person or organisation")
 
 
 class Method(models.TextChoices):
-    PORTAL = "portal", "Signed by the client online"
-    PAPER = "paper", "Signed on paper, recorded by staff"
+    PORTAL = "portal", _("Signed by the client online")
+    PAPER = "paper", _("Signed on paper, recorded by staff")
 
 
 def scope_of(*, conjoint_notes: bool, shared_material: bool) -> str:

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
@@ -79,7 +80,7 @@ def sharing_new(request: HttpRequest) -> HttpResponse:
             signature_name=data["signature"],
         )
         save_authorization(authorization=authorization, by=request.user, request=request)
-        messages.success(request, "Signed. You can withdraw it here at any time.")
+        messages.success(request, gettext("Signed. You can withdraw it here at any time."))
         return redirect("sharing_home")
     return render(request, "releases/sharing_new.html", {"form": form, "partner": partner})
 
@@ -93,7 +94,7 @@ def sharing_revoke(request: HttpRequest, code) -> HttpResponse:
     form = RevokeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         revoke(authorization=authorization, by=request.user, reason=form.cleaned_data["reason"], request=request)
-        messages.success(request, "Withdrawn. Nothing more will be shared under it.")
+        messages.success(request, gettext("Withdrawn. Nothing more will be shared under it."))
         return redirect("sharing_home")
     return render(request, "releases/sharing_revoke.html", {"a": authorization, "form": form})
 

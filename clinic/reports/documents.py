@@ -4,8 +4,10 @@ from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.clients.models import Case, Client
+from clinic.lib import language
 from clinic.lib.dates import show
 from clinic.reports.pdf import render_html, render_pdf
 from clinic.reports.practice import INTERNAL, RELEASE, build
@@ -27,21 +29,27 @@ def client_summary_html(*, case: Case, client: Client, options: dict, by, releas
     from clinic.releases.contents import build
     from clinic.reports.plans import by_practice
 
-    contents = build(case=case, client=client, options=options, release=release)
-    now = timezone.localtime()
-    title = f"Client summary: {client.full_name}"
-    context = {
-        "shared_groups": by_practice(contents.shared_goals),
-        "own_groups": by_practice(contents.summary.own_goals),
-        "s": contents.summary,
-        "c": contents,
-        "internal": contents.internal,
-        "practice_name": settings.PRACTICE_NAME,
-        "generated_by": by,
-        "generated_at": now,
-        "purpose": options["purpose"],
-    }
-    return render_html(template="reports/client_summary.html", context=context, title=title), title, now
+    chosen = language.bare(options.get("language"))
+    with language.speaking(chosen):
+        # The summary in the language chosen for it (the client's own by default): headings, dates, the
+        # questionnaires' wording and the practices' names. What people wrote stays as they wrote it.
+        contents = build(case=case, client=client, options=options, release=release)
+        now = timezone.localtime()
+        title = gettext("Client summary: %(name)s") % {"name": client.full_name}
+        context = {
+            "shared_groups": by_practice(contents.shared_goals),
+            "own_groups": by_practice(contents.summary.own_goals),
+            "s": contents.summary,
+            "c": contents,
+            "internal": contents.internal,
+            "practice_name": settings.PRACTICE_NAME,
+            "generated_by": by,
+            "generated_at": now,
+            "purpose": options["purpose"],
+            "pdf_language": chosen,
+        }
+        html = render_html(template="reports/client_summary.html", context=context, title=title)
+    return html, title, now
 
 
 def practice_report_pdf(*, start: date, end: date, by, version: str = RELEASE) -> tuple[bytes, str]:

@@ -6,22 +6,27 @@ from datetime import date
 from django import forms
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assessments.models import RiskFlag, Screening, WarningSign
 from assessments.reliable import own_change
 from clinic.clients.models import Case, Client
+from clinic.lib import language
 from clinic.lib.charts import Bar, bar_chart, line_chart
 from clinic.lib.dates import show
 from clinic.lib.widgets import DatePicker
 from clinic.notes.models import Addendum, SessionNote, TherapySession
 from intake.models import Intake
 
+# The labels are marked for the catalogue but kept plain: a summary's purpose is recorded in English and
+# shown in the document's language.
 PURPOSES = [
-    ("continuity", "Continuity of care"),
-    ("client_request", "The client's own request"),
-    ("supervision", "Supervision"),
-    ("legal", "Legal or required by law"),
-    ("other", "Other (say what)"),
+    ("continuity", gettext_noop("Continuity of care")),
+    ("client_request", gettext_noop("The client's own request")),
+    ("supervision", gettext_noop("Supervision")),
+    ("legal", gettext_noop("Legal or required by law")),
+    ("other", gettext_noop("Other (say what)")),
 ]
 # Purposes inside the treating team: made at once, marked "Internal". Every other purpose is a
 # release outside the team and goes through review first (clinic.releases).
@@ -48,6 +53,15 @@ class SummaryForm(forms.Form):
         max_length=200,
         help_text="For a legal or other purpose. For the client's own request the recipient is the client.",
     )
+    language = forms.ChoiceField(
+        label="Language of the PDF",
+        choices=language.choices,
+        required=False,
+        help_text=(
+            "The client's own language comes first. The summary's headings, dates and questionnaire wording follow it;"
+            " what staff wrote stays as they wrote it."
+        ),
+    )
     authorization = forms.ChoiceField(
         label="The other partner's authorization for this recipient",
         required=False,
@@ -57,8 +71,9 @@ class SummaryForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, authorizations=(), **kwargs) -> None:
+    def __init__(self, *args, authorizations=(), client_language: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["language"].initial = language.bare(client_language)
         self.authorizations = {str(a.code): a for a in authorizations}
         if self.authorizations:
             choices = [
@@ -74,6 +89,7 @@ class SummaryForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        data["language"] = data.get("language") or self.fields["language"].initial
         if data.get("purpose") == "other" and not data.get("purpose_other", "").strip():
             self.add_error("purpose_other", "Say what the purpose is.")
         chosen = self.authorizations.get(data.get("authorization") or "")
@@ -122,6 +138,27 @@ def _in_range(day: date, start: date | None, end: date | None) -> bool:
     return (start is None or day >= start) and (end is None or day <= end)
 
 
+@dataclass(frozen=True)
+class Words:
+    """A screening's domain and band names in the language active now (the document's)."""
+
+    domains: dict
+    band: str
+
+
+def _words(screening: Screening) -> Words:
+    from assessments.framework import registry
+    from assessments.translations import localized
+
+    instrument = localized(registry.get(screening.instrument_key, screening.instrument_version), language.current())
+    bands = {b.key: b.label for b in instrument.bands}
+    scores = screening.scores or {}
+    return Words(
+        domains={d.key: d.title for d in instrument.domains},
+        band=bands.get(scores.get("band"), scores.get("band_label", "")),
+    )
+
+
 def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_notes: bool = False) -> ClientSummary:
     """This client's own record only: never the partner's answers, flags, signs or individual sessions."""
     intake = Intake.objects.filter(client=client, status="submitted").first()
@@ -132,17 +169,22 @@ def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_not
     ]
     power = [s for s in screenings if s.instrument_key == "power"]
     safety = [s for s in screenings if s.instrument_key == "safety"]
+    for screening in power:
+        screening.words = _words(screening)
     chart = None
     if power:
         latest = power[-1]
         chart = bar_chart(
-            [Bar(d["title"], (d["score"],), highlight=d["score"] >= 50) for d in latest.scores["domains"]],
-            title="Imbalance by domain, latest questionnaire",
+            [
+                Bar(latest.words.domains.get(d["key"], d["title"]), (d["score"],), highlight=d["score"] >= 50)
+                for d in latest.scores["domains"]
+            ],
+            title=_("Imbalance by domain, latest questionnaire"),
         )
     trend = (
         line_chart(
-            {"Power index": [(timezone.localdate(s.submitted_at), s.scores["index"]) for s in power]},
-            title="Power index over time",
+            {_("Power index"): [(timezone.localdate(s.submitted_at), s.scores["index"]) for s in power]},
+            title=_("Power index over time"),
         )
         if len(power) > 1
         else None

@@ -28,7 +28,9 @@ from clinic.reports.tasks import enqueue, recover_stalled
 def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """A client summary PDF. Every one is a disclosure: its purpose and options are recorded first."""
     case, client = case_and_client(request.user, case_code, client_code)
-    form = SummaryForm(posted(request), authorizations=_third_party_authorizations(case, client))
+    form = SummaryForm(
+        posted(request), authorizations=_third_party_authorizations(case, client), client_language=client.language
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         options = {
@@ -37,6 +39,7 @@ def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse
             "from": data["date_from"].isoformat() if data["date_from"] else "",
             "to": data["date_to"].isoformat() if data["date_to"] else "",
             "report": "client_summary",
+            "language": data["language"],
         }
         if data["purpose"] not in INTERNAL_PURPOSES:
             # Outside the treating team: a release, reviewed by the treating therapist before it leaves.
@@ -73,7 +76,7 @@ def _prepare_release(request, case, client, form, *, kind: str, options: dict) -
         purpose_other=data.get("purpose_other", ""),
         recipient_name=data.get("recipient_name", ""),
         authorization=data.get("authorization"),
-        options={key: value for key, value in options.items() if key in ("notes", "from", "to")},
+        options={key: value for key, value in options.items() if key in ("notes", "from", "to", "language")},
         by=request.user,
         request=request,
     )

@@ -31,11 +31,7 @@ CLIENT_MESSAGES = [
     "clients/email/something_new.txt",
 ]
 # Not translated yet: each with why, and taken off as soon as it is.
-PENDING = {
-    "accounts/two_factor_setup.html": "staff sign-in step (clients have no second factor), shared layout",
-    "accounts/two_factor_verify.html": "staff sign-in step (clients have no second factor), shared layout",
-    "accounts/recovery_codes.html": "staff sign-in step (clients have no second factor), shared layout",
-}
+PENDING: dict[str, str] = {}
 INCLUDE = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
 ATTRIBUTE = re.compile(r"""\b(aria-label|title|placeholder|alt)="([^"]*)\"""")
 WORD = re.compile(r"[^\W\d_]{2,}")
@@ -168,8 +164,10 @@ def test_a_client_facing_template_has_no_untranslated_words(name):
 
 
 def client_forms():
-    from clinic.accounts.forms import LanguageForm
+    from clinic.accounts.forms import EnrolForm, LanguageForm, TokenForm
+    from clinic.accounts.reset import ResetRequestForm
     from clinic.clients.contact import ContactChoicesForm
+    from clinic.plans.exercise_forms import CheckInForm
     from clinic.releases.forms import PortalAuthorizationForm, RevokeForm
     from intake.forms import AcceptInvitationForm
     from intake.inquiries import InquiryForm
@@ -182,13 +180,14 @@ def client_forms():
         ContactChoicesForm,
         PortalAuthorizationForm,
         RevokeForm,
+        CheckInForm,
+        ResetRequestForm,
+        TokenForm,
+        EnrolForm,
     ] + [section.form_class for section in SECTIONS]
 
 
-PENDING_FORMS = {
-    "PortalAuthorizationForm": "the sharing agreement's fields, next step",
-    "RevokeForm": "the sharing agreement's fields, next step",
-}
+PENDING_FORMS: dict[str, str] = {}
 # The same in both languages: names of languages, and words Spanish shares.
 SAME_WORDS = {"English", "Español", "No"}
 
