@@ -37,6 +37,11 @@ urlpatterns = [
         contact.client_contact_edit,
         name="client_contact_edit",
     ),
+    path(
+        "cases/<uuid:case_code>/clients/<uuid:client_code>/language/",
+        contact.client_language_edit,
+        name="client_language_edit",
+    ),
     path("cases/<uuid:code>/discharge/", retention.case_discharge, name="case_discharge"),
     path("cases/<uuid:code>/reopen/", retention.case_reopen, name="case_reopen"),
     # Practice admin

@@ -299,6 +299,12 @@ MATRIX: dict[str, Row] = {
     "intake_read": clinical_page(client1),
     # A staff change of contact choices at the client's request; an empty POST asks for the reason.
     "client_contact_edit": Row(client1, get=TREATING, post=TREATING),
+    # A staff change of the client's language at their request; an empty POST is refused with a message.
+    "client_language_edit": Row(
+        client1,
+        get=not_offered_to(*STAFF),
+        post=TREATING | {"therapist1": "refused", "admin": "refused"},
+    ),
     # Admins open the record's non-clinical page (disclosures, PDF forms); its clinical parts are the therapist's.
     "client_record": Row(client1, get=TREATING, post=not_offered_to(*STAFF)),
     "comparison": clinical_page(case_code),

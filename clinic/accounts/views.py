@@ -18,6 +18,7 @@ from clinic.accounts.models import Role, User
 from clinic.accounts.staff import create_staff, set_active
 from clinic.audit.events import record
 from clinic.audit.models import Action
+from clinic.clients.contact import change_language
 from clinic.clients.models import Client
 from clinic.lib import language
 from clinic.lib.http import posted, safe_local_url
@@ -123,17 +124,7 @@ def account_language(request: HttpRequest) -> HttpResponse:
         messages.error(request, gettext("Choose one of the languages listed."))
         return redirect("account")
     chosen = form.cleaned_data["language"]
-    if chosen != client.language:
-        before = client.language
-        client.language = chosen
-        client.save(update_fields=["language"])
-        record(
-            action=Action.CLIENT_LANGUAGE_CHANGED,
-            request=request,
-            target=client,
-            client=client,
-            detail={"from": before, "to": chosen},
-        )
+    change_language(client=client, to=chosen, request=request)
     # The confirmation is in the language just chosen.
     translation.activate(language.to_activate(chosen))
     messages.success(request, gettext("Saved. Your pages, emails and messages are now in this language."))

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role, User
@@ -268,6 +268,47 @@ def client_contact_edit(request: HttpRequest, case_code, client_code) -> HttpRes
         "show_reasons": request.user.role == Role.THERAPIST,
     }
     return render(request, "clients/contact_edit.html", context)
+
+
+def change_language(*, client: Client, to: str, request: HttpRequest) -> bool:
+    """The language of the client's pages, emails, text messages and documents: changed by the client on their
+    account page, or by staff at the client's request. Audited with who, from and to. False if it was already so."""
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        before = locked.language
+        if before == to:
+            return False
+        locked.language = to
+        locked.save(update_fields=["language"])
+        record(
+            action=Action.CLIENT_LANGUAGE_CHANGED,
+            request=request,
+            target=locked,
+            client=locked,
+            detail={"from": before, "to": to},
+        )
+    client.language = to
+    return True
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_POST
+def client_language_edit(request: HttpRequest, case_code, client_code) -> HttpResponse:
+    """Staff change a client's language at the client's request (in session, by phone), from the case page."""
+    from clinic.accounts.forms import LanguageForm
+
+    case, client = case_and_client(request.user, case_code, client_code)
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the languages listed. Nothing was changed.")
+    elif change_language(client=client, to=form.cleaned_data["language"], request=request):
+        messages.success(
+            request,
+            f"Saved: {client.display_name}'s pages, emails, messages and documents are now in {client.language_name}.",
+        )
+    else:
+        messages.info(request, f"{client.display_name} already reads {client.language_name}. Nothing was changed.")
+    return redirect("case_detail", code=case.code)
 
 
 def latest_changes() -> Prefetch:
