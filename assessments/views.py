@@ -1,6 +1,5 @@
 import dataclasses
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import F
@@ -149,9 +148,7 @@ def safety_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def safety_edit(request: HttpRequest) -> HttpResponse:
     # One page per language (?language=es); English unless another of the practice's languages is asked for.
-    editing = request.GET.get("language", "en")
-    if editing not in dict(settings.LANGUAGES):
-        editing = "en"
+    editing = language.editing(request)
     current = SafetyInfo.current(editing)
     initial = {"intro": current.intro, "hotlines": SafetyInfoForm.lines_of(current.hotlines)}
     form = SafetyInfoForm(posted(request), initial=initial)
@@ -164,8 +161,8 @@ def safety_edit(request: HttpRequest) -> HttpResponse:
         )
         record(action=Action.SAFETY_INFO_CHANGED, request=request, target=info)
         messages.success(request, "The safety page is updated.")
-        return redirect(reverse("safety_edit") + ("" if editing == "en" else f"?language={editing}"))
-    context = {"form": form, "editing": editing, "languages": settings.LANGUAGES, "own_page": current.pk is not None}
+        return redirect(language.editing_address(reverse("safety_edit"), editing))
+    context = {"form": form, "editing": editing, "own_page": current.pk is not None}
     return render(request, "assessments/safety_edit.html", context)
 
 

@@ -271,9 +271,7 @@ def intake_read(request: HttpRequest, case_code, client_code) -> HttpResponse:
 def consent_texts(request: HttpRequest) -> HttpResponse:
     """Publish a new version of a consent text. Old versions stay as they were signed."""
     # One set of texts per language (?language=es), each with its own versions.
-    editing = request.GET.get("language", "en")
-    if not language.known(editing):
-        editing = "en"
+    editing = language.editing(request)
     form = ConsentTextForm(posted(request))
     if request.method == "POST" and form.is_valid():
         document = form.publish(by=request.user, language=editing)
@@ -287,7 +285,7 @@ def consent_texts(request: HttpRequest) -> HttpResponse:
             request,
             f"{document.get_kind_display()} ({language.name_of(editing)}) version {document.version} is now in use.",
         )
-        return redirect(reverse("consent_texts") + ("" if editing == "en" else f"?language={editing}"))
+        return redirect(language.editing_address(reverse("consent_texts"), editing))
     current = [ConsentDocument.objects.current(kind, editing) for kind in ConsentDocument.Kind.values]
-    context = {"form": form, "current": [c for c in current if c], "editing": editing, "languages": language.choices()}
+    context = {"form": form, "current": [c for c in current if c], "editing": editing}
     return render(request, "intake/consent_texts.html", context)

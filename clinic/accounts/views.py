@@ -109,8 +109,8 @@ def account(request: HttpRequest) -> HttpResponse:
         "recovery_left": twofactor.remaining_recovery_codes(request.user),
     }
     if request.user.is_client:
-        own = Client.objects.filter(user=request.user).values_list("language", flat=True).first()
-        context["language_form"] = LanguageForm(initial={"language": language.bare(own)})
+        # The language on the client's record, already read to speak it (clinic.middleware.activate_for).
+        context["language_form"] = LanguageForm(initial={"language": language.bare(request.LANGUAGE_CODE)})
     return render(request, "accounts/account.html", context)
 
 

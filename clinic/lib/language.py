@@ -63,3 +63,15 @@ def speaking(language: str | None) -> Iterator[None]:
 
 def name_of(language: str) -> str:
     return dict(settings.LANGUAGES).get(language, language)
+
+
+def editing(request) -> str:
+    """The language an admin's page of per-language texts edits: the one in its address (`?language=es`), or the
+    practice's first language for a missing or unknown one."""
+    asked = request.GET.get("language", "")
+    return asked if known(asked) else base_language()
+
+
+def editing_address(path: str, language: str) -> str:
+    """The address of that page in `language`: the plain path for the practice's first language."""
+    return path if language == base_language() else f"{path}?language={language}"

@@ -8,6 +8,7 @@ read the pages in Spanish, nor switch the next person's pages).
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
@@ -153,6 +154,8 @@ def test_a_client_changes_their_language_in_their_account_at_once_and_it_is_audi
     page = response.content.decode()
     assert "Guardado. Sus páginas, correos y mensajes ahora están en este idioma." in page
     assert '<html lang="es">' in page
+    # The account page shows the language now on the record as the one chosen.
+    assert BeautifulSoup(page, "html.parser").select_one("input[name=language][checked]")["value"] == "es"
     person.refresh_from_db()
     assert person.language == "es"
     event = AuditEvent.objects.get(action=Action.CLIENT_LANGUAGE_CHANGED)
