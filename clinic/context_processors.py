@@ -108,6 +108,9 @@ PAGE_WORDS = {
     "still_signed_out": gettext_lazy("Still signed out. Sign in again in the other tab, then press Save now."),
     "offline": gettext_lazy("Not saved yet: check your connection. Trying again…"),
     "unsaved": gettext_lazy("Unsaved changes"),
+    "switch_loses": gettext_lazy(
+        "What you typed on this page is not kept when you change the language. Change the language anyway?"
+    ),
 }
 
 
