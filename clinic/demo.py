@@ -38,13 +38,18 @@ CLIENTS = {
     "client3": ("Riley Chen", "", "client3@example.org", True, False),
     "client4": ("Morgan Chen", "Mo", "client4@example.org", True, True),
     "client5": ("Casey Lind", "", "client5@example.org", False, False),
+    "client6": ("Lucía Morales Peña", "Lucía", "client6@example.org", True, False),
 }
+# The language on a client's record where it is not the practice's own (English).
+LANGUAGES = {"client6": "es"}
 
 # (therapist, kind, clients)
 CASES = [
     ("therapist1", Case.Kind.COUPLE, ["client1", "client2"]),
     ("therapist2", Case.Kind.COUPLE, ["client3", "client4"]),
     ("therapist1", Case.Kind.INDIVIDUAL, ["client5"]),
+    # Lucía reads Spanish: a new client, her account set up, everything still to do.
+    ("therapist1", Case.Kind.INDIVIDUAL, ["client6"]),
 ]
 
 
@@ -92,6 +97,7 @@ def seed() -> list[DemoLogin]:
                     "phone": _demo_phone(username),
                     "may_email": may_email,
                     "may_call": may_call,
+                    **({"language": LANGUAGES[username]} if username in LANGUAGES else {}),
                 }
             )
         if Client.objects.filter(user__in=users).exists():
@@ -112,12 +118,23 @@ def seed() -> list[DemoLogin]:
     seed_progress_view(staff)
     seed_session_checkins()
     seed_appointments(staff)
+    seed_spanish_client(staff)
     return [
         DemoLogin("admin", "practice admin", "practice page, staff, cases, audit log"),
-        DemoLogin("therapist1", "therapist", "couple client1+client2 (signed plan, reviewed), individual client5"),
+        DemoLogin(
+            "therapist1",
+            "therapist",
+            "couple client1+client2 (signed plan, reviewed), individual client5, individual client6 (Spanish)",
+        ),
         DemoLogin("therapist2", "therapist", "couple client3+client4"),
         DemoLogin("supervisor", "therapist (supervisor)", "co-signs therapist1's notes"),
         *(DemoLogin(f"client{i}", "client", "") for i in range(1, 6)),
+        DemoLogin(
+            "client6",
+            "client",
+            "reads Fulcrum in Spanish (Lucía); waiting for her: the intake (not started), both questionnaires, "
+            "the check-in after a session that has just ended, and an exercise for this week",
+        ),
     ]
 
 
@@ -971,3 +988,52 @@ def seed_appointments(staff: dict) -> None:
     for therapist, hour in ((t1, 12), (t2, 13)):
         days = [_local(_workday(5 + d), hour) for d in (0, 1, 2)]
         publish(therapist=therapist, slots=[Slot(day, day + timedelta(minutes=20)) for day in days])
+
+
+# Lucía's exercise for this week: the library has its words in Spanish, so her assignment is in Spanish.
+LUCIA_EXERCISE = "A pause before you reply"
+LUCIA_NOTE = "Empiece por los momentos pequeños, en casa."
+
+
+def seed_spanish_client(staff: dict) -> None:
+    """Lucía (client6) reads Spanish and is new: no intake yet; the power and safety questionnaires open; the
+    check-in after an individual session that ended two hours ago; one library exercise for this week.
+
+    Each part is looked up first, so a demo seeded before Lucía was added gains her on the next run.
+    """
+    from assessments.checkins import offer_after_session
+    from clinic.notes.models import TherapySession
+    from clinic.plans.exercises import assign as assign_exercise
+    from clinic.plans.library import ensure_library
+    from clinic.plans.models import Assignment, Exercise
+
+    therapist = staff["therapist1"]
+    lucia = Client.objects.get(user__username="client6")
+    case = Case.objects.get(clients=lucia)
+    for key in ("power", "safety"):
+        if not lucia.screenings.filter(instrument_key=key).exists():
+            assign(client=lucia, key=key, by=therapist)
+    if not TherapySession.objects.filter(case=case).exists():
+        # A 50-minute session that ended two hours ago; no note written yet.
+        session = TherapySession.objects.create(
+            case=case,
+            starts_at=timezone.now() - timedelta(hours=2, minutes=50),
+            format=TherapySession.Format.INDIVIDUAL,
+            individual_client=lucia,
+            created_by=therapist,
+        )
+        # No email while seeding: the demo sends nothing.
+        offer_after_session(session=session, notify=False)
+    if not Assignment.objects.filter(case=case).exists():
+        ensure_library()
+        today = timezone.localdate()
+        assign_exercise(
+            case=case,
+            clients=[lucia],
+            exercise=Exercise.objects.filter(title=LUCIA_EXERCISE).first()
+            or Exercise.objects.filter(texts__language="es").order_by("id").first(),
+            starts_on=today,
+            ends_on=today + timedelta(days=6),
+            by=therapist,
+            personal_note=LUCIA_NOTE,
+        )

@@ -2,10 +2,11 @@
 
 Every URL pattern in the URLconf is asked for, with the demo's real ids (the
 permission matrix's rows), as an anonymous visitor and as each demo client
-(client1 has sent their intake, client2 is half-way, client5 is alone), by
-GET and by POST (empty, so that forms come back with their errors, and with
-the row's data). Every page that answers 200 is parsed: each `<form>` and
-each field a person can type into or tick carries autocomplete="off"
+(client1 has sent their intake, client2 is half-way, client5 is alone, client6
+reads Spanish and has not started hers), by GET and by POST (empty, so that
+forms come back with their errors, and with the row's data). Every page that
+answers 200 is parsed: each `<form>` and each field a person can type into or
+tick carries autocomplete="off"
 (password fields "new-password": see clinic/lib/forms.py). A new client or
 public page with a bare field fails here without being listed anywhere.
 
@@ -33,7 +34,7 @@ from tests.conftest import sign_in
 from tests.test_permission_matrix import MATRIX
 from tests.test_url_protection import sample_url
 
-VISITORS = ["anonymous", "client1", "client2", "client5"]
+VISITORS = ["anonymous", "client1", "client2", "client5", "client6"]
 NOT_TYPED = {"hidden", "submit", "button", "reset", "image"}
 # What a password field may say instead of "off", which Chromium's password manager ignores.
 PASSWORD_TOKENS = {"new-password"}

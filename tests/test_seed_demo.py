@@ -15,12 +15,13 @@ def test_seed_demo_creates_the_documented_practice_and_is_idempotent(db, capsys)
     first = counts()
     call_command("seed_demo")
     assert counts() == first
-    # Nine logins; five clients in three cases, Alex Former's old case, and the made-up past clients.
+    # Ten logins; six clients in four cases, Alex Former's old case, and the made-up past clients.
     history = Client.objects.filter(full_name__startswith="Demo past client")
-    assert first[:3] == (9, 6 + history.count(), 4 + history.count())
+    assert first[:3] == (10, 7 + history.count(), 5 + history.count())
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert "therapist1" in out and "client5" in out
+    assert "client6" in out and "Spanish" in out
 
     users = {u.username: u for u in User.objects.all()}
     assert users["admin"].role == Role.ADMIN
@@ -36,6 +37,40 @@ def test_seed_demo_creates_the_documented_practice_and_is_idempotent(db, capsys)
     assert case_of("client3").primary_therapist.username == "therapist2"
     assert case_of("client5").kind == Case.Kind.INDIVIDUAL
     assert case_of("client5").primary_therapist.username == "therapist1"
+    assert case_of("client6").kind == Case.Kind.INDIVIDUAL
+    assert case_of("client6").primary_therapist.username == "therapist1"
+    assert case_of("client6") not in (case_of("client5"), case_of("client1"))
+
+
+def test_seed_demo_adds_a_new_client_who_reads_spanish(db):
+    """Lucía (client6): Spanish on her record, a login, no intake yet; both questionnaires open, the check-in
+    after a session that ended two hours ago waiting, and this week's exercise in Spanish."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.checkins import session_ends
+    from clinic.plans.models import Assignment
+    from intake.models import Intake
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    lucia = Client.objects.get(user__username="client6")
+    assert (lucia.full_name, lucia.preferred_name, lucia.language) == ("Lucía Morales Peña", "Lucía", "es")
+    assert lucia.email.endswith("@example.org") and "555-01" in lucia.phone
+    assert lucia.user.check_password(DEMO_PASSWORD) and lucia.user.role == Role.CLIENT
+    assert not Intake.objects.filter(client=lucia).exists()
+    assert sorted(lucia.screenings.open().values_list("instrument_key", flat=True)) == ["power", "safety"]
+    assert not lucia.screenings.submitted().exists()
+    (checkin,) = lucia.session_checkins.waiting()
+    ended = timezone.now() - session_ends(checkin.session)
+    assert timedelta(hours=1) < ended < timedelta(hours=3)
+    assert checkin.session.individual_client == lucia
+    (assignment,) = Assignment.objects.filter(client=lucia)
+    assert assignment.language == "es" and assignment.title == "Una pausa antes de responder"
+    assert assignment.starts_on <= timezone.localdate() <= assignment.ends_on
+    # The other clients keep the practice's own language.
+    assert set(Client.objects.exclude(pk=lucia.pk).values_list("language", flat=True)) == {"en"}
 
 
 def test_seed_demo_adds_the_assessment_story(db):

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reports.conftest import first_page_png  # noqa: F401 - a PDF's first page as a PNG, for browser tests too
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
