@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from clinic.lib.http import safe_local_url
+from clinic.middleware import activate_for
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +54,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
                 typed.append(value)
     back = request.headers.get("Referer", "")
     back = safe_local_url(request, back)
+    # The token is checked before the page's language is chosen (clinic.middleware.LanguageMiddleware).
+    activate_for(request)
     return render(request, "errors/csrf_failure.html", {"typed": typed, "back": back}, status=403)
 
 
 @login_not_required
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # An address that matches nothing reaches no view, so the client's language was not chosen yet.
+    activate_for(request)
     return render(request, "errors/404.html", status=404)
 
 

@@ -207,3 +207,32 @@ def test_a_reminder_is_in_the_clients_language_with_spanish_dates(couple_case, p
     assert "tiene una cita el lunes" in message.body
     assert " de " in message.body and "Monday" not in message.body
     assert Reminder.objects.get().status == "sent"
+
+
+def test_a_spanish_client_meets_error_pages_in_spanish_even_where_no_view_runs(person, client_user):
+    from django.test import Client as HttpClient
+
+    from tests.conftest import sign_in
+
+    person.language = "es"
+    person.save(update_fields=["language"])
+    # An address that matches nothing reaches no view.
+    http = sign_in(HttpClient(), client_user)
+    missing = http.get("/my/no-such-page/")
+    assert missing.status_code == 404
+    page = missing.content.decode()
+    assert '<html lang="es">' in page and "Página no encontrada" in page
+    # A form whose security token is refused is refused before any view: the page says so in Spanish, and
+    # gives back what was typed.
+    strict = sign_in(HttpClient(enforce_csrf_checks=True), client_user)
+    refused = strict.post(
+        reverse("account_language"),
+        {"language": "en", "note": "Señora Núñez"},
+        HTTP_ORIGIN="http://testserver",
+        follow=True,  # answered by a redirect to the page held once (clinic.middleware.AnswerByRedirectMiddleware)
+    )
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert '<html lang="es">' in page and "No se pudo enviar el formulario" in page and "Señora Núñez" in page
+    person.refresh_from_db()
+    assert person.language == "es"
