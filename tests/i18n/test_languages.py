@@ -5,7 +5,7 @@ browser's Accept-Language changes nothing (a shared device must not give away th
 read the pages in Spanish, nor switch the next person's pages).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -236,3 +236,18 @@ def test_a_spanish_client_meets_error_pages_in_spanish_even_where_no_view_runs(p
     assert '<html lang="es">' in page and "No se pudo enviar el formulario" in page and "Señora Núñez" in page
     person.refresh_from_db()
     assert person.language == "es"
+
+
+def test_spanish_numbers_are_written_as_in_the_united_states():
+    from django.template import Context, Template
+    from django.utils import formats
+
+    from clinic.lib import language
+
+    with language.speaking("es"):
+        assert Template("{{ index }}").render(Context({"index": 38.9})) == "38.9"
+        assert formats.number_format(1250.5, 1, force_grouping=True) == "1,250.5"
+        assert (
+            formats.date_format(datetime(2026, 12, 7, 14, 30), "DATETIME_FORMAT")
+            == "7 de diciembre de 2026, 2:30 p. m."
+        )

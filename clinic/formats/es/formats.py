@@ -18,3 +18,8 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
 # Django's own Spanish catalogue leaves the clock's "AM"/"PM" in English capitals; ours gives "a. m."/"p. m.".
 CLOCK_WORDS = (gettext_noop("AM"), gettext_noop("PM"))
+# Numbers as Spanish in the United States (and Mexico) writes them: a decimal point, a comma between thousands
+# ("índice 38.9", "1,250"), as the charts' own labels read; Spain's decimal comma would read as a list here.
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
