@@ -259,8 +259,12 @@ def activate_for(request: HttpRequest) -> None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_client:
         return
-    from clinic.clients.models import Client
+    # Read once a request: an error page after a view (a 404 it raised) finds it already read.
+    own = getattr(request, "client_language", None)
+    if own is None:
+        from clinic.clients.models import Client
 
-    own = Client.objects.filter(user=user).values_list("language", flat=True).first()
+        own = Client.objects.filter(user=user).values_list("language", flat=True).first() or ""
+        request.client_language = own
     translation.activate(language.to_activate(own))
     request.LANGUAGE_CODE = translation.get_language()
