@@ -8,9 +8,15 @@ covering conjoint notes, is in force; the rest are only counted. The couple's
 shared treatment goals (the shared material) follow the same rule, under an
 authorization covering the shared material; without one a line says, without
 content, that they are withheld. A client's own individual goals, assignments
-and sent check-ins are their own record. Redactions are
-applied to the text pieces ("parts") the document shows; the record is never
-changed.
+and sent check-ins are their own record.
+
+Everything a file of a release carries is listed here, once: free text as
+"parts" (redacted by passage) and structured values as "items" (a
+questionnaire's answers and scores, check-in ratings, a flag's reasons, a
+warning sign's action; withheld whole). The review page, the redaction step,
+the confirmation fingerprint and every file writer (the PDF, the record's JSON)
+read this one object and nothing else, so a redaction reaches every file and
+every field. The record itself is never changed.
 """
 
 import hashlib
@@ -24,7 +30,7 @@ from clinic.clients.models import Case, Client
 from clinic.lib.dates import show
 from clinic.notes.models import TherapySession
 from clinic.releases import passages
-from clinic.releases.models import Release, ReleaseAuthorization, ReleasePurpose, Scope
+from clinic.releases.models import Redaction, Release, ReleaseAuthorization, ReleasePurpose, Scope, fold_name
 
 
 def withheld_notice(count: int) -> str:
@@ -60,6 +66,22 @@ class Part:
 
 
 @dataclass
+class Item:
+    """One structured value in the document (answers, ratings, reasons) that a reviewer may withhold whole."""
+
+    key: str
+    section: str
+    label: str
+    shown: str
+    data: object
+    withheld: bool = False
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+@dataclass
 class Contents:
     summary: object
     internal: bool
@@ -74,6 +96,26 @@ class Contents:
     shared_goals: list = field(default_factory=list)
     goals_withheld: bool = False
     goals_authorization: ReleaseAuthorization | None = None
+    items: dict = field(default_factory=dict)
+
+    @property
+    def relied_on(self) -> list[ReleaseAuthorization]:
+        """Every authorization the contents rely on (conjoint notes, shared material), each once."""
+        found = {a.pk: a for a in (self.authorization, self.goals_authorization) if a is not None}
+        return list(found.values())
+
+    def value(self, key: str, default=None):
+        """A structured value as released: None when it was withheld."""
+        item = self.items.get(key)
+        if item is None:
+            return default
+        return None if item.withheld else item.data
+
+    def item_sections(self) -> list[tuple[str, list[Item]]]:
+        grouped: dict[str, list[Item]] = {}
+        for item in self.items.values():
+            grouped.setdefault(item.section, []).append(item)
+        return list(grouped.items())
 
     @property
     def withheld_notice(self) -> str:
@@ -108,7 +150,10 @@ class Contents:
             "sessions": sorted(str(s.code) for s in self.sessions),
             "withheld": self.withheld,
             "authorization": str(self.authorization.code) if self.authorization else "",
-            "parts": sorted(self.parts),
+            # Each piece by its key and what it says now: a piece added (a check-in sent after review) or changed
+            # is a different document.
+            "parts": sorted([p.key, _digest(p.original)] for p in self.parts.values()),
+            "items": sorted([i.key, _digest(i.data), i.withheld] for i in self.items.values()),
             "redactions": sorted([p.key, sorted(map(list, p.spans))] for p in self.parts.values() if p.spans),
         }
         # Only when there is a plan, so that releases confirmed before plans existed keep their fingerprint.
@@ -138,11 +183,32 @@ def authorization_for(
         return given.to_partner(release.client).order_by("-expires_on", "-id").first()
     if release.authorization_id is None:
         return None
-    return given.to_third_party().filter(pk=release.authorization_id).first()
+    # Only the authorization staff chose, and only while it names this release's recipient.
+    chosen = given.to_third_party().filter(pk=release.authorization_id).first()
+    return chosen if chosen is not None and names_recipient(chosen, release) else None
+
+
+def names_recipient(authorization: ReleaseAuthorization, release: Release) -> bool:
+    """Whether `authorization` is to the person this release goes to: a consent is bound to who receives it."""
+    if release.purpose == ReleasePurpose.CLIENT_REQUEST:
+        return (
+            authorization.recipient_kind == ReleaseAuthorization.RecipientKind.PARTNER
+            and authorization.recipient_client_id == release.client_id
+        )
+    return authorization.recipient_kind == ReleaseAuthorization.RecipientKind.THIRD_PARTY and fold_name(
+        authorization.recipient_label
+    ) == fold_name(release.recipient_name)
 
 
 def _session_label(session: TherapySession) -> str:
     return f"{show(session.starts_at)} · {session.get_format_display()}"
+
+
+def _screening_shown(screening) -> str:
+    scores = screening.scores or {}
+    if screening.instrument_key == "power":
+        return f"index {scores.get('index')} ({scores.get('band_label') or scores.get('band', '')})"
+    return str(getattr(screening, "level_label", "") or scores.get("level", ""))
 
 
 def build(*, case: Case, client: Client, options: dict, release: Release | None = None) -> Contents:
@@ -153,7 +219,7 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
     end = date.fromisoformat(options["to"]) if options.get("to") else None
     full = options.get("notes") == "full" or (release is not None and release.full_notes)
     export = release is not None and release.kind == Release.Kind.EXPORT
-    summary = gather(case=case, client=client, date_from=start, date_to=end, full_notes=full)
+    summary = gather(case=case, client=client, date_from=start, date_to=end, full_notes=full, checkins=export)
 
     authorization = None
     sessions = summary.sessions
@@ -175,11 +241,18 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
             summary.shared_goals = []
 
     parts: dict[str, Part] = {}
+    items: dict[str, Item] = {}
 
     def add(key: str, section: str, label: str, text) -> None:
         if isinstance(text, str) and text.strip():
             parts[key] = Part(key=key, section=section, label=label, original=text)
 
+    def item(key: str, section: str, label: str, shown: str, data) -> None:
+        if data not in (None, "", [], {}):
+            items[key] = Item(key=key, section=section, label=label, shown=shown, data=data)
+
+    if export:
+        add("client:safe_times", "About the client", "Safe times to contact", summary.client.safe_times)
     if summary.intake:
         answers = summary.intake.answers or {}
         if export:
@@ -191,7 +264,10 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
                 for name, value in (values or {}).items() if isinstance(values, dict) else ():
                     field = section.form_class.base_fields.get(name) if section else None
                     label = f"{section.title if section else slug} · {field.label if field else name}"
-                    add(f"intake:{slug}:{name}", "Intake", label, value)
+                    if isinstance(value, str):
+                        add(f"intake:{slug}:{name}", "Intake", label, value)
+                    else:
+                        item(f"intake:{slug}:{name}", "Intake", label, json.dumps(value, ensure_ascii=False), value)
         else:
             reasons = answers.get("reasons") or {}
             add("intake:reasons:reasons", "Intake highlights", "What brings them", reasons.get("reasons"))
@@ -201,21 +277,30 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
                 "What they would like to be different",
                 reasons.get("goals"),
             )
+    for screening in [*summary.power, *summary.safety]:
+        title = "Power questionnaire" if screening.instrument_key == "power" else "Safety questionnaire"
+        item(
+            f"screening:{screening.pk}",
+            "Questionnaires",
+            f"{title}, {show(screening.submitted_at)}: answers and scores",
+            _screening_shown(screening),
+            {"answers": screening.answers, "scores": screening.scores, "result": screening.result},
+        )
     for sign in summary.signs:
-        add(
-            f"sign:{sign.pk}",
+        label = f"{sign.get_type_display()}, {show(sign.observed_on)}"
+        add(f"sign:{sign.pk}", "Warning signs", label, sign.description)
+        item(
+            f"sign:{sign.pk}:action",
             "Warning signs",
-            f"{sign.get_type_display()}, {show(sign.observed_on)}",
-            sign.description,
+            f"{label}: action taken",
+            sign.get_action_taken_display(),
+            sign.action_taken,
         )
     for flag in summary.flags:
-        add(
-            f"flag:{flag.pk}:acknowledge",
-            "Risk flags",
-            f"Flag of {show(flag.raised_at)}: acknowledged",
-            flag.acknowledge_note,
-        )
-        add(f"flag:{flag.pk}:resolve", "Risk flags", f"Flag of {show(flag.raised_at)}: resolved", flag.resolve_note)
+        label = f"Flag of {show(flag.raised_at)}"
+        item(f"flag:{flag.pk}:reasons", "Risk flags", f"{label}: reasons", ", ".join(flag.reasons or []), flag.reasons)
+        add(f"flag:{flag.pk}:acknowledge", "Risk flags", f"{label}: acknowledged", flag.acknowledge_note)
+        add(f"flag:{flag.pk}:resolve", "Risk flags", f"{label}: resolved", flag.resolve_note)
     for session in sessions:
         note = session.note
         label = _session_label(session)
@@ -235,6 +320,13 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
             )
         if export:
             add(f"note:{session.code}:next_steps", "Sessions and notes", f"{label} · Next steps", note.next_steps)
+            for tag in note.tags.all():
+                add(
+                    f"tag:{tag.pk}:evidence",
+                    "Sessions and notes",
+                    f"{label} · {tag.get_practice_display()}: evidence",
+                    tag.evidence,
+                )
         for addendum in note.addenda.all():
             add(
                 f"addendum:{addendum.code}",
@@ -256,17 +348,38 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
             f"{label} · personal note",
             assignment.personal_note,
         )
-        for checkin in assignment.sent_checkins:
+        if export:
             add(
-                f"checkin:{checkin.code}:text",
+                f"assignment:{assignment.code}:instructions",
                 "Between-session practice",
-                f"{label} · check-in of {show(checkin.sent_at)}",
-                checkin.text,
+                f"{label} · instructions",
+                assignment.instructions,
             )
+        for checkin in assignment.sent_checkins:
+            when = f"{label} · check-in of {show(checkin.sent_at)}"
+            answers = {"tried": checkin.tried, "made_things_worse": checkin.made_things_worse}
+            shown = f"tried: {checkin.get_tried_display() or '—'}" + (
+                "; made things worse or felt unsafe" if checkin.made_things_worse else ""
+            )
+            item(f"checkin:{checkin.code}:answers", "Between-session practice", f"{when}: answers", shown, answers)
+            add(f"checkin:{checkin.code}:text", "Between-session practice", when, checkin.text)
+    for k in summary.session_checkins:
+        when = f"Check-in after the session of {show(k.session.starts_at)}"
+        ratings = {"answers": (k.scores or {}).get("items"), "mean": k.mean}
+        item(
+            f"session_checkin:{k.pk}:ratings", "Session check-ins", f"{when}: ratings", str(ratings["answers"]), ratings
+        )
+        add(f"session_checkin:{k.pk}:comment", "Session check-ins", f"{when}: comment", k.comment)
 
     applied = 0
     if release is not None:
         for redaction in release.redactions.all():
+            if redaction.kind == Redaction.Kind.ITEM:
+                found = items.get(redaction.part)
+                if found is not None and not found.withheld:
+                    found.withheld = True
+                    applied += 1
+                continue
             part = parts.get(redaction.part)
             if part is None:
                 continue
@@ -274,14 +387,24 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
             if chosen:
                 part.spans.extend(chosen)
                 applied += 1
+        _leave_out_withheld(summary, items)
 
     # The template reads the released text from the objects it already loops over.
     def text(key: str, original):
         return parts[key].text if key in parts else original
 
+    def value(key: str, original):
+        found = items.get(key)
+        if found is None:
+            return original
+        return None if found.withheld else found.data
+
     for sign in summary.signs:
         sign.released_description = text(f"sign:{sign.pk}", sign.description)
+        action = value(f"sign:{sign.pk}:action", sign.action_taken)
+        sign.released_action = sign.get_action_taken_display() if action else None
     for flag in summary.flags:
+        flag.released_reasons = value(f"flag:{flag.pk}:reasons", flag.reasons)
         flag.released_acknowledge_note = text(f"flag:{flag.pk}:acknowledge", flag.acknowledge_note)
         flag.released_resolve_note = text(f"flag:{flag.pk}:resolve", flag.resolve_note)
     for session in sessions:
@@ -301,6 +424,10 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
         assignment.released_note = text(f"assignment:{assignment.code}:note", assignment.personal_note)
         for checkin in assignment.sent_checkins:
             checkin.released_text = text(f"checkin:{checkin.code}:text", checkin.text)
+            checkin.released_answers = value(
+                f"checkin:{checkin.code}:answers",
+                {"tried": checkin.tried, "made_things_worse": checkin.made_things_worse},
+            )
 
     return Contents(
         summary=summary,
@@ -315,4 +442,15 @@ def build(*, case: Case, client: Client, options: dict, release: Release | None 
         shared_goals=shared_goals,
         goals_withheld=goals_withheld,
         goals_authorization=goals_authorization,
+        items=items,
     )
+
+
+def _leave_out_withheld(summary, items: dict[str, Item]) -> None:
+    """A withheld questionnaire leaves the document whole: its line, and the charts and change drawn from it."""
+    kept = {key for key, found in items.items() if not found.withheld}
+    before = len(summary.power) + len(summary.safety)
+    summary.power = [s for s in summary.power if f"screening:{s.pk}" in kept]
+    summary.safety = [s for s in summary.safety if f"screening:{s.pk}" in kept]
+    if len(summary.power) + len(summary.safety) != before:
+        summary.derive()

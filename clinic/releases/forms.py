@@ -217,3 +217,32 @@ class RedactionForm(forms.Form):
             self.add_error("occurrence", f"The passage appears only {found} time{'s' if found > 1 else ''} there.")
         data["occurrence"] = 1 if occurrence == "" else int(occurrence)
         return data
+
+
+class WithholdForm(forms.Form):
+    """A structured value (a questionnaire's answers and scores, ratings, a flag's reasons) left out whole."""
+
+    # Beside the redaction form on one page: its own field ids.
+    prefix = "withhold"
+
+    item = forms.ChoiceField(label="What to withhold", error_messages={"required": "Choose the item to withhold."})
+    reason = forms.CharField(
+        label="Reason for withholding it",
+        max_length=500,
+        error_messages={"required": "Give the reason: it is kept with the release."},
+    )
+
+    def __init__(self, *args, contents=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", "Choose the item")] + [
+            (key, f"{item.section}: {item.label}") for key, item in contents.items.items() if not item.withheld
+        ]
+        self.fields["item"].error_messages["invalid_choice"] = (
+            "That item is not in this release, or it is already withheld. Choose one from the list."
+        )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason: it is kept with the release.")
+        return reason

@@ -7,6 +7,7 @@ the case's primary therapist (redactions recorded), and confirmed before it
 can be downloaded.
 """
 
+import unicodedata
 import uuid
 from datetime import date, timedelta
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.accounts.models import Role
 from clinic.clients.models import Case, Client
+from clinic.releases.signals import stored_copies_void
 
 # An authorization runs for at most a year from the day it was signed; the client can sign a new one.
 MAX_VALIDITY = timedelta(days=366)
@@ -54,7 +56,7 @@ class AuthorizationQuerySet(models.QuerySet):
         released after it relies on it, whatever `on` is.
         """
         on = on or timezone.localdate()
-        return self.filter(signed_on__lte=on, expires_on__gte=on, revoked_at__isnull=True)
+        return self.filter(signed_on__lte=on, expires_on__gte=on, revoked_at__isnull=True, superseded_at__isnull=True)
 
     def covering(self, material: str) -> "AuthorizationQuerySet":
         """Those whose scope covers `material` (Scope.CONJOINT_NOTES or Scope.SHARED_MATERIAL); BOTH covers each."""
@@ -71,6 +73,15 @@ class AuthorizationQuerySet(models.QuerySet):
 
     def to_third_party(self) -> "AuthorizationQuerySet":
         return self.filter(recipient_kind=RecipientKind.THIRD_PARTY)
+
+    def to_recipient(self, authorization: "ReleaseAuthorization") -> list["ReleaseAuthorization"]:
+        """Every authorization the same client gave in this case to the same recipient (any state), newest first."""
+        given = self.filter(
+            case_id=authorization.case_id,
+            authorizing_client_id=authorization.authorizing_client_id,
+            recipient_kind=authorization.recipient_kind,
+        ).order_by("-signed_on", "-created_at", "-id")
+        return [a for a in given if a.recipient_key == authorization.recipient_key]
 
     def of_client_user(self, user) -> "AuthorizationQuerySet":
         """A client's own authorizations, and only theirs: a partner's answer 404."""
@@ -115,6 +126,8 @@ class ReleaseAuthorization(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoke_reason = models.CharField(max_length=500, blank=True)
+    # A newer authorization by the same client to the same recipient replaced this one: the newest governs.
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     objects = AuthorizationQuerySet.as_manager()
 
@@ -166,6 +179,14 @@ class ReleaseAuthorization(models.Model):
         return f"{self.third_party_name}{org}"
 
     @property
+    def recipient_key(self) -> str:
+        """Who receives, as one comparable value: the partner's record, or the third party's name and organisation
+        folded (case, accents written two ways, runs of spaces) so that "Dr  Lee" and "dr lee" are one recipient."""
+        if self.recipient_kind == RecipientKind.PARTNER:
+            return f"partner:{self.recipient_client_id}"
+        return "third_party:" + "|".join(fold_name(v) for v in (self.third_party_name, self.third_party_organisation))
+
+    @property
     def covers_conjoint_notes(self) -> bool:
         return self.scope in (Scope.CONJOINT_NOTES, Scope.BOTH)
 
@@ -179,12 +200,14 @@ class ReleaseAuthorization(models.Model):
 
     def is_in_force(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
-        return not self.is_revoked and self.signed_on <= on <= self.expires_on
+        return not self.is_revoked and self.superseded_at is None and self.signed_on <= on <= self.expires_on
 
     @property
     def state(self) -> str:
         if self.is_revoked:
             return "revoked"
+        if self.superseded_at is not None:
+            return "replaced"
         today = timezone.localdate()
         if self.expires_on < today:
             return "expired"
@@ -223,6 +246,11 @@ class ReleaseAuthorization(models.Model):
         )
         self.refresh_from_db()
         return bool(changed)
+
+
+def fold_name(value: str) -> str:
+    """A name as people mean it: compatibility-normalised, case-folded, spaces collapsed, trimmed."""
+    return " ".join(unicodedata.normalize("NFKC", value or "").casefold().split())
 
 
 class ReleasePurpose(models.TextChoices):
@@ -288,6 +316,11 @@ class Release(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Every authorization the confirmed contents relied on (conjoint notes, shared material): each must still be
+    # in force, unreplaced and to this recipient whenever a byte of the release is handed out.
+    relied_on = models.ManyToManyField(ReleaseAuthorization, blank=True, related_name="+")
+    # The first hand-out: the one accounting-of-disclosure row. Later downloads are plain audit events.
+    disclosed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -349,10 +382,13 @@ class Release(models.Model):
 
     def reopen(self) -> None:
         """Back to review: what it would contain changed after it was confirmed."""
-        Release.objects.filter(pk=self.pk, status=ReleaseStatus.CONFIRMED).update(
+        reopened = Release.objects.filter(pk=self.pk, status=ReleaseStatus.CONFIRMED).update(
             status=ReleaseStatus.PREPARED, confirmed_by=None, confirmed_at=None, confirmed_fingerprint=""
         )
+        self.relied_on.clear()
         self.refresh_from_db()
+        if reopened:
+            stored_copies_void.send(sender=Release, releases=[str(self.code)], reason="changed")
 
     def cancel(self, *, by) -> bool:
         changed = (
@@ -367,22 +403,36 @@ class Release(models.Model):
                 confirmed_fingerprint="",
             )
         )
+        self.relied_on.clear()
         self.refresh_from_db()
+        if changed:
+            stored_copies_void.send(sender=Release, releases=[str(self.code)], reason="cancelled")
         return bool(changed)
 
 
-class Redaction(models.Model):
-    """A passage left out of one release. The record itself is never changed; the document shows "[redacted]".
+class RedactionKind(models.TextChoices):
+    PASSAGE = "passage", "A passage of text"
+    ITEM = "item", "A whole item (a questionnaire, ratings, reasons)"
 
-    `part` names the piece of text (a note field, an addendum, a warning sign's
-    description, an intake answer; see clinic.releases.contents). `occurrence`
-    says which appearance of the passage, counted from 1 in the part's text as
-    the review page shows it; 0 means every appearance.
+
+class Redaction(models.Model):
+    """A passage or a whole item left out of one release. The record itself is never changed.
+
+    `part` names the piece (see clinic.releases.contents): for a passage, a
+    piece of text (a note field, an addendum, a warning sign's description, an
+    intake answer) whose passage the document shows as "[redacted]"; for an
+    item, a structured value (a questionnaire's answers, check-in ratings, a
+    flag's reasons) left out whole. `occurrence` says which appearance of the
+    passage, counted from 1 in the part's text as the review page shows it; 0
+    means every appearance.
     """
 
+    Kind = RedactionKind
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="redactions")
+    kind = models.CharField(max_length=10, choices=RedactionKind.choices, default=RedactionKind.PASSAGE)
     part = models.CharField(max_length=120)
-    passage = models.TextField()
+    passage = models.TextField(blank=True)
     occurrence = models.PositiveSmallIntegerField(default=1)
     reason = models.CharField(max_length=500)
     redacted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -391,9 +441,14 @@ class Redaction(models.Model):
     class Meta:
         ordering = ["redacted_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(passage=""), name="redaction_passage_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=RedactionKind.values), name="redaction_kind_valid"),
+            # A passage names its text; a whole item has none.
+            models.CheckConstraint(
+                condition=Q(kind=RedactionKind.PASSAGE, passage__gt="") | Q(kind=RedactionKind.ITEM, passage=""),
+                name="redaction_passage_matches_kind",
+            ),
             models.CheckConstraint(condition=~Q(reason=""), name="redaction_reason_not_empty"),
         ]
 
     def __str__(self) -> str:
-        return f"Redaction in {self.part}"
+        return f"{'Withheld' if self.kind == RedactionKind.ITEM else 'Redaction in'} {self.part}"

@@ -17,7 +17,7 @@ urlpatterns = [
     path("releases/", views.release_list, name="release_list"),
     path("releases/<uuid:code>/", views.release_detail, name="release_detail"),
     path("releases/<uuid:code>/redact/", views.release_redact, name="release_redact"),
+    path("releases/<uuid:code>/withhold/", views.release_withhold, name="release_withhold"),
     path("releases/<uuid:code>/confirm/", views.release_confirm, name="release_confirm"),
     path("releases/<uuid:code>/cancel/", views.release_cancel, name="release_cancel"),
-    path("releases/<uuid:code>/download/", views.release_download, name="release_download"),
 ]

@@ -19,6 +19,7 @@ from clinic.releases.forms import (
     RedactionForm,
     RevokeForm,
     StaffRevokeForm,
+    WithholdForm,
 )
 from clinic.releases.models import Method, Release, ReleaseAuthorization
 
@@ -176,7 +177,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
     return render(request, "releases/release_list.html", {"releases": releases})
 
 
-def _review_page(request, release, *, form=None, changed=False, status=200) -> HttpResponse:
+def review_page(request, release, *, form=None, withhold_form=None, changed=False, status=200) -> HttpResponse:
     context = {"release": release, "changed": changed, "reviewer": release.may_review(request.user)}
     if context["reviewer"] and release.status == Release.Status.PREPARED:
         # Clinical content: only the case's primary therapist sees the preview.
@@ -191,6 +192,7 @@ def _review_page(request, release, *, form=None, changed=False, status=200) -> H
         context.update(
             contents=contents,
             form=form or RedactionForm(contents=contents),
+            withhold_form=withhold_form or WithholdForm(contents=contents),
             redactions=release.redactions.select_related("redacted_by"),
         )
     return render(request, "releases/release_detail.html", context, status=status)
@@ -199,7 +201,7 @@ def _review_page(request, release, *, form=None, changed=False, status=200) -> H
 @role_required(Role.THERAPIST, Role.ADMIN)
 @require_GET
 def release_detail(request: HttpRequest, code) -> HttpResponse:
-    return _review_page(request, _release(request, code))
+    return review_page(request, _release(request, code))
 
 
 def _reviewable(request: HttpRequest, code) -> Release:
@@ -219,7 +221,7 @@ def release_redact(request: HttpRequest, code) -> HttpResponse:
     contents = releasing.contents_of(release)
     form = RedactionForm(request.POST, contents=contents)
     if not form.is_valid():
-        return _review_page(request, release, form=form, status=400)
+        return review_page(request, release, form=form, status=400)
     data = form.cleaned_data
     releasing.add_redaction(
         release=release,
@@ -236,6 +238,27 @@ def release_redact(request: HttpRequest, code) -> HttpResponse:
 
 @role_required(Role.THERAPIST)
 @require_POST
+def release_withhold(request: HttpRequest, code) -> HttpResponse:
+    release = _reviewable(request, code)
+    if release.status != Release.Status.PREPARED:
+        messages.error(request, "Only a release waiting for review can be changed.")
+        return redirect("release_detail", code=release.code)
+    form = WithholdForm(request.POST, contents=releasing.contents_of(release))
+    if not form.is_valid():
+        return review_page(request, release, withhold_form=form, status=400)
+    releasing.withhold_item(
+        release=release,
+        item=form.cleaned_data["item"],
+        reason=form.cleaned_data["reason"],
+        by=request.user,
+        request=request,
+    )
+    messages.success(request, "Withheld from every file of this release. The record itself is unchanged.")
+    return redirect("release_detail", code=release.code)
+
+
+@role_required(Role.THERAPIST)
+@require_POST
 def release_confirm(request: HttpRequest, code) -> HttpResponse:
     release = _reviewable(request, code)
     if release.status != Release.Status.PREPARED:
@@ -243,7 +266,7 @@ def release_confirm(request: HttpRequest, code) -> HttpResponse:
     try:
         releasing.confirm(release=release, reviewed=request.POST.get("reviewed", ""), by=request.user, request=request)
     except releasing.ContentsChanged:
-        return _review_page(request, release, changed=True, status=409)
+        return review_page(request, release, changed=True, status=409)
     messages.success(request, "Confirmed. It can now be downloaded.")
     return redirect("release_detail", code=release.code)
 
@@ -257,34 +280,3 @@ def release_cancel(request: HttpRequest, code) -> HttpResponse:
     releasing.cancel(release=release, by=request.user, request=request)
     messages.success(request, "Cancelled. Nothing was released.")
     return redirect("release_detail", code=release.code)
-
-
-@role_required(Role.THERAPIST, Role.ADMIN)
-@require_POST
-def release_download(request: HttpRequest, code) -> HttpResponse:
-    """Only a confirmed release, still as it was confirmed; long documents are made in the background."""
-    from clinic.reports.models import ReportJob
-    from clinic.reports.tasks import enqueue
-
-    release = _release(request, code)
-    if release.status != Release.Status.CONFIRMED:
-        return _review_page(request, release, status=409)
-    try:
-        if release.full_notes:
-            # Long documents: checked now, made (and checked again) by the background job.
-            releasing.checked_contents(release)
-            job = ReportJob.objects.create(
-                kind="release",
-                requested_by=request.user,
-                options={"release": str(release.code), "file": "zip" if release.kind == Release.Kind.EXPORT else "pdf"},
-            )
-            enqueue(job)
-            return redirect("report_job", code=job.code)
-        data, filename, counts = releasing.make_file(release=release, by=request.user)
-    except releasing.ContentsChanged:
-        release.refresh_from_db()
-        return _review_page(request, release, changed=True, status=409)
-    releasing.record_download(release=release, counts=counts, by=request.user, request=request)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -13,19 +13,29 @@ from clinic.reports.pdf import render_html, render_pdf
 from clinic.reports.practice import INTERNAL, RELEASE, build
 
 
-def client_summary_pdf(*, case: Case, client: Client, options: dict, by, release=None) -> tuple[bytes, str]:
+def client_summary_pdf(
+    *, case: Case, client: Client, options: dict, by, release=None, contents=None
+) -> tuple[bytes, str]:
     """Without `release`: an internal summary (continuity of care, supervision), marked so.
 
     With one: the document a reviewed release carries, conjoint notes only
     under the other partner's authorization, redactions applied.
     """
-    html, title, now = client_summary_html(case=case, client=client, options=options, by=by, release=release)
+    html, title, now = client_summary_html(
+        case=case, client=client, options=options, by=by, release=release, contents=contents
+    )
     # A neutral file name: no client name lands in a downloads folder.
     return render_pdf(html=html, title=title, author=settings.PRACTICE_NAME), f"summary-{now:%Y%m%d-%H%M}.pdf"
 
 
-def client_summary_html(*, case: Case, client: Client, options: dict, by, release=None) -> tuple[str, str, object]:
-    """The client summary's HTML, its title and the time it was made (bench/pdf.py renders it on its own)."""
+def client_summary_html(
+    *, case: Case, client: Client, options: dict, by, release=None, contents=None
+) -> tuple[str, str, object]:
+    """The client summary's HTML, its title and the time it was made (bench/pdf.py renders it on its own).
+
+    A release passes the `contents` its gate checked (built in the release's language), so the PDF holds
+    exactly what was confirmed.
+    """
     from clinic.releases.contents import build
     from clinic.reports.plans import by_practice
 
@@ -33,7 +43,8 @@ def client_summary_html(*, case: Case, client: Client, options: dict, by, releas
     with language.speaking(chosen):
         # The summary in the language chosen for it (the client's own by default): headings, dates, the
         # questionnaires' wording and the practices' names. What people wrote stays as they wrote it.
-        contents = build(case=case, client=client, options=options, release=release)
+        if contents is None:
+            contents = build(case=case, client=client, options=options, release=release)
         now = timezone.localtime()
         title = gettext("Client summary: %(name)s") % {"name": client.full_name}
         context = {
@@ -47,6 +58,7 @@ def client_summary_html(*, case: Case, client: Client, options: dict, by, releas
             "generated_at": now,
             "purpose": options["purpose"],
             "pdf_language": chosen,
+            "recipient": release.recipient_name if release is not None else "",
         }
         html = render_html(template="reports/client_summary.html", context=context, title=title)
     return html, title, now

@@ -35,11 +35,13 @@ def _who(user):
 
 
 def _answers(intake, c) -> dict:
+    def released(key: str, value):
+        return c.text(key, value) if isinstance(value, str) else c.value(key, value)
+
     return {
-        slug: {name: c.text(f"intake:{slug}:{name}", value) for name, value in values.items()}
-        if isinstance(values, dict)
-        else values
+        slug: {name: released(f"intake:{slug}:{name}", value) for name, value in values.items()}
         for slug, values in (intake.answers or {}).items()
+        if isinstance(values, dict)
     }
 
 
@@ -76,7 +78,7 @@ def _assignments(c) -> list:
         {
             "title": a.title,
             "practice": a.practice,
-            "instructions": a.instructions,
+            "instructions": c.text(f"assignment:{a.code}:instructions", a.instructions),
             "personal_note": a.released_note,
             "starts_on": _when(a.starts_on),
             "ends_on": _when(a.ends_on),
@@ -84,9 +86,10 @@ def _assignments(c) -> list:
             "checkins": [
                 {
                     "sent_at": _when(ch.sent_at),
-                    "tried": ch.tried,
+                    # Null when the reviewer withheld this check-in's answers.
+                    "tried": (ch.released_answers or {}).get("tried"),
                     "text": ch.released_text,
-                    "made_things_worse": ch.made_things_worse,
+                    "made_things_worse": (ch.released_answers or {}).get("made_things_worse"),
                 }
                 for ch in a.sent_checkins
             ],
@@ -95,11 +98,13 @@ def _assignments(c) -> list:
     ]
 
 
-def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dict:
+def record_data(*, case: Case, client: Client, by, purpose: str, release, contents=None) -> dict:
+    """The record's JSON, written from `contents` (built here when not given) and nothing else."""
     from clinic.releases.contents import build
 
-    c = build(case=case, client=client, options={"notes": "full"}, release=release)
+    c = contents or build(case=case, client=client, options={"notes": "full"}, release=release)
     s = c.summary
+    client = s.client
     intake = s.intake
     return {
         "schema": SCHEMA,
@@ -118,7 +123,7 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
                 "calls": client.may_call,
                 "texts": client.may_text,
                 "voicemail": client.may_leave_voicemail,
-                "safe_times": client.safe_times,
+                "safe_times": c.text("client:safe_times", client.safe_times),
             },
         },
         "intake": intake
@@ -132,9 +137,7 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
                 "instrument": sc.instrument_key,
                 "instrument_version": sc.instrument_version,
                 "submitted_at": _when(sc.submitted_at),
-                "answers": sc.answers,
-                "scores": sc.scores,
-                "result": sc.result,
+                **(c.value(f"screening:{sc.pk}") or {}),
             }
             for sc in [*s.power, *s.safety]
         ],
@@ -145,7 +148,7 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
                 "severity": w.severity,
                 "source": w.source,
                 "description": w.released_description,
-                "action_taken": w.action_taken,
+                "action_taken": c.value(f"sign:{w.pk}:action", w.action_taken),
                 "recorded_at": _when(w.recorded_at),
             }
             for w in s.signs
@@ -154,7 +157,7 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
             {
                 "severity": f.severity,
                 "status": f.status,
-                "reasons": f.reasons,
+                "reasons": f.released_reasons,
                 "raised_at": _when(f.raised_at),
                 "acknowledged_at": _when(f.acknowledged_at),
                 "acknowledged_by": _who(f.acknowledged_by),
@@ -179,7 +182,11 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
                     },
                     "next_steps": c.text(f"note:{session.code}:next_steps", session.note.next_steps),
                     "practices": [
-                        {"practice": t.practice, "focus": t.focus, "evidence": t.evidence}
+                        {
+                            "practice": t.practice,
+                            "focus": t.focus,
+                            "evidence": c.text(f"tag:{t.pk}:evidence", t.evidence),
+                        }
                         for t in session.note.tags.all()
                     ],
                     "signed_by": _who(session.note.signed_by),
@@ -208,14 +215,12 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
                 "instrument": k.instrument_key,
                 "instrument_version": k.instrument_version,
                 "submitted_at": _when(k.submitted_at),
-                "answers": k.scores["items"],
-                "mean": k.mean,
-                "comment": k.comment,
+                # Null when the reviewer withheld this check-in's ratings.
+                "answers": (c.value(f"session_checkin:{k.pk}:ratings") or {}).get("answers"),
+                "mean": (c.value(f"session_checkin:{k.pk}:ratings") or {}).get("mean"),
+                "comment": c.text(f"session_checkin:{k.pk}:comment", k.comment),
             }
-            for k in client.session_checkins.submitted()
-            .filter(session__case=case)
-            .select_related("session")
-            .order_by("session__starts_at")
+            for k in s.session_checkins
         ],
         "withheld": {
             "conjoint_session_notes": c.withheld,
@@ -225,10 +230,19 @@ def record_data(*, case: Case, client: Client, by, purpose: str, release) -> dic
     }
 
 
-def record_zip(*, case: Case, client: Client, by, purpose: str, release) -> tuple[bytes, str]:
-    data = record_data(case=case, client=client, by=by, purpose=purpose, release=release)
+def record_zip(*, contents, by, purpose: str) -> tuple[bytes, str]:
+    """The ZIP of a release: the JSON and the PDF, both written from the one `contents` that was checked."""
+    c = contents
+    data = record_data(
+        case=c.summary.case, client=c.summary.client, by=by, purpose=purpose, release=c.release, contents=c
+    )
     pdf, _ = client_summary_pdf(
-        case=case, client=client, options={"notes": "full", "purpose": purpose}, by=by, release=release
+        case=c.summary.case,
+        client=c.summary.client,
+        options={"notes": "full", "purpose": purpose},
+        by=by,
+        release=c.release,
+        contents=c,
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

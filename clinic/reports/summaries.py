@@ -17,6 +17,7 @@ from clinic.lib.charts import Bar, bar_chart, line_chart
 from clinic.lib.dates import show
 from clinic.lib.widgets import DatePicker
 from clinic.notes.models import Addendum, SessionNote, TherapySession
+from clinic.releases.models import fold_name
 from intake.models import Intake
 
 # The labels are marked for the catalogue but kept plain: a summary's purpose is recorded in English and
@@ -51,7 +52,10 @@ class SummaryForm(forms.Form):
         label="Who receives it (name, and organisation or relationship)",
         required=False,
         max_length=200,
-        help_text="For a legal or other purpose. For the client's own request the recipient is the client.",
+        help_text=(
+            "For a legal or other purpose. For the client's own request the recipient is the client. Under an"
+            " authorization, the recipient is the one it names: leave this empty."
+        ),
     )
     language = forms.ChoiceField(
         label="Language of the PDF",
@@ -94,10 +98,21 @@ class SummaryForm(forms.Form):
             self.add_error("purpose_other", "Say what the purpose is.")
         chosen = self.authorizations.get(data.get("authorization") or "")
         data["authorization"] = chosen if data.get("purpose") in ("legal", "other") else None
-        if data.get("purpose") in ("legal", "other") and not data.get("recipient_name", "").strip():
-            if chosen is None:
+        typed = data.get("recipient_name", "").strip()
+        if data.get("purpose") in ("legal", "other"):
+            if chosen is None and not typed:
                 self.add_error("recipient_name", "Say who receives it: a name, and their organisation or relationship.")
-            else:
+            elif chosen is not None and typed and fold_name(typed) != fold_name(chosen.recipient_label):
+                # Consent is bound to who receives it: an authorization to one person carries nothing to another.
+                self.add_error(
+                    "recipient_name",
+                    f"The authorization you chose is for {chosen.recipient_label} only, so a release under it goes"
+                    f" only to them. To send this to {typed}, choose “None” (the joint-session notes and shared"
+                    " goals are then withheld), or leave the name empty to send it to the person the authorization"
+                    " names.",
+                )
+            elif chosen is not None:
+                # Taken from the authorization, never typed.
                 data["recipient_name"] = chosen.recipient_label
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
@@ -132,6 +147,31 @@ class ClientSummary:
     assignments: list = field(default_factory=list)
     # Reliable change across this client's own power questionnaires in the period (never the partner's).
     change: dict | None = None
+    # This client's own session check-ins of this case (a record export only; never the partner's, never an alert).
+    session_checkins: list = field(default_factory=list)
+
+    def derive(self) -> None:
+        """The charts and the reliable change, drawn from the power questionnaires the summary holds."""
+        power = self.power
+        self.chart = None
+        if power:
+            latest = power[-1]
+            self.chart = bar_chart(
+                [
+                    Bar(latest.words.domains.get(d["key"], d["title"]), (d["score"],), highlight=d["score"] >= 50)
+                    for d in latest.scores["domains"]
+                ],
+                title=_("Imbalance by domain, latest questionnaire"),
+            )
+        self.trend = (
+            line_chart(
+                {_("Power index"): [(timezone.localdate(s.submitted_at), s.scores["index"]) for s in power]},
+                title=_("Power index over time"),
+            )
+            if len(power) > 1
+            else None
+        )
+        self.change = own_change(power)
 
 
 def _in_range(day: date, start: date | None, end: date | None) -> bool:
@@ -159,7 +199,9 @@ def _words(screening: Screening) -> Words:
     )
 
 
-def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_notes: bool = False) -> ClientSummary:
+def gather(
+    *, case: Case, client: Client, date_from=None, date_to=None, full_notes: bool = False, checkins: bool = False
+) -> ClientSummary:
     """This client's own record only: never the partner's answers, flags, signs or individual sessions."""
     intake = Intake.objects.filter(client=client, status="submitted").first()
     screenings = [
@@ -171,24 +213,6 @@ def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_not
     safety = [s for s in screenings if s.instrument_key == "safety"]
     for screening in power:
         screening.words = _words(screening)
-    chart = None
-    if power:
-        latest = power[-1]
-        chart = bar_chart(
-            [
-                Bar(latest.words.domains.get(d["key"], d["title"]), (d["score"],), highlight=d["score"] >= 50)
-                for d in latest.scores["domains"]
-            ],
-            title=_("Imbalance by domain, latest questionnaire"),
-        )
-    trend = (
-        line_chart(
-            {_("Power index"): [(timezone.localdate(s.submitted_at), s.scores["index"]) for s in power]},
-            title=_("Power index over time"),
-        )
-        if len(power) > 1
-        else None
-    )
     signs = [
         w
         for w in WarningSign.objects.filter(client=client).order_by("observed_on")
@@ -208,7 +232,7 @@ def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_not
     )
     sessions = [s for s in sessions if _in_range(timezone.localdate(s.starts_at), date_from, date_to)]
     plan_version, shared_goals, own_goals = plan_goals(case=case, client=client)
-    return ClientSummary(
+    summary = ClientSummary(
         client=client,
         case=case,
         date_from=date_from,
@@ -217,8 +241,8 @@ def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_not
         intake=intake,
         power=power,
         safety=safety,
-        chart=chart,
-        trend=trend,
+        chart=None,
+        trend=None,
         signs=signs,
         flags=flags,
         sessions=sessions,
@@ -226,7 +250,19 @@ def gather(*, case: Case, client: Client, date_from=None, date_to=None, full_not
         shared_goals=shared_goals,
         own_goals=own_goals,
         assignments=own_assignments(case=case, client=client),
-        change=own_change(power),
+        session_checkins=own_session_checkins(case=case, client=client) if checkins else [],
+    )
+    summary.derive()
+    return summary
+
+
+def own_session_checkins(*, case: Case, client: Client) -> list:
+    """This client's own sent check-ins after sessions of this case, oldest first."""
+    return list(
+        client.session_checkins.submitted()
+        .filter(session__case=case)
+        .select_related("session")
+        .order_by("session__starts_at")
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from clinic.clients.models import Case
-from clinic.releases.releasing import ContentsChanged
+from clinic.releases.releasing import Refused
 from clinic.reports.documents import client_summary_pdf, outcomes_report_pdf, practice_report_pdf
 from clinic.reports.models import ReportJob
 from clinic.reports.practice import RELEASE
@@ -40,22 +40,21 @@ def produce(job: ReportJob) -> tuple[bytes, str]:
 
 
 def _release_file(job: ReportJob) -> tuple[bytes, str]:
-    """A confirmed release's file, made only if it still holds what the therapist confirmed."""
+    """A confirmed release's file, made only if it still holds what the therapist confirmed.
+
+    Making is not handing out: the download passes the release gate again, and hands the file out only
+    while the release is still confirmed as it was when this file was made (the fingerprint kept here).
+    """
     from clinic.releases.models import Release
-    from clinic.releases.releasing import make_file
+    from clinic.releases.releasing import checked_contents
+    from clinic.reports.releasefiles import release_file
 
     release = Release.objects.select_related("case", "client").get(code=job.options["release"])
-    data, filename, counts = make_file(release=release, by=job.requested_by)
-    # Counts (never content) for the accounting of disclosures when the file is downloaded.
-    job.options = {**job.options, "counts": counts}
+    contents = checked_contents(release)
+    data, filename = release_file(contents=contents, by=job.requested_by)
+    job.options = {**job.options, "fingerprint": release.confirmed_fingerprint}
     ReportJob.objects.filter(pk=job.pk).update(options=job.options)
     return data, filename
-
-
-CHANGED_MESSAGE = (
-    "What this release contains changed after it was confirmed (an authorization was given or withdrawn, "
-    "or the record changed). It is back with the therapist to review again."
-)
 
 
 @task()
@@ -72,9 +71,9 @@ def make_report(job_id: int) -> None:
     job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
         pdf, filename = produce(job)
-    except ContentsChanged:
+    except Refused as refused:
         ReportJob.objects.filter(pk=job_id).update(
-            status=ReportJob.Status.FAILED, error=CHANGED_MESSAGE, finished_at=timezone.now()
+            status=ReportJob.Status.FAILED, error=refused.words, finished_at=timezone.now()
         )
         return
     except Exception:
@@ -88,6 +87,12 @@ def make_report(job_id: int) -> None:
     ReportJob.objects.filter(pk=job_id).update(
         status=ReportJob.Status.DONE, pdf=pdf, filename=filename, error="", finished_at=timezone.now()
     )
+
+
+def void_release_files(*, releases: list[str], reason: str, **kwargs) -> None:
+    """Delete the stored files of these releases now; their addresses answer 410 with `reason` in words."""
+    for job in ReportJob.objects.filter(kind="release", options__release__in=releases, pdf__isnull=False):
+        ReportJob.objects.filter(pk=job.pk).update(pdf=None, options={**job.options, "purged": reason})
 
 
 def enqueue(job: ReportJob) -> None:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("reports/<uuid:code>/", views.report_job, name="report_job"),
     path("reports/<uuid:code>/download/", views.report_download, name="report_download"),
     path("reports/<uuid:code>/retry/", views.report_retry, name="report_retry"),
+    # Every address that hands out a release's bytes is here, and each goes through the release gate.
+    path("releases/<uuid:code>/download/", views.release_download, name="release_download"),
     path(
         "cases/<uuid:case_code>/clients/<uuid:client_code>/summary/",
         views.client_summary,

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib import messages
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,9 +17,13 @@ from clinic.clients.models import Case, Client, case_and_client
 from clinic.lib.dates import show
 from clinic.lib.http import posted
 from clinic.lib.widgets import DatePicker
+from clinic.releases import releasing
+from clinic.releases import views as release_views
+from clinic.releases.models import Release
 from clinic.reports.documents import case_summary_pdf, client_summary_pdf, treatment_plan_pdf
 from clinic.reports.models import ReportJob
 from clinic.reports.practice import RELEASE, VERSIONS
+from clinic.reports.releasefiles import release_file
 from clinic.reports.summaries import INTERNAL_PURPOSES, SummaryForm
 from clinic.reports.tasks import enqueue, recover_stalled
 
@@ -202,20 +207,104 @@ def _job_client(job: ReportJob):
 @require_GET
 def report_download(request: HttpRequest, code) -> HttpResponse:
     job = _own_job(request, code)
+    if job.kind == "release":
+        return _stored_release_file(request, job)
     if job.status != ReportJob.Status.DONE or job.expired or job.pdf is None:
         return render(request, "reports/job.html", {"job": job, "gone": True}, status=410)
-    if job.kind == "release":
-        from clinic.releases.models import Release
-        from clinic.releases.releasing import record_download
-
-        release = get_object_or_404(Release.objects.visible_to(request.user), code=job.options["release"])
-        record_download(release=release, counts=job.options.get("counts", {}), by=request.user, request=request)
     else:
         client = _job_client(job)
         record(
             action=Action.PDF_DOWNLOADED, request=request, target=client or job, client=client, detail=_job_detail(job)
         )
     return _pdf_response(bytes(job.pdf), job.filename)
+
+
+def _stored_release_file(request: HttpRequest, job: ReportJob) -> HttpResponse:
+    """A release's stored file: handed out only through the release gate, as it stands now (410 otherwise)."""
+    release = get_object_or_404(Release.objects.visible_to(request.user), code=job.options["release"])
+    if job.status != ReportJob.Status.DONE:
+        return render(request, "reports/job.html", {"job": job, "gone": True}, status=410)
+    if job.expired or job.pdf is None:
+        reason = job.options.get("purged") or "file_expired"
+        releasing.refuse(release=release, reason=reason, by=request.user, request=request)
+        return _refused_file(request, job, release, releasing.REFUSALS[reason])
+    try:
+        data, filename = releasing.hand_out(
+            release=release,
+            by=request.user,
+            make=lambda contents: (bytes(job.pdf), job.filename),
+            stored_fingerprint=job.options.get("fingerprint", ""),
+            request=request,
+        )
+    except releasing.Refused as refused:
+        return _refused_file(request, job, release, refused.words)
+    return _pdf_response(data, filename)
+
+
+def _refused_file(request: HttpRequest, job: ReportJob, release, words: str) -> HttpResponse:
+    context = {"job": job, "gone": True, "refused": words, "release": release}
+    return render(request, "reports/job.html", context, status=410)
+
+
+@role_required(Role.THERAPIST, Role.ADMIN)
+@require_POST
+def release_download(request: HttpRequest, code) -> HttpResponse:
+    """A release through the release gate, whatever its state; long documents are made in the background, once."""
+    release = get_object_or_404(
+        Release.objects.visible_to(request.user).select_related("case__primary_therapist", "client", "prepared_by"),
+        code=code,
+    )
+    try:
+        if release.full_notes:
+            return redirect("report_job", code=_release_job(request, release).code)
+        data, filename = releasing.hand_out(
+            release=release,
+            by=request.user,
+            make=lambda contents: release_file(contents=contents, by=request.user),
+            request=request,
+        )
+    except releasing.Refused as refused:
+        release.refresh_from_db()
+        changed = refused.reason not in ("not_confirmed", "cancelled")
+        return release_views.review_page(request, release, changed=changed, status=409)
+    return _pdf_response(data, filename)
+
+
+def _release_job(request: HttpRequest, release) -> ReportJob:
+    """The background file of a release for this person: the one already waiting or ready, or a new one.
+
+    Checked now (the job checks again when it runs, and the download once more); the release row is locked so
+    that two clicks at once make one job. A refusal is recorded and raised after the check's changes are kept.
+    """
+    refused = None
+    with transaction.atomic():
+        release = Release.objects.select_for_update().get(pk=release.pk)
+        try:
+            releasing.checked_contents(release)
+        except releasing.Refused as refusal:
+            releasing.refuse(release=release, reason=refusal.reason, by=request.user, request=request)
+            refused = refusal
+        else:
+            mine = ReportJob.objects.filter(
+                kind="release", requested_by=request.user, options__release=str(release.code)
+            )
+            for job in mine.filter(
+                status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING, ReportJob.Status.DONE]
+            ):
+                if job.status != ReportJob.Status.DONE or (
+                    job.options.get("fingerprint") == release.confirmed_fingerprint
+                    and not job.expired
+                    and job.pdf is not None
+                ):
+                    return job
+            job = ReportJob.objects.create(
+                kind="release",
+                requested_by=request.user,
+                options={"release": str(release.code), "file": "zip" if release.kind == Release.Kind.EXPORT else "pdf"},
+            )
+            enqueue(job)
+            return job
+    raise refused
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)

@@ -54,9 +54,10 @@ def texts_of(released: dict) -> list[str]:
     return list(released.values())
 
 
-def authorize_for(path_is_third_party, couple_case, partner, person, therapist):
+def authorize_for(path_is_third_party, couple_case, partner, person, therapist, recipient=""):
     if path_is_third_party:
-        return authorize(case=couple_case, by_client=partner, third_party="County Court", recorder=therapist)
+        # To the recipient the path names: an authorization carries nothing to anyone else.
+        return authorize(case=couple_case, by_client=partner, third_party=recipient, recorder=therapist)
     return authorize(case=couple_case, by_client=partner, to_client=person, recorder=therapist)
 
 
@@ -64,7 +65,9 @@ def authorize_for(path_is_third_party, couple_case, partner, person, therapist):
 def test_the_partners_own_material_is_never_released_and_conjoint_notes_go_with_authorization(
     as_user, therapist, couple_case, person, partner, couple_record, name, url, data, third_party
 ):
-    authorization = authorize_for(third_party, couple_case, partner, person, therapist)
+    authorization = authorize_for(
+        third_party, couple_case, partner, person, therapist, recipient=data.get("recipient_name", "")
+    )
     if third_party:
         data = {**data, "authorization": str(authorization.code)}
     released = release_through_review(as_user(therapist), url(couple_case, person), data)
