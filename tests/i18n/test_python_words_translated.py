@@ -19,11 +19,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.urls import get_resolver
+from django.urls import URLResolver, get_resolver
 
 from clinic.accounts.models import Role
 from clinic.lib.language import SERVES_CLIENTS
-from tests.test_nothing_kept import walk
 
 TRANSLATING = {
     "gettext",
@@ -86,6 +85,29 @@ def _for_staff(node: ast.AST) -> bool:
     return False
 
 
+# Where Python hands a person words, so that even one word ("Saved", "Withdrawn") must be translated there:
+# the message of messages.info(request, ...), form.add_error(field, ...), ValidationError(...), a raised refusal,
+# and the "message" of a JSON answer (its "error" is a code).
+MESSAGE_LEVELS = {"debug", "info", "success", "warning", "error"}
+
+
+def _said_to_a_person(node: ast.AST, parents: dict) -> bool:
+    child, parent = node, parents.get(node)
+    while parent is not None and not isinstance(parent, ast.Call | ast.stmt):
+        if isinstance(parent, ast.Dict) and child in parent.values:
+            key = parent.keys[parent.values.index(child)]
+            return isinstance(key, ast.Constant) and key.value == "message"
+        child, parent = parent, parents.get(parent)
+    if not isinstance(parent, ast.Call) or child not in parent.args:
+        return False
+    name, position = _called(parent), parent.args.index(child)
+    if isinstance(parent.func, ast.Attribute) and ast.unparse(parent.func.value) == "messages":
+        return (name in MESSAGE_LEVELS and position == 1) or (name == "add_message" and position == 2)
+    if name == "add_error":
+        return position == 1
+    return isinstance(parents.get(parent), ast.Raise) and position == 0 and name not in PROGRAMMING_ERRORS
+
+
 def _not_for_reading(node: ast.AST, parents: dict) -> bool:
     """Whether a string constant sits where no person reads it (or is already translated)."""
     if isinstance(parents.get(node), ast.Expr):
@@ -139,7 +161,8 @@ def untranslated_words(source: str, staff: tuple[str, ...] = ()) -> list[tuple[i
             text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
         else:
             continue
-        if not reads_as_words(text) or _not_for_reading(node, parents):
+        said = reads_as_words(text) or (re.search(r"[^\W\d_]{2,}", text) and _said_to_a_person(node, parents))
+        if not said or _not_for_reading(node, parents):
             continue
         ancestor = parents.get(node)
         while ancestor is not None and ancestor not in skipped:
@@ -182,9 +205,17 @@ def _view_module(callback) -> str:
     return view.__module__
 
 
+def every_pattern(patterns):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from every_pattern(entry.url_patterns)
+        else:
+            yield entry
+
+
 def test_every_view_a_client_or_a_visitor_opens_lives_in_a_declared_module():
     missing = []
-    for pattern in walk(get_resolver().url_patterns):
+    for pattern in every_pattern(get_resolver().url_patterns):
         callback = pattern.callback
         roles = getattr(callback, "allowed_roles", None)
         if roles is not None and Role.CLIENT not in roles:
@@ -235,6 +266,15 @@ class ChoiceForm(forms.Form):
         raise ValidationError("Choose one of them.")
 
 
+def one_word(request):
+    messages.success(request, "Saved")
+    messages.add_message(request, messages.INFO, "Withdrawn")
+    form.add_error("text", "Shorter")
+    if request.GET:
+        raise CheckInRefused("Refused")
+    return JsonResponse({"error": "conflict", "message": "Changed"}, status=409)
+
+
 @role_required(Role.THERAPIST, Role.ADMIN)
 def staff_page(request):
     messages.success(request, "Staff read English.")
@@ -257,6 +297,11 @@ def test_the_check_finds_a_planted_english_message_wherever_python_hands_it_over
         "{} is too long.",
         "Saved.",
         "Choose one of them.",
+        "Saved",
+        "Withdrawn",
+        "Shorter",
+        "Refused",
+        "Changed",
     }
 
 
