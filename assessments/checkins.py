@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 import assessments.catalogue  # noqa: F401  (registers the instruments)
 from assessments.checkin_v1 import CHECKIN_INDIVIDUAL_V1, CHECKIN_V1, COMMENT_MAX, Rules
@@ -57,7 +58,7 @@ class CommentChanged(Exception):
 
     def __init__(self, stored: str) -> None:
         self.stored = stored
-        super().__init__("The line was changed in another window.")
+        super().__init__(gettext("The line was changed in another window."))
 
 
 def comment_revision(text: str) -> str:
@@ -67,7 +68,7 @@ def comment_revision(text: str) -> str:
 
 class CommentTooLong(ValueError):
     def __init__(self) -> None:
-        super().__init__(f"Please keep the last answer under {COMMENT_MAX} characters.")
+        super().__init__(gettext("Please keep the last answer under %(limit)d characters.") % {"limit": COMMENT_MAX})
 
 
 def rules() -> Rules:

@@ -477,7 +477,7 @@ def session_checkin_save(request: HttpRequest, code) -> JsonResponse:
     except CommentTooLong as error:
         return JsonResponse({"error": "invalid", "message": gettext("Not saved. %(why)s") % {"why": error}}, status=400)
     except CommentChanged:
-        message = "Not saved: your last line was changed in another window. Press Send to see both and choose."
+        message = gettext("Not saved: your last line was changed in another window. Press Send to see both and choose.")
         return JsonResponse({"error": "changed", "message": message}, status=409)
     revision = checkins.comment_revision(saved.comment)
     return JsonResponse({"saved": True, "saved_at": show(saved.updated_at, "TIME_FORMAT"), "revision": revision})

@@ -81,6 +81,9 @@ class SessionTimeoutMiddleware:
 
     def expire(self, request: HttpRequest, reason: str) -> HttpResponse:
         request.fulcrum_logout_reason = reason
+        # No view has chosen the page's language yet: a client is told in their own language, and sent to the
+        # sign-in page at its address in that language (/es/account/login/).
+        activate_for(request)
         logout(request)
         if wants_json(request):
             # Scripts (autosave) learn that the session ended; what they sent is not lost

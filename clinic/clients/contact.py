@@ -199,7 +199,7 @@ class StaffContactForm(ContactChoicesForm):
         return [self["reason"]]
 
 
-STALE_MESSAGE = (
+STALE_MESSAGE = _(
     "These choices were changed somewhere else (another window, or your practice) after this page was opened. "
     "Nothing was saved. What is saved now is shown above the form; your changes are still in the form. "
     "Check them and press Save again."

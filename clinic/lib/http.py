@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -66,4 +67,5 @@ def sent_as_form(request: HttpRequest) -> bool:
 
 
 def not_a_form() -> JsonResponse:
-    return JsonResponse({"error": "invalid", "message": "Not saved: the page sent something unexpected."}, status=400)
+    message = gettext("Not saved: the page sent something unexpected.")
+    return JsonResponse({"error": "invalid", "message": message}, status=400)

@@ -75,3 +75,38 @@ def editing(request) -> str:
 def editing_address(path: str, language: str) -> str:
     """The address of that page in `language`: the plain path for the practice's first language."""
     return path if language == base_language() else f"{path}?language={language}"
+
+
+# The Python modules that serve clients and visitors. Every word they hand a person — a page's problem line, a
+# message after saving, an autosave's JSON message, a form's label or error, an exception's text that a page
+# shows — goes through the catalogue (gettext, gettext_lazy, ngettext, pgettext), so that it reads in the
+# client's language (tests/i18n/test_python_words_translated.py reads these modules and fails on an English
+# word outside it). Each module maps to what inside it serves staff only and stays English: a view decorated
+# with `role_required` for staff roles only is found from its decorator and needs no listing here.
+SERVES_CLIENTS: dict[str, tuple[str, ...]] = {
+    # Views: every module that holds a page, an autosave or a file a client or a visitor opens.
+    "assessments.own_progress": ("REFUSED_WHILE_FLAGGED",),
+    "assessments.views": (),
+    "clinic.accounts.reset": (),
+    "clinic.accounts.views": (),
+    "clinic.appointments.client_views": (),
+    "clinic.clients.contact": ("StaffContactForm",),
+    "clinic.clients.views": (),
+    "clinic.plans.exercise_views": ("_exercise_page",),
+    "clinic.plans.progress": ("GoalProgress", "_progress_chart"),
+    "clinic.releases.views": (),
+    "clinic.views": (),
+    "intake.inquiries": ("CloseForm",),
+    "intake.views": (),
+    # What those views show: forms, and the refusals of the steps a client takes.
+    "assessments.checkins": ("REASON_TEXTS", "case_context"),
+    "clinic.accounts.forms": ("StaffForm",),
+    "clinic.lib.http": (),
+    "clinic.middleware": (),
+    "clinic.plans.exercise_forms": ("ExerciseForm", "ExerciseTextForm", "AssignmentForm"),
+    "clinic.plans.exercises": ("CHECKIN_REASONS",),
+    "clinic.plans.planning": ("start_plan", "start_review", "StalePlan"),
+    "clinic.releases.forms": ("PaperAuthorizationForm", "StaffRevokeForm", "OCCURRENCES", "RedactionForm"),
+    "intake.forms": ("ConsentTextForm",),
+    "intake.sections": (),
+}

@@ -295,7 +295,7 @@ def my_practice(request: HttpRequest, code) -> HttpResponse:
     if request.method == "POST" and not sent_as_form(request):
         # Not the page's form: answered without touching the draft (nor making one).
         draft = assignment.checkins.filter(sent_at__isnull=True).first() or CheckIn(assignment=assignment)
-        problem = "The page sent something unexpected."
+        problem = gettext("The page sent something unexpected.")
         return _checkin_page(request, assignment, draft=draft, problem=problem, status=400)
     draft = draft_of(assignment)
     if request.method == "GET":
@@ -323,7 +323,7 @@ def my_practice(request: HttpRequest, code) -> HttpResponse:
             expected_revision=expected,
         )
     except StaleCheckIn as stale:
-        problem = (
+        problem = gettext(
             "This check-in was changed in another window since this page opened, so nothing was sent. "
             "What you typed here is below: press Send again to send it."
         )
@@ -334,8 +334,10 @@ def my_practice(request: HttpRequest, code) -> HttpResponse:
     if sent.made_things_worse:
         messages.info(
             request,
-            "Thank you for telling us. Your therapist will see what you sent. Please stop this one for now. "
-            "If you would like to talk to someone, the people below are there for you, any time.",
+            gettext(
+                "Thank you for telling us. Your therapist will see what you sent. Please stop this one for now. "
+                "If you would like to talk to someone, the people below are there for you, any time."
+            ),
         )
         return redirect("safety_page")
     messages.success(request, gettext("Thank you. Your check-in has reached your therapist."))
@@ -360,11 +362,11 @@ def checkin_autosave(request: HttpRequest, code) -> JsonResponse:
     text = storable(request.POST.get("text", ""))
     if tried not in ("", *Tried.values):
         return JsonResponse(
-            {"error": "invalid", "message": "Not saved: choose yes, partly or not yet again."}, status=400
+            {"error": "invalid", "message": gettext("Not saved: choose yes, partly or not yet again.")}, status=400
         )
     if len(text) > CHECKIN_TEXT_MAX:
         return JsonResponse(
-            {"error": "too_long", "message": "Not saved: please shorten your lines a little."}, status=400
+            {"error": "too_long", "message": gettext("Not saved: please shorten your lines a little.")}, status=400
         )
     try:
         saved = save_checkin(
@@ -375,6 +377,6 @@ def checkin_autosave(request: HttpRequest, code) -> JsonResponse:
             expected_revision=_version(request),
         )
     except (StaleCheckIn, CheckInRefused):
-        message = "Not saved: this check-in was changed in another window. Open the page again to see it."
+        message = gettext("Not saved: this check-in was changed in another window. Open the page again to see it.")
         return JsonResponse({"error": "conflict", "message": message}, status=409)
     return JsonResponse({"saved": True, "saved_at": show(saved.updated_at, "TIME_FORMAT"), "version": saved.revision})

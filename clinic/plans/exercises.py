@@ -30,7 +30,7 @@ class StaleCheckIn(Exception):
 
     def __init__(self, current: CheckIn) -> None:
         self.current = current
-        super().__init__("This check-in was changed in another window.")
+        super().__init__(gettext("This check-in was changed in another window."))
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.audit.events import record
 from clinic.audit.models import Action
@@ -127,9 +128,9 @@ def acknowledge(
 ) -> PlanAcknowledgement:
     """The client's typed-name acknowledgement of what they were shown of a signed version; once per version."""
     if not version.is_signed or not version.ask_acknowledgement:
-        raise PlanRefused("There is nothing to acknowledge here.")
+        raise PlanRefused(gettext("There is nothing to acknowledge here."))
     if not typed_name.strip():
-        raise PlanRefused("Type your name to acknowledge.")
+        raise PlanRefused(gettext("Type your name to acknowledge."))
     try:
         with transaction.atomic():
             ack = PlanAcknowledgement.objects.create(version=version, client=client, typed_name=typed_name.strip())

@@ -9,10 +9,10 @@ Spanish and the public pages at their /es/ addresses, and reads each page's visi
 What people wrote is taken out first: every text the demo's records hold for these clients (names, goals,
 exercises, notes to the client, answers), and any element marked with another language (`lang="en"`, as an
 exercise the library has no Spanish words for). What remains must carry no common English word.
-"""
 
-import re
-from html.parser import HTMLParser
+The hard paths (a refusal, a conflict, an expiry, an exercise that made things worse) are walked in
+test_spanish_pages_on_hard_paths.py; the Python that says their words is read by test_python_words_translated.py.
+"""
 
 import pytest
 from django.db import models
@@ -21,57 +21,8 @@ from assessments.screenings import assign
 from clinic.clients.models import Client
 from clinic.context_processors import PUBLIC_BY_LANGUAGE
 from tests import test_nothing_kept as nothing_kept
+from tests.i18n.helpers import english_left
 from tests.test_nothing_kept import VISITORS, visit_every_page
-
-# Common English words that are not also Spanish words (so "no", "a", "me", "es" are not here).
-ENGLISH = {
-    "the", "and", "you", "your", "with", "this", "that", "what", "have", "will", "from", "when", "here",
-    "please", "save", "send", "back", "next", "sign", "answer", "answers", "question", "questions", "page",
-    "help", "home", "week", "today", "yes", "not", "are", "was", "were", "been", "they", "their", "there",
-    "which", "would", "could", "should", "about", "only", "each", "every", "other", "more", "than", "then",
-    "into", "our", "out", "can", "may", "must", "do", "does", "did", "how", "why", "who", "any", "all",
-    "for", "of", "to", "in", "on", "at", "by", "is", "it", "be", "or", "if", "so", "we", "us", "an",
-    "saved", "choose", "enter", "write", "field", "required", "valid", "account", "password",
-}  # fmt: skip
-WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # whole words, accented letters included
-
-
-class VisibleText(HTMLParser):
-    """The text a person reads: not scripts, styles or the words inside an element marked with another language."""
-
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.stack: list[tuple[str, bool]] = []
-        self.root_lang = ""
-
-    def _hidden(self) -> bool:
-        return any(hidden for _, hidden in self.stack)
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        attrs = dict(attrs)
-        if tag == "html":
-            self.root_lang = attrs.get("lang") or ""
-        # What a person also reads without it being text: labels for screen readers, placeholders, titles.
-        for name in ("aria-label", "placeholder", "title", "alt"):
-            if attrs.get(name) and not self._hidden():
-                self.parts.append(attrs[name])
-        if tag in self.VOID:
-            return
-        other_language = tag != "html" and bool(attrs.get("lang")) and not attrs["lang"].startswith("es")
-        self.stack.append((tag, tag in ("script", "style", "template") or other_language))
-
-    def handle_endtag(self, tag: str) -> None:
-        while self.stack:
-            opened, _ = self.stack.pop()
-            if opened == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden():
-            self.parts.append(data)
 
 
 def typed_texts(clients) -> list[str]:
@@ -142,22 +93,6 @@ def spanish_pages(demo, django_db_blocker):
             for pk, language in before.items():
                 Client.objects.filter(pk=pk).update(language=language)
     return pages, typed
-
-
-def english_left(html: str, typed: list[str]) -> tuple[str, dict[str, str]]:
-    """The page's language, and each English word left with the words around it (to find where it comes from)."""
-    page = VisibleText()
-    page.feed(html)
-    text = " ".join(" ".join(page.parts).split())
-    for value in typed:
-        if len(value) > 2:
-            text = text.replace(" ".join(value.split()), " ")
-    found = {}
-    for match in WORD.finditer(text):
-        word = match.group().lower()
-        if word in ENGLISH and word not in found:
-            found[word] = text[max(0, match.start() - 30) : match.end() + 30]
-    return page.root_lang, found
 
 
 def test_every_client_and_public_page_in_spanish_says_no_english_word(spanish_pages, db):
