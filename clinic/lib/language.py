@@ -106,7 +106,13 @@ SERVES_CLIENTS: dict[str, tuple[str, ...]] = {
     "clinic.plans.exercise_forms": ("ExerciseForm", "ExerciseTextForm", "AssignmentForm"),
     "clinic.plans.exercises": ("CHECKIN_REASONS",),
     "clinic.plans.planning": ("start_plan", "start_review", "StalePlan"),
-    "clinic.releases.forms": ("PaperAuthorizationForm", "StaffRevokeForm", "OCCURRENCES", "RedactionForm"),
+    "clinic.releases.forms": (
+        "PaperAuthorizationForm",
+        "StaffRevokeForm",
+        "OCCURRENCES",
+        "RedactionForm",
+        "WithholdForm",
+    ),
     "intake.forms": ("ConsentTextForm",),
     "intake.sections": (),
 }
