@@ -97,7 +97,10 @@ def sharing_revoke(request: HttpRequest, code) -> HttpResponse:
         revoke(authorization=authorization, by=request.user, reason=form.cleaned_data["reason"], request=request)
         messages.success(request, gettext("Withdrawn. Nothing more will be shared under it."))
         return redirect("sharing_home")
-    return render(request, "releases/sharing_revoke.html", {"a": authorization, "form": form})
+    # Every agreement to that recipient that still stands is withdrawn with it: the client sees them all first.
+    same_recipient = [a for a in ReleaseAuthorization.objects.to_recipient(authorization) if not a.is_revoked]
+    context = {"a": authorization, "form": form, "same_recipient": same_recipient}
+    return render(request, "releases/sharing_revoke.html", context)
 
 
 # --- Staff: authorizations recorded from paper ---------------------------------------------------------
