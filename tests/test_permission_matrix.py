@@ -387,6 +387,7 @@ MATRIX: dict[str, Row] = {
     "release_detail": Row(demo_release, get=TREATING, post=not_offered_to(*STAFF)),
     # Review is the case therapist's alone: an empty redaction is a 400, a confirm without the reviewed state a 409.
     "release_redact": Row(demo_release, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="400")),
+    "release_withhold": Row(demo_release, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="400")),
     "release_confirm": Row(demo_release, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="409")),
     "release_cancel": Row(demo_release, get=not_offered_to(*STAFF), post=only("therapist1", "admin", answer="moved")),
     # Not confirmed yet: nothing to download.
