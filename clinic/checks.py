@@ -79,3 +79,24 @@ def url_parameters_are_declared(app_configs, **kwargs) -> list:
         )
         for problem in undeclared_url_parameters(get_resolver())
     ]
+
+
+# Mail backends that write each message, invitation and password links included, where the logs go.
+WRITES_MAIL_TO_THE_LOG = (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+)
+
+
+@register(Tags.security, deploy=True)
+def mail_stays_out_of_the_log(app_configs, **kwargs) -> list:
+    if settings.EMAIL_BACKEND not in WRITES_MAIL_TO_THE_LOG:
+        return []
+    return [
+        Warning(
+            f"EMAIL_BACKEND {settings.EMAIL_BACKEND!r} writes every message, with its invitation or password "
+            "link, into the process's output or a file, where anyone reading the logs can use the link.",
+            hint="Send mail through SMTP (the default); the console backend is for the local demo.",
+            id="fulcrum.W002",
+        )
+    ]

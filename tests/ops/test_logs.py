@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.checks import run_checks
 
 from clinic.lib.logs import RedactSecrets, redact
 
@@ -111,3 +112,17 @@ def test_a_logged_traceback_keeps_its_frames_but_not_the_exception_message():
     assert "secret answer" not in text and "³" not in text
     assert "ValueError: [message withheld]" in text and "RuntimeError: [message withheld]" in text
     assert "int(answer)" in text  # the frames and source lines stay, for whoever debugs it
+
+
+@pytest.mark.parametrize(
+    ("backend", "warned"),
+    [
+        ("django.core.mail.backends.console.EmailBackend", True),
+        ("django.core.mail.backends.filebased.EmailBackend", True),
+        ("django.core.mail.backends.smtp.EmailBackend", False),
+    ],
+)
+def test_a_release_stops_on_a_mail_backend_that_writes_links_where_the_logs_go(settings, backend, warned):
+    settings.EMAIL_BACKEND = backend
+    found = [m for m in run_checks(include_deployment_checks=True) if m.id == "fulcrum.W002"]
+    assert bool(found) is warned
