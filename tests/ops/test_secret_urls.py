@@ -45,6 +45,12 @@ def test_every_parameter_of_the_url_map_is_declared():
     assert not [m for m in run_checks(tags=["urls"]) if m.id == "fulcrum.E001"]
 
 
+def test_manage_py_check_refuses_a_new_address_with_an_undeclared_parameter(settings):
+    settings.ROOT_URLCONF = "tests.ops.urls_with_a_gift_link"
+    (error,) = [m for m in run_checks(tags=["urls"]) if m.id == "fulcrum.E001"]
+    assert error.msg == "<code> of 'gift/<str:code>/' is not declared a secret or not" and error.is_serious()
+
+
 def test_the_walk_reaches_through_includes_and_the_language_prefix():
     routes = dict(url_routes(get_resolver()))
     for route in URL_PARAMETERS:
