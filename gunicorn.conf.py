@@ -40,7 +40,11 @@ class Logger(glogging.Logger):
     address parts, query strings, exception messages)."""
 
     # Atoms that are secrets or typed words whole, with no "?" or address around them for the cut to find.
-    WITHOUT_CONTEXT = ("q", "{query_string}e", "{cookie}i", "{http_cookie}e", "{authorization}i", "{set-cookie}o")
+    WITHOUT_CONTEXT = (
+        *("q", "{query_string}e", "{set-cookie}o"),
+        *("{cookie}i", "{authorization}i", "{x-csrftoken}i"),
+        *("{http_cookie}e", "{http_authorization}e", "{http_x_csrftoken}e"),
+    )
 
     def atoms(self, resp, req, environ, request_time) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)

@@ -22,9 +22,9 @@ import traceback
 SECRET, NOT_SECRET = True, False
 
 # Every URL parameter that is neither an `int` nor a `uuid`, declared once, by its pattern's route as the
-# URL map composes it (includes joined, without the language prefix). A secret is cut from every log line;
-# tests/ops/test_secret_urls.py walks the URL map and fails on a parameter missing here, or a route here
-# that the map no longer has.
+# URL map composes it (includes joined, without the language prefix). A secret is cut from every log line.
+# A start-up check (clinic/checks.py, fulcrum.E001) walks the URL map and refuses a parameter missing here,
+# or a route here that the map no longer has.
 URL_PARAMETERS: dict[str, dict[str, bool]] = {
     # Whoever holds these addresses is let in: they are the keys themselves.
     "welcome/<str:token>/": {"token": SECRET},
@@ -83,7 +83,7 @@ _SECRET_ROUTES = [
 def _cut(match: re.Match) -> str:
     text, start = match.group(0), match.start()
     kept, at = [], 0
-    for group in range(1, (match.re.groups or 0) + 1):
+    for group in range(1, match.re.groups + 1):
         begin, end = match.span(group)
         kept += [text[at : begin - start], CUT]
         at = end - start

@@ -13,9 +13,9 @@ import http.client
 import io
 import logging
 import os
+import re
 import runpy
 import secrets
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EVERY_ATOM = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(m)s %(U)s ?%(q)s %(H)s %(s)s %(b)s "%(f)s" "%(a)s" '
     "%({referer}i)s %({location}o)s %({raw_uri}e)s %({path_info}e)s %({query_string}e)s %({cookie}i)s "
-    "%({http_cookie}e)s %({set-cookie}o)s"
+    "%({http_cookie}e)s %({set-cookie}o)s %({x-csrftoken}i)s %({authorization}i)s"
 )
 
 
@@ -156,7 +156,12 @@ def test_no_secret_address_reaches_any_log(secret_addresses, logs, tmp_path, the
         (BrowserLikeClient(enforce_csrf_checks=True), "POST", invitation, {}),  # no form token: sent back, 303
         (anonymous, "GET", reset, {}),  # Django swaps the token for "set-password" and redirects
         (anonymous, "GET", reset.replace(secret_addresses.secrets[2], wrong), {}),
-        (anonymous, "GET", "/healthz", {"HTTP_REFERER": "https://testserver" + invitation}),
+        (
+            anonymous,
+            "GET",
+            "/healthz",
+            {"HTTP_REFERER": "https://testserver" + invitation, "HTTP_AUTHORIZATION": wrong, "HTTP_X_CSRFTOKEN": wrong},
+        ),
         (as_user(therapist), "POST", rescreen, {}),
         (as_user(therapist), "GET", rescreen, {}),  # 405
         (colleague_client, "POST", rescreen, {}),  # not theirs: 404
@@ -219,15 +224,18 @@ def test_runservers_request_lines_are_cut(logs, secret_addresses):
         assert secret not in lines, lines
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def listening_port(web: subprocess.Popen, output: Path, seconds: float = 60) -> int:
+    """The port the system gave gunicorn (bound to port 0: no other test can take it in between)."""
+    deadline = time.monotonic() + seconds
+    while not (found := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", output.read_text())):
+        assert web.poll() is None and time.monotonic() < deadline, output.read_text()[-3000:]
+        time.sleep(0.2)
+    return int(found.group(1))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_running_gunicorn_writes_no_secret(tmp_path, settings, therapist, client_user):
-    """gunicorn.conf.py as bin/web starts it, on a spare loopback port, against this test's database."""
+    """gunicorn.conf.py as bin/web starts it, on a loopback port the system picks, against this test's database."""
     feed_token = turn_on(therapist)
     reset_token = default_token_generator.make_token(client_user)
     if connection.vendor == "sqlite":
@@ -239,7 +247,6 @@ def test_a_running_gunicorn_writes_no_secret(tmp_path, settings, therapist, clie
         db = connection.settings_dict
         database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     (tmp_path / "static").mkdir()
-    port = free_port()
     env = {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),  # gunicorn's control socket goes there
@@ -248,7 +255,7 @@ def test_a_running_gunicorn_writes_no_secret(tmp_path, settings, therapist, clie
         "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": "localhost",
         "TRUSTED_PROXY_COUNT": "1",
-        "PORT": str(port),
+        "BIND": "127.0.0.1:0",
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "1",
         "STATIC_MANIFEST": "false",
@@ -269,9 +276,9 @@ def test_a_running_gunicorn_writes_no_secret(tmp_path, settings, therapist, clie
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    browser = Browser(f"http://127.0.0.1:{port}")
     try:
-        deadline = time.monotonic() + 30
+        browser = Browser(f"http://127.0.0.1:{listening_port(web, output)}")
+        deadline = time.monotonic() + 60
         while True:
             try:
                 if browser.get("/healthz").status == 200:
@@ -281,8 +288,8 @@ def test_a_running_gunicorn_writes_no_secret(tmp_path, settings, therapist, clie
                 assert web.poll() is None and time.monotonic() < deadline, output.read_text()[-3000:]
                 time.sleep(0.2)
         answered = {address: browser.get(address).status for address in asked}
-    finally:
         browser.close()
+    finally:
         web.terminate()
         web.wait(timeout=30)
     lines = output.read_text()
