@@ -7,9 +7,9 @@ DB_POOL_MAX must stay below the server's max_connections (100 by default).
 
 import os
 
-from gunicorn.glogging import Logger
+from gunicorn import glogging
 
-from clinic.lib.logs import redact
+from clinic.lib.logs import RedactSecrets
 
 _cores = os.cpu_count() or 1
 
@@ -30,17 +30,35 @@ preload_app = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
-# No query string and no referrer: they can carry what people typed or a secret link.
+# No query string and no referrer: they can carry what people typed. Whatever the format, every line
+# passes through Logger below.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
-class AccessLogger(Logger):
-    """The access log without secret path parts (invitation and password links)."""
+class Logger(glogging.Logger):
+    """gunicorn's access and error logs, each line cut as Django's are (clinic.lib.logs: declared secret
+    address parts, query strings, exception messages)."""
 
-    def atoms(self, resp, req, environ, request_time):
+    # Atoms that are secrets or typed words whole, with no "?" or address around them for the cut to find.
+    WITHOUT_CONTEXT = (
+        *("q", "{query_string}e", "{set-cookie}o"),
+        *("{cookie}i", "{authorization}i", "{x-csrftoken}i"),
+        *("{http_cookie}e", "{http_authorization}e", "{http_x_csrftoken}e"),
+    )
+
+    def atoms(self, resp, req, environ, request_time) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)
-        atoms["U"] = redact(atoms["U"])
+        for key in self.WITHOUT_CONTEXT:
+            if atoms.get(key):
+                atoms[key] = "…"
         return atoms
 
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        for log in (self.access_log, self.error_log):
+            for handler in log.handlers:
+                if not any(isinstance(f, RedactSecrets) for f in handler.filters):
+                    handler.addFilter(RedactSecrets())
 
-logger_class = AccessLogger
+
+logger_class = Logger

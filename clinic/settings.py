@@ -382,6 +382,14 @@ LOGGING = {
     "filters": {"redact": {"()": "clinic.lib.logs.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Axes logs usernames and addresses at INFO; the audit log keeps those.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default handlers (a console for `django` when DEBUG is on, its own one for runserver's
+        # `django.server` lines, mail to ADMINS) do not cut secrets: none is kept, everything reaches ours.
+        # INFO keeps the SQL of `django.db.backends` (values included) out even at LOG_LEVEL=DEBUG.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # Axes logs usernames and addresses at INFO; the audit log keeps those.
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }

@@ -62,7 +62,7 @@ def production_env(scratch_database, tmp_path):
         "STATIC_ROOT": str(tmp_path / "static"),
         "PORT": str(free_port()),
         "WEB_CONCURRENCY": "2",
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 
 
