@@ -1,8 +1,9 @@
 """Logs never carry secrets or clinical words.
 
-URLs hold only opaque ids, except two that carry secrets in their path: an
-invitation link (/welcome/<token>/) and a password link
-(/account/reset/<uid>/<token>/). Query strings can hold what someone typed
+URLs hold only opaque ids, except three that carry secrets in their path: an
+invitation link (/welcome/<token>/), a password link
+(/account/reset/<uid>/<token>/) and a consultation time's confirmation link
+(/start/confirm/<token>/). Query strings can hold what someone typed
 into a filter. Both are cut from every log line: Django's request warnings
 ("Not Found: /welcome/…") and gunicorn's access log alike.
 
@@ -16,7 +17,7 @@ import logging
 import re
 import traceback
 
-_SECRET_PATH = re.compile(r"(/welcome/|/account/reset/[^/\s]+/)[^/?#\s\"]+")
+_SECRET_PATH = re.compile(r"(/welcome/|/start/confirm/|/account/reset/[^/\s]+/)[^/?#\s\"]+")
 _QUERY = re.compile(r"\?[^\s\"]*")
 
 
