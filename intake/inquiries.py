@@ -4,6 +4,7 @@ import contextlib
 import ipaddress
 import logging
 import re
+import secrets
 import time
 from datetime import datetime, timedelta
 
@@ -83,6 +84,12 @@ def ip_hash(request: HttpRequest) -> str:
     return salted_hmac("fulcrum.inquiry-sender", sender(client_ip(request) or ""), algorithm="sha256").hexdigest()
 
 
+def form_token(opened_at: float) -> str:
+    """The signed timing token of one opened form: when it was opened, and a nonce that makes it that form's own
+    (each opened form is kept once, and two people opening the page at the same instant are two forms)."""
+    return signing.dumps([opened_at, secrets.token_urlsafe(9)], salt=_SIGNER_SALT)
+
+
 class InquiryForm(forms.ModelForm):
     # Hidden from people by CSS; bots fill every field.
     website = forms.CharField(required=False, label=_("Leave this empty"))
@@ -135,7 +142,7 @@ class InquiryForm(forms.ModelForm):
         self.fields["consent_to_contact"].required = True
         self.fields["consent_to_contact"].error_messages["required"] = _("Tick the box so we may contact you.")
         if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=_SIGNER_SALT)
+            self.initial["started"] = form_token(time.time())
         self.consultation_choices = slot_choices()
         self.zone_place = zone_place()
 
@@ -176,7 +183,12 @@ class InquiryForm(forms.ModelForm):
             started = signing.loads(self.data.get("started", ""), salt=_SIGNER_SALT)
         except signing.BadSignature:
             return True
-        return time.time() - float(started) < MINIMUM_SECONDS
+        try:
+            # [opened at, nonce]; a plain number from a page opened before forms carried a nonce.
+            opened = float(started[0] if isinstance(started, list) else started)
+        except (TypeError, ValueError, IndexError):
+            return True
+        return time.time() - opened < MINIMUM_SECONDS
 
     def token_hash(self) -> str:
         return Inquiry.hash_token(self.data.get("started", ""))
@@ -259,7 +271,7 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
             return redirect("inquiry_thanks")
         if form.stale():
             fresh = request.POST.copy()
-            fresh["started"] = signing.dumps(time.time() - MINIMUM_SECONDS, salt=_SIGNER_SALT)
+            fresh["started"] = form_token(time.time() - MINIMUM_SECONDS)
             form = InquiryForm(fresh)
             form.is_valid()
             form.add_error(None, _("This page was open for a long time. Check your message and press Send again."))

@@ -160,20 +160,19 @@ def take(
     lock_address(inquiry.ip_hash)
     slot = ConsultationSlot.objects.select_for_update().filter(inquiry=inquiry).first()
     own = slot is not None
-    if not own:
-        slot = (
-            ConsultationSlot.objects.free(now)
-            .filter(starts_at=inquiry.consultation_at, therapist__is_active=True)
-            .order_by("id")
-            .select_for_update(skip_locked=True, of=("self",))
-            .first()
-        )
-        if slot is None:
-            raise SlotTaken
-    elif STEPS.index(slot.status) >= STEPS.index(to):
+    if own and STEPS.index(slot.status) >= STEPS.index(to):
         return slot
+    free = ConsultationSlot.objects.free(now).filter(starts_at=inquiry.consultation_at, therapist__is_active=True)
+    # Whether the time is free is said before any rule is applied: it is what anyone sees on the page.
+    if not own and not free.exists():
+        raise SlotTaken
     if not may_keep(inquiry, by=by, now=now):
         return None
+    if not own:
+        # Locked only by a choice that may keep it, so that a refused one never makes another person's look taken.
+        slot = free.order_by("id").select_for_update(skip_locked=True, of=("self",)).first()
+        if slot is None:
+            raise SlotTaken
     fields = ["status", "inquiry", "held_at"]
     if not own:
         slot.held_at = now

@@ -165,6 +165,11 @@ def test_appointments_in_the_demo(demo, browser, page, live_server, screenshot, 
     screenshot("demo-get-started-consultation-360", on=start)
     start.get_by_role("button", name="Send").click()
     expect(start).to_have_url(re.compile(reverse("inquiry_thanks")))
+    # The thank-you names the time asked for, with the time zone, and how it will be confirmed.
+    expect(start.locator("#consultation-asked")).to_contain_text("Los Angeles time")
+    expect(start.locator("#consultation-asked")).to_contain_text("by email")
+    screenshot("demo-get-started-thanks-360", on=start)
     visitor.close()
-    held = ConsultationSlot.objects.get(status="held")
-    assert held.inquiry == Inquiry.objects.get(name="Robin")
+    # Kept from others while it waits for the visitor to confirm it by the link sent to them.
+    chosen = ConsultationSlot.objects.get(status="pending")
+    assert chosen.inquiry == Inquiry.objects.get(name="Robin")
