@@ -145,4 +145,5 @@ PUBLIC_BY_LANGUAGE = {
     "self_check",
     "inquiry_start",
     "inquiry_thanks",
+    "consultation_confirm",
 }

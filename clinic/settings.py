@@ -249,6 +249,11 @@ SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
 # Calendar subscriptions: reads allowed per feed per hour (calendar apps poll every 15 to 60 minutes).
 CALENDAR_FEED_READS_PER_HOUR = env_int("CALENDAR_FEED_READS_PER_HOUR", 60)
 CONSULTATION_MINUTES = 20
+# A free consultation time chosen on Get started is kept from others this long, for the visitor to confirm it
+# through the contact they gave (or an admin to accept it); unconfirmed, it is offered to everyone again.
+CONSULTATION_CONFIRM_HOURS = env_int("CONSULTATION_CONFIRM_HOURS", 2, minimum=1)
+# Consultation times one address (an IPv6 /64) can keep from others at once, however many browsers it uses.
+CONSULTATION_TIMES_PER_ADDRESS = env_int("CONSULTATION_TIMES_PER_ADDRESS", 2, minimum=1)
 
 SESSION_CHECKIN = _checkin_rules(
     days=env_int("SESSION_CHECKIN_DAYS", _CHECKIN.days, minimum=1),

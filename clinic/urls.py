@@ -90,6 +90,8 @@ urlpatterns += i18n_patterns(
     path("check/", assessments.self_check, name="self_check"),
     path("start/", inquiries.inquiry_start, name="inquiry_start"),
     path("start/thanks/", inquiries.inquiry_thanks, name="inquiry_thanks"),
+    # The link sent by email or text to confirm a chosen consultation time (a secret in the path).
+    path("start/confirm/<str:token>/", inquiries.consultation_confirm, name="consultation_confirm"),
     prefix_default_language=False,
 )
 

@@ -1,8 +1,10 @@
 """The public "Get started" form and the admins' triage of what it brings in."""
 
-import hashlib
-import hmac
+import contextlib
+import ipaddress
 import logging
+import re
+import secrets
 import time
 from datetime import datetime, timedelta
 
@@ -11,11 +13,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +26,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
-from clinic.appointments.consultations import TAKEN, SlotTaken, hold, release_for, slot_choices
-from clinic.appointments.models import ConsultationSlot
+from clinic.appointments.consultations import (
+    TAKEN,
+    SlotTaken,
+    ask_to_confirm,
+    for_admin,
+    label_with_zone,
+    release_for,
+    slot_choices,
+    take,
+    zone_place,
+)
+from clinic.appointments.models import ConsultationSlot, SlotStatus
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.cases import open_case
@@ -45,10 +58,36 @@ _SIGNER_SALT = "inquiry-form-started"
 logger = logging.getLogger(__name__)
 
 
+def sender(address: str) -> str:
+    """Who sent it, as far as the limits are concerned: the IPv4 address, or the IPv6 /64 network.
+
+    One home or office is given a whole IPv6 /64 and can pick any address in it, so counting single
+    IPv6 addresses would count nothing.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def ip_hash(request: HttpRequest) -> str:
-    """A keyed hash of the sender's address: enough to count, not enough to recover it."""
-    address = client_ip(request) or ""
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+    """A keyed hash of the sender's address: enough to count, not enough to recover it without the key.
+
+    The key is derived from SECRET_KEY for this use alone. No address is stored, and the hash is blanked
+    once no limit needs it (InquiryQuerySet.forget_addresses).
+    """
+    return salted_hmac("fulcrum.inquiry-sender", sender(client_ip(request) or ""), algorithm="sha256").hexdigest()
+
+
+def form_token(opened_at: float) -> str:
+    """The signed timing token of one opened form: when it was opened, and a nonce that makes it that form's own
+    (each opened form is kept once, and two people opening the page at the same instant are two forms)."""
+    return signing.dumps([opened_at, secrets.token_urlsafe(9)], salt=_SIGNER_SALT)
 
 
 class InquiryForm(forms.ModelForm):
@@ -103,8 +142,9 @@ class InquiryForm(forms.ModelForm):
         self.fields["consent_to_contact"].required = True
         self.fields["consent_to_contact"].error_messages["required"] = _("Tick the box so we may contact you.")
         if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=_SIGNER_SALT)
+            self.initial["started"] = form_token(time.time())
         self.consultation_choices = slot_choices()
+        self.zone_place = zone_place()
 
     def clean_consultation(self):
         value = (self.cleaned_data.get("consultation") or "").strip()
@@ -143,7 +183,19 @@ class InquiryForm(forms.ModelForm):
             started = signing.loads(self.data.get("started", ""), salt=_SIGNER_SALT)
         except signing.BadSignature:
             return True
-        return time.time() - float(started) < MINIMUM_SECONDS
+        try:
+            # [opened at, nonce]; a plain number from a page opened before forms carried a nonce.
+            opened = float(started[0] if isinstance(started, list) else started)
+        except (TypeError, ValueError, IndexError):
+            return True
+        return time.time() - opened < MINIMUM_SECONDS
+
+    def token_hash(self) -> str:
+        return Inquiry.hash_token(self.data.get("started", ""))
+
+    def sent_before(self) -> bool:
+        """This opened form has been sent already (a double click, or a script sending one form again and again)."""
+        return Inquiry.objects.filter(form_token_hash=self.token_hash()).exists()
 
     def stale(self) -> bool:
         """Opened more than a day ago: sent by a person who waited for a safe moment, so ask once more."""
@@ -169,6 +221,7 @@ def receive(*, form: InquiryForm, request: HttpRequest) -> Inquiry | None:
     now = time.time()
     address = ip_hash(request)
     since = timezone.now() - timedelta(hours=1)
+    Inquiry.objects.forget_addresses(now=timezone.now(), counted_since=since)
     counts = Inquiry.objects.filter(received_at__gte=since).aggregate(
         total=Count("id"),
         from_address=Count("id", filter=Q(ip_hash=address)),
@@ -189,6 +242,9 @@ def receive(*, form: InquiryForm, request: HttpRequest) -> Inquiry | None:
         return None
     inquiry = form.save(commit=False)
     inquiry.ip_hash = address
+    inquiry.form_token_hash = form.token_hash()
+    # Kept whether or not a time is held for it: the admin offers it, or another, all the same.
+    inquiry.consultation_at = form.cleaned_data["consultation"]
     inquiry.language = language.current()
     if reason:
         inquiry.status, inquiry.held_reason = Inquiry.Status.HELD, reason
@@ -201,6 +257,10 @@ def receive(*, form: InquiryForm, request: HttpRequest) -> Inquiry | None:
     return inquiry
 
 
+# What the thank-you page names: the time asked for and the way it will be confirmed (shown once).
+ASKED_KEY = "consultation_asked"
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def inquiry_start(request: HttpRequest) -> HttpResponse:
@@ -211,31 +271,100 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
             return redirect("inquiry_thanks")
         if form.stale():
             fresh = request.POST.copy()
-            fresh["started"] = signing.dumps(time.time() - MINIMUM_SECONDS, salt=_SIGNER_SALT)
+            fresh["started"] = form_token(time.time() - MINIMUM_SECONDS)
             form = InquiryForm(fresh)
             form.is_valid()
             form.add_error(None, _("This page was open for a long time. Check your message and press Send again."))
             return render(request, "intake/inquiry_start.html", {"form": form})
         # An invalid form is shown again with what was typed: it counts towards no limit and says nothing of one.
         if form.is_valid():
+            if form.sent_before():
+                # The same opened form again: thanked alike, kept once.
+                return redirect("inquiry_thanks")
             try:
                 with transaction.atomic():
                     inquiry = receive(form=form, request=request)
-                    if inquiry is not None and form.cleaned_data["consultation"]:
-                        hold(starts_at=form.cleaned_data["consultation"], inquiry=inquiry)
+                    # The one gate: a time is kept from others only as its rules allow, and the visitor is answered
+                    # alike either way (clinic.appointments.consultations).
+                    if inquiry is not None and take(inquiry=inquiry, to=SlotStatus.PENDING):
+                        ask_to_confirm(inquiry=inquiry, request=request)
             except SlotTaken:
                 form = InquiryForm(request.POST)
                 form.is_valid()
                 form.add_error("consultation", TAKEN)
                 return render(request, "intake/inquiry_start.html", {"form": form})
+            except IntegrityError:
+                # The same opened form sent twice at the same moment: the other one was kept.
+                if not form.sent_before():
+                    raise
+                return redirect("inquiry_thanks")
+            chosen = form.cleaned_data["consultation"]
+            if chosen:
+                request.session[ASKED_KEY] = {"at": chosen.isoformat(), "by": form.cleaned_data["contact_method"]}
+            else:
+                request.session.pop(ASKED_KEY, None)
             return redirect("inquiry_thanks")
     return render(request, "intake/inquiry_start.html", {"form": form})
+
+
+def _asked(value) -> dict | None:
+    """The time and way the thank-you page names, from what Get started kept in the session."""
+    try:
+        when = datetime.fromisoformat(value["at"])
+        by = Inquiry.ContactMethod(value["by"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return {"when": label_with_zone(when), "by": by}
 
 
 @login_not_required
 @require_GET
 def inquiry_thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/inquiry_thanks.html")
+    # Read once: a device used by others afterwards does not keep it.
+    asked = _asked(request.session.pop(ASKED_KEY, None))
+    return render(request, "intake/inquiry_thanks.html", {"asked": asked})
+
+
+# token_urlsafe(32) gives 43 characters of [A-Za-z0-9_-].
+CONFIRM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def _confirmed_state(inquiry: Inquiry, now: datetime) -> str:
+    """After the visitor confirmed: "done" unless someone else has the time now ("taken").
+
+    A time the rules did not keep for them (their address keeps enough already) but that is still free reads
+    "done", as a held one does: the admin books it, or finds another, in the way they chose.
+    """
+    theirs = ConsultationSlot.objects.filter(inquiry=inquiry, status__in=[SlotStatus.HELD, SlotStatus.CONFIRMED])
+    free = ConsultationSlot.objects.free(now).filter(starts_at=inquiry.consultation_at, therapist__is_active=True)
+    return "done" if theirs.exists() or free.exists() else "taken"
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def consultation_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent by email or text. Pressing Confirm holds the chosen time; opening the link changes nothing
+    (mail scanners open links)."""
+    inquiry = None
+    if CONFIRM_TOKEN.match(token):
+        inquiry = Inquiry.objects.filter(confirm_token_hash=Inquiry.hash_token(token)).first()
+    if inquiry is None or inquiry.consultation_at is None:
+        raise Http404
+    now = timezone.now()
+    context = {"when": label_with_zone(inquiry.consultation_at), "by": inquiry.contact_method}
+    if inquiry.consultation_at <= now or inquiry.status == Inquiry.Status.CLOSED:
+        return render(request, "intake/consultation_confirm.html", {**context, "state": "gone"}, status=410)
+    if request.method == "POST":
+        with transaction.atomic():
+            # Taken meanwhile by someone else: the page says so, and the admin finds them another time.
+            with contextlib.suppress(SlotTaken):
+                take(inquiry=inquiry, to=SlotStatus.HELD, now=now)
+            first = Inquiry.objects.filter(pk=inquiry.pk, contact_confirmed_at__isnull=True)
+            if first.update(contact_confirmed_at=now):
+                record(action=Action.CONSULTATION_LINK_USED, target=inquiry)
+        inquiry.refresh_from_db()
+    state = "ask" if inquiry.contact_confirmed_at is None else _confirmed_state(inquiry, now)
+    return render(request, "intake/consultation_confirm.html", {**context, "state": state})
 
 
 # Triage (practice admins)
@@ -295,7 +424,7 @@ def inquiry_detail(request: HttpRequest, code) -> HttpResponse:
     record(action=Action.INQUIRY_VIEWED, request=request, target=inquiry)
     context = {
         "inquiry": inquiry,
-        "consultation": ConsultationSlot.objects.filter(inquiry=inquiry).select_related("therapist").first(),
+        "consultation": for_admin(inquiry),
         "close_form": CloseForm(),
         "form": CaseForm(initial={"kind": Case.Kind.INDIVIDUAL}),
         "first": ClientForm(prefix="first", initial=_prefill(inquiry)),
@@ -320,7 +449,7 @@ def inquiry_convert(request: HttpRequest, code) -> HttpResponse:
     if not case_forms_valid(form, first, second):
         context = {
             "inquiry": inquiry,
-            "consultation": ConsultationSlot.objects.filter(inquiry=inquiry).select_related("therapist").first(),
+            "consultation": for_admin(inquiry),
             "close_form": CloseForm(),
             "form": form,
             "first": first,

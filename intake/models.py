@@ -279,6 +279,20 @@ class InquiryContactMethod(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
+class InquiryQuerySet(models.QuerySet):
+    def forget_addresses(self, *, now, counted_since) -> int:
+        """Blank the address hash where no limit needs it any more.
+
+        The message limits count the hour just gone (`counted_since`); the cap on consultation times counts
+        the times still to come that a message asked for, as long as the message is not closed.
+        """
+        still_counted = models.Q(
+            consultation_at__gt=now,
+            status__in=[InquiryStatus.OPEN, InquiryStatus.HELD, InquiryStatus.CONVERTED],
+        )
+        return self.filter(received_at__lt=counted_since).exclude(ip_hash="").exclude(still_counted).update(ip_hash="")
+
+
 class Inquiry(models.Model):
     """A message from the public "Get started" form, waiting for triage."""
 
@@ -315,6 +329,16 @@ class Inquiry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     case = models.ForeignKey("clients.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The free consultation time the visitor asked for, kept whether or not a time is held for it
+    # (clinic.appointments.consultations.take decides that).
+    consultation_at = models.DateTimeField(null=True, blank=True)
+    # A hash of the form's timing token: each opened form can be sent once.
+    form_token_hash = models.CharField(max_length=64, blank=True)
+    # A hash of the link sent by email or text to confirm the chosen time, and when the visitor confirmed.
+    confirm_token_hash = models.CharField(max_length=64, blank=True)
+    contact_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InquiryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -344,6 +368,14 @@ class Inquiry(models.Model):
                 condition=~models.Q(status=InquiryStatus.HELD) | ~models.Q(held_reason=""),
                 name="inquiry_held_has_reason",
             ),
+            # A timing token sent again (a script replaying one opened form) finds its hash here.
+            models.UniqueConstraint(
+                fields=["form_token_hash"], condition=~models.Q(form_token_hash=""), name="inquiry_form_sent_once"
+            ),
+            # Also the index of the confirmation link's look-up by its hash.
+            models.UniqueConstraint(
+                fields=["confirm_token_hash"], condition=~models.Q(confirm_token_hash=""), name="inquiry_confirm_link"
+            ),
         ]
         indexes = [
             # The triage list: open inquiries, oldest waiting first.
@@ -360,3 +392,7 @@ class Inquiry(models.Model):
     @property
     def is_held(self) -> bool:
         return self.status == InquiryStatus.HELD
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -78,6 +78,29 @@ class Row:
     data: Callable[[dict], dict] = lambda ids: {}
 
 
+# The link a visitor is sent to confirm a consultation time they chose (only its hash is stored).
+CONSULTATION_LINK = "c" * 43
+
+
+def consultation_link(ids):
+    """A visitor who chose one of therapist1's open times, and the link that confirms it."""
+    from clinic.appointments.models import ConsultationSlot
+    from intake.models import Inquiry
+
+    Inquiry.objects.get_or_create(
+        confirm_token_hash=Inquiry.hash_token(CONSULTATION_LINK),
+        defaults={
+            "name": "Visitor",
+            "contact_method": "email",
+            "contact_value": "visitor@example.org",
+            "message": "A few words.",
+            "consent_to_contact": True,
+            "consultation_at": ConsultationSlot.objects.get(code=ids["slot"]).starts_at,
+        },
+    )
+    return {"token": CONSULTATION_LINK}
+
+
 def case(ids):
     return {"code": ids["case"]}
 
@@ -429,6 +452,8 @@ MATRIX: dict[str, Row] = {
     "practice_calendar": admin_page(),
     "practice_calendar_of": Row(lambda ids: {"day": "2026-12-07"}, get=ADMIN_ONLY, post=not_offered_to("admin")),
     "consultation_decide": admin_post(lambda ids: {"code": ids["inquiry"]}, answer="refused"),
+    # The link sent to a visitor: anyone holding it may confirm the time; a GET changes nothing.
+    "consultation_confirm": Row(consultation_link, get=public(), post=public()),
     # A subscription address with a token that is not one: nobody learns anything.
     "calendar_feed_ics": Row(lambda ids: {"token": "not-a-token"}, get=public("404"), post=public("405")),
     # A client's own appointments; Jo's appointment alone is hers: Sam (client2) gets 404.

@@ -22,12 +22,14 @@ PUBLIC = {
     "safety_page",
     "inquiry_start",
     "inquiry_thanks",
+    # The link that confirms a chosen consultation time: a long random token instead of a sign-in.
+    "consultation_confirm",
     # A therapist's calendar subscription: a long random token instead of a sign-in (clinic/appointments/feeds.py).
     "calendar_feed_ics",
     "self_check",
 }
 # What a public URL answers to an anonymous GET with the sample values (200 unless said here).
-PUBLIC_STATUS = {"invitation_accept": 404, "quick_exit": 405, "calendar_feed_ics": 404}
+PUBLIC_STATUS = {"invitation_accept": 404, "quick_exit": 405, "calendar_feed_ics": 404, "consultation_confirm": 404}
 
 SAMPLE = {"uuid": str(uuid.uuid4()), "uidb64": "MQ", "token": "set-password"}
 

@@ -270,9 +270,31 @@ class CalendarFeed(models.Model):
 
 class SlotStatus(models.TextChoices):
     OPEN = "open", "Open"
-    HELD = "held", "Held for an inquiry"
+    # Chosen on Get started; offered to others again if nobody confirms it in time (SlotQuerySet.free).
+    PENDING = "pending", "Chosen, waiting to be confirmed"
+    HELD = "held", "Held, waiting for the practice to confirm"
     CONFIRMED = "confirmed", "Confirmed"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+def unconfirmed_lapse(now):
+    """A choice made before this instant and not confirmed since holds its time no longer."""
+    return now - timedelta(hours=settings.CONSULTATION_CONFIRM_HOURS)
+
+
+class SlotQuerySet(models.QuerySet):
+    def free(self, now) -> "SlotQuerySet":
+        """Times anyone may choose: open, or chosen but confirmed by nobody in time."""
+        return self.filter(
+            models.Q(status=SlotStatus.OPEN) | models.Q(status=SlotStatus.PENDING, held_at__lte=unconfirmed_lapse(now))
+        )
+
+    def taken(self, now) -> "SlotQuerySet":
+        """Times kept from others: a choice still waiting for its confirmation, a held or a confirmed time."""
+        return self.filter(
+            models.Q(status__in=[SlotStatus.HELD, SlotStatus.CONFIRMED])
+            | models.Q(status=SlotStatus.PENDING, held_at__gt=unconfirmed_lapse(now))
+        )
 
 
 class ConsultationSlot(models.Model):
@@ -295,6 +317,8 @@ class ConsultationSlot(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = SlotQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_at", "id"]
         constraints = [
@@ -302,13 +326,35 @@ class ConsultationSlot(models.Model):
             models.CheckConstraint(condition=models.Q(status__in=SlotStatus.values), name="slot_status_valid"),
             models.CheckConstraint(
                 condition=(
-                    models.Q(status__in=[SlotStatus.HELD, SlotStatus.CONFIRMED]) & models.Q(inquiry__isnull=False)
+                    models.Q(status__in=[SlotStatus.PENDING, SlotStatus.HELD, SlotStatus.CONFIRMED])
+                    & models.Q(inquiry__isnull=False)
                 )
                 | (models.Q(status__in=[SlotStatus.OPEN, SlotStatus.WITHDRAWN]) & models.Q(inquiry__isnull=True)),
                 name="slot_inquiry_when_taken",
+            ),
+            # A choice lapses counted from when it was made.
+            models.CheckConstraint(
+                condition=~models.Q(status=SlotStatus.PENDING) | models.Q(held_at__isnull=False),
+                name="slot_pending_since",
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"], name="slot_open_idx")]
 
     def __str__(self) -> str:
         return f"Consultation {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def lapses_at(self):
+        """When a choice nobody has confirmed stops holding the time (None once held or confirmed)."""
+        if self.status != SlotStatus.PENDING:
+            return None
+        return self.held_at + timedelta(hours=settings.CONSULTATION_CONFIRM_HOURS)
+
+    @property
+    def lapsed(self) -> bool:
+        """A choice nobody confirmed in time: the time is offered to everyone again."""
+        return self.status == SlotStatus.PENDING and self.lapses_at <= timezone.now()
+
+    @property
+    def is_free(self) -> bool:
+        return self.status == SlotStatus.OPEN or self.lapsed

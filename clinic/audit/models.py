@@ -117,7 +117,9 @@ class Action(models.TextChoices):
     CALENDAR_FEED_ON = "calendar_feed_on", "Calendar subscription turned on"
     CALENDAR_FEED_OFF = "calendar_feed_off", "Calendar subscription turned off"
     CONSULTATION_PUBLISHED = "consultation_published", "Consultation times published"
-    CONSULTATION_HELD = "consultation_held", "Consultation time chosen by a visitor"
+    CONSULTATION_CHOSEN = "consultation_chosen", "Consultation time chosen by a visitor"
+    CONSULTATION_LINK_USED = "consultation_link_used", "Consultation time confirmed by the visitor's link"
+    CONSULTATION_HELD = "consultation_held", "Consultation time held"
     CONSULTATION_CONFIRMED = "consultation_confirmed", "Consultation confirmed"
     CONSULTATION_RELEASED = "consultation_released", "Consultation time released"
 

@@ -1,7 +1,8 @@
 """Logs never carry secrets or clinical words.
 
 Addresses hold opaque ids, except the few declared below whose path carries
-a secret (an invitation, a password link, a calendar subscription) or says
+a secret (an invitation, a password link, a calendar subscription, a
+consultation time's confirmation link) or says
 something about someone's care. Query strings can hold what someone typed
 into a filter. Both are cut from every log line by one filter,
 RedactSecrets, which every handler of every log carries: Django's own
@@ -29,6 +30,8 @@ URL_PARAMETERS: dict[str, dict[str, bool]] = {
     # Whoever holds these addresses is let in: they are the keys themselves.
     "welcome/<str:token>/": {"token": SECRET},
     "feeds/calendar/<str:token>.ics": {"token": SECRET},
+    # A visitor's link to confirm the consultation time they chose.
+    "start/confirm/<str:token>/": {"token": SECRET},
     # The account's number in base64 says nothing without the token (Django then swaps the token for
     # "set-password", which is cut as well).
     "account/reset/<uidb64>/<token>/": {"uidb64": NOT_SECRET, "token": SECRET},

@@ -1,5 +1,6 @@
 """A first consultation: a therapist publishes times, a visitor chooses one on Get started, an admin confirms."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -56,29 +57,45 @@ def test_a_therapist_publishes_times_and_a_clash_with_an_appointment_is_left_out
     assert "Published 2 consultation times" in text and "Not published" in text
 
 
-def test_a_visitor_chooses_a_time_it_is_held_and_the_admin_confirms_it_by_the_chosen_way(
+def test_a_visitor_chooses_a_time_confirms_it_by_the_link_and_the_admin_confirms_it_by_the_chosen_way(
     client, as_user, therapist, admin_user, django_capture_on_commit_callbacks
 ):
     slot = slot_at(therapist, at(next_weekday(1), 15))
     page = client.get(reverse("inquiry_start")).content.decode()
     assert "Tuesday" in page and "3:00 PM" in page and str(therapist) not in page
-    answer = send(client, consultation=slot.starts_at.isoformat())
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = send(client, consultation=slot.starts_at.isoformat())
     assert answer.status_code == 302 and answer["Location"] == reverse("inquiry_thanks")
     slot.refresh_from_db()
     inquiry = Inquiry.objects.get()
-    assert slot.status == "held" and slot.inquiry == inquiry
-    # A held time is no longer offered to anyone else.
+    assert slot.status == "pending" and slot.inquiry == inquiry and inquiry.consultation_at == slot.starts_at
+    # A chosen time is no longer offered to anyone else while it waits for its confirmation.
     assert slot.starts_at.isoformat() not in client.get(reverse("inquiry_start")).content.decode()
+    # The link goes the way they chose, in neutral words; only its hash is kept.
+    (asking,) = mail.outbox
+    assert asking.to == ["robin@example.org"] and "Tuesday" in asking.body and "Los Angeles time" in asking.body
+    assert care_words(asking.subject + asking.body) == [] and inquiry.message not in asking.body
+    link = re.search(r"http://testserver(/start/confirm/[A-Za-z0-9_-]{43}/)", asking.body)[1]
+    assert link.split("/")[-2] not in str(Inquiry.objects.values().get())
+    client.post(link)
+    slot.refresh_from_db()
+    assert slot.status == "held"
     staff = as_user(admin_user)
-    assert "First consultation" in staff.get(reverse("inquiry_detail", args=[inquiry.code])).content.decode()
+    detail = staff.get(reverse("inquiry_detail", args=[inquiry.code])).content.decode()
+    assert "First consultation" in detail and "they confirmed it through the contact they gave" in detail
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(reverse("consultation_decide", args=[inquiry.code]), {"decision": "confirm"})
     slot.refresh_from_db()
     assert slot.status == "confirmed" and slot.confirmed_by == admin_user
     (message,) = mail.outbox
-    assert message.to == ["robin@example.org"] and "Tuesday" in message.body
+    assert message.to == ["robin@example.org"] and "Tuesday" in message.body and "Los Angeles time" in message.body
     assert care_words(message.subject + message.body) == []
     assert inquiry.message not in message.body
+    # A second click tells them nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = staff.post(reverse("consultation_decide", args=[inquiry.code]), {"decision": "confirm"}, follow=True)
+    assert "already confirmed" in again.content.decode() and len(mail.outbox) == 1
 
 
 def test_a_confirmation_by_text_goes_by_text_and_a_phone_call_sends_nothing(

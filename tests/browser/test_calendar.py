@@ -165,6 +165,29 @@ def test_appointments_in_the_demo(demo, browser, page, live_server, screenshot, 
     screenshot("demo-get-started-consultation-360", on=start)
     start.get_by_role("button", name="Send").click()
     expect(start).to_have_url(re.compile(reverse("inquiry_thanks")))
+    # The thank-you names the time asked for, with the time zone, and how it will be confirmed.
+    expect(start.locator("#consultation-asked")).to_contain_text("Los Angeles time")
+    expect(start.locator("#consultation-asked")).to_contain_text("by email")
+    screenshot("demo-get-started-thanks-360", on=start)
+    # Kept from others while it waits for the visitor to confirm it by the link sent to them.
+    chosen = ConsultationSlot.objects.get(status="pending")
+    assert chosen.inquiry == Inquiry.objects.get(name="Robin")
+    (asking,) = [m for m in mail.outbox if m.to == ["robin@example.org"]]
+    link = re.search(r"https?://\S+/start/confirm/\S+/", asking.body)[0]
+    start.goto(link)
+    expect(start.get_by_role("heading", name="Confirm your time")).to_be_visible()
+    assert_accessible(on=start)
+    screenshot("demo-consultation-confirm-360", on=start)
+    start.get_by_role("button", name="Confirm").click()
+    expect(start.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(start.locator("main")).to_contain_text("You have confirmed")
+    screenshot("demo-consultation-confirmed-360", on=start)
+    chosen.refresh_from_db()
+    assert chosen.status == "held"
     visitor.close()
-    held = ConsultationSlot.objects.get(status="held")
-    assert held.inquiry == Inquiry.objects.get(name="Robin")
+    wide = browser.new_context(viewport={"width": 1280, "height": 900})
+    again = wide.new_page()
+    again.goto(link)
+    expect(again.locator("main")).to_contain_text("You have confirmed")
+    screenshot("demo-consultation-confirmed-1280", on=again)
+    wide.close()

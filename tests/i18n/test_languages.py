@@ -71,7 +71,7 @@ def test_no_public_page_leaves_or_follows_a_language_cookie(client, name):
 def test_every_public_page_in_the_list_is_one_with_a_language_prefix():
     for name in PUBLIC_BY_LANGUAGE:
         kwargs = {"uidb64": "MQ", "token": "x"} if name == "password_reset_confirm" else {}
-        kwargs = {"token": "x"} if name == "invitation_accept" else kwargs
+        kwargs = {"token": "x"} if name in ("invitation_accept", "consultation_confirm") else kwargs
         assert spanish(name, **kwargs).startswith("/es/"), name
 
 
