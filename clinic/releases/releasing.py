@@ -150,40 +150,24 @@ def prepare(
 
 
 def add_redaction(
-    *, release: Release, part: str, passage: str, occurrence: int, reason: str, by, request=None
+    *, release: Release, part: str, reason: str, by, passage: str = "", occurrence: int = 0, request=None
 ) -> Redaction:
-    redaction = Redaction.objects.create(
-        release=release, part=part, passage=passage, occurrence=occurrence, reason=reason.strip(), redacted_by=by
-    )
-    record(
-        action=Action.RELEASE_REDACTED,
-        request=request,
-        actor=by,
-        target=release,
-        client=release.client,
-        detail={"release": str(release.code), "part": part, "occurrence": occurrence},
-    )
-    return redaction
-
-
-def withhold_item(*, release: Release, item: str, reason: str, by, request=None) -> Redaction:
-    """Leave a structured value out of every file of the release, whole."""
+    """Leave a passage (`passage`, its `occurrence`) of a text out of the release; without a passage, leave the
+    structured item `part` out whole. Either reaches every file of the release."""
+    whole = not passage
     redaction = Redaction.objects.create(
         release=release,
-        kind=Redaction.Kind.ITEM,
-        part=item,
-        passage="",
-        occurrence=0,
+        kind=Redaction.Kind.ITEM if whole else Redaction.Kind.PASSAGE,
+        part=part,
+        passage=passage,
+        occurrence=occurrence,
         reason=reason.strip(),
         redacted_by=by,
     )
+    detail = {"release": str(release.code), "part": part}
+    detail.update({"whole": True} if whole else {"occurrence": occurrence})
     record(
-        action=Action.RELEASE_REDACTED,
-        request=request,
-        actor=by,
-        target=release,
-        client=release.client,
-        detail={"release": str(release.code), "part": item, "whole": True},
+        action=Action.RELEASE_REDACTED, request=request, actor=by, target=release, client=release.client, detail=detail
     )
     return redaction
 

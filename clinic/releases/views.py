@@ -249,9 +249,9 @@ def release_withhold(request: HttpRequest, code) -> HttpResponse:
     form = WithholdForm(request.POST, contents=releasing.contents_of(release))
     if not form.is_valid():
         return review_page(request, release, withhold_form=form, status=400)
-    releasing.withhold_item(
+    releasing.add_redaction(
         release=release,
-        item=form.cleaned_data["item"],
+        part=form.cleaned_data["item"],
         reason=form.cleaned_data["reason"],
         by=request.user,
         request=request,

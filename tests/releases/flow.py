@@ -33,6 +33,17 @@ def authorize(*, case, by_client, to_client=None, third_party="", scope="conjoin
     )
 
 
+def portal_signing(person, **extra) -> dict:
+    """What a client posts to sign an agreement in their portal (to the other partner unless `extra` says)."""
+    return {
+        "recipient_kind": "partner",
+        "conjoint_notes": "on",
+        "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
+        "signature": person.full_name,
+        **extra,
+    }
+
+
 def summary_url(case, client) -> str:
     return reverse("client_summary", kwargs={"case_code": case.code, "client_code": client.code})
 

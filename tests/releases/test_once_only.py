@@ -1,42 +1,38 @@
 """Giving, replacing and withdrawing an agreement, confirming and downloading each happen once however often
 they are sent (the races on PostgreSQL are in test_release_races.py)."""
 
-from datetime import timedelta
-
 from bs4 import BeautifulSoup
 from django.urls import reverse
-from django.utils import timezone
 
 from clinic.audit.models import Action, AuditEvent
 from clinic.releases.models import ReleaseAuthorization
 from clinic.reports.models import ReportJob
-from tests.releases.flow import authorize, confirm, download, export_url, prepare, reviewed_fingerprint, summary_url
+from tests.releases.flow import (
+    authorize,
+    confirm,
+    download,
+    export_url,
+    portal_signing,
+    prepare,
+    reviewed_fingerprint,
+    summary_url,
+)
 
 NEW = reverse("sharing_new")
-
-
-def signing(person, **extra) -> dict:
-    return {
-        "recipient_kind": "partner",
-        "conjoint_notes": "on",
-        "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
-        "signature": person.full_name,
-        **extra,
-    }
 
 
 def test_the_same_agreement_sent_three_times_is_kept_once(as_user, client_user, person, partner):
     http = as_user(client_user)
     for _ in range(3):
-        assert http.post(NEW, signing(person)).status_code == 302
+        assert http.post(NEW, portal_signing(person)).status_code == 302
     assert ReleaseAuthorization.objects.count() == 1
     assert AuditEvent.objects.filter(action=Action.RELEASE_AUTHORIZED).count() == 1
 
 
 def test_a_newer_agreement_to_the_same_person_replaces_the_older(as_user, client_user, person, partner):
     http = as_user(client_user)
-    http.post(NEW, signing(person))
-    http.post(NEW, signing(person, conjoint_notes="", shared_material="on"))
+    http.post(NEW, portal_signing(person))
+    http.post(NEW, portal_signing(person, conjoint_notes="", shared_material="on"))
     older, newer = ReleaseAuthorization.objects.order_by("created_at", "id")
     assert older.superseded_at is not None and older.state == "replaced" and not older.is_in_force()
     assert newer.superseded_at is None and newer.is_in_force()
@@ -47,10 +43,10 @@ def test_a_newer_agreement_to_the_same_person_replaces_the_older(as_user, client
 
 def test_withdrawing_shows_and_withdraws_every_agreement_to_that_person(as_user, client_user, person, partner):
     http = as_user(client_user)
-    http.post(NEW, signing(person, recipient_kind="third_party", third_party_name="Dr Ada Park"))
+    http.post(NEW, portal_signing(person, recipient_kind="third_party", third_party_name="Dr Ada Park"))
     http.post(
         NEW,
-        signing(
+        portal_signing(
             person,
             recipient_kind="third_party",
             third_party_name="DR  ADA PARK",
@@ -58,7 +54,7 @@ def test_withdrawing_shows_and_withdraws_every_agreement_to_that_person(as_user,
             shared_material="on",
         ),
     )
-    http.post(NEW, signing(person))  # to the partner: someone else
+    http.post(NEW, portal_signing(person))  # to the partner: someone else
     to_park = ReleaseAuthorization.objects.filter(recipient_kind="third_party").order_by("created_at")
     assert to_park.count() == 2
     url = reverse("sharing_revoke", kwargs={"code": to_park.last().code})

@@ -9,20 +9,10 @@ from django.utils import timezone
 
 from clinic.audit.models import Action, AuditEvent
 from clinic.releases.models import ReleaseAuthorization
-from tests.releases.flow import authorize
+from tests.releases.flow import authorize, portal_signing
 
 NEW = reverse("sharing_new")
 HOME = reverse("sharing_home")
-
-
-def signing(person, **extra) -> dict:
-    return {
-        "recipient_kind": "partner",
-        "conjoint_notes": "on",
-        "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
-        "signature": person.full_name,
-        **extra,
-    }
 
 
 def test_the_home_links_to_a_neutral_page(as_user, client_user, person):
@@ -36,7 +26,7 @@ def test_the_home_links_to_a_neutral_page(as_user, client_user, person):
 
 def test_a_client_signs_with_their_full_name(as_user, client_user, person, partner):
     http = as_user(client_user)
-    response = http.post(NEW, signing(person, signature=f"  {person.full_name.upper()} "))
+    response = http.post(NEW, portal_signing(person, signature=f"  {person.full_name.upper()} "))
     assert response.status_code == 302 and response["Location"] == HOME
     a = ReleaseAuthorization.objects.get()
     assert (a.authorizing_client, a.recipient_client, a.method, a.scope) == (
@@ -54,7 +44,8 @@ def test_a_client_signs_with_their_full_name(as_user, client_user, person, partn
 
 def test_a_name_that_does_not_match_is_refused_and_what_was_typed_is_kept(as_user, client_user, person):
     response = as_user(client_user).post(
-        NEW, signing(person, signature="Someone Else", recipient_kind="third_party", third_party_name="Dr Ada Park")
+        NEW,
+        portal_signing(person, signature="Someone Else", recipient_kind="third_party", third_party_name="Dr Ada Park"),
     )
     assert response.status_code == 200 and not ReleaseAuthorization.objects.exists()
     page = BeautifulSoup(response.content, "html.parser")
@@ -76,7 +67,7 @@ def test_a_name_that_does_not_match_is_refused_and_what_was_typed_is_kept(as_use
     ],
 )
 def test_the_form_says_what_to_fix(as_user, client_user, person, change, error):
-    data = {k: v for k, v in signing(person, **change).items() if v != ""}
+    data = {k: v for k, v in portal_signing(person, **change).items() if v != ""}
     response = as_user(client_user).post(NEW, data)
     assert error in response.content.decode() and not ReleaseAuthorization.objects.exists()
 

@@ -1,20 +1,26 @@
 """Double clicks and two tabs at once, on PostgreSQL: an agreement given or withdrawn, a release confirmed or
 downloaded, each happens once."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 from django.urls import reverse
-from django.utils import timezone
 
 from clinic.audit.models import Action, AuditEvent
 from clinic.releases.models import ReleaseAuthorization
 from clinic.reports.models import ReportJob
 from tests.concurrency import at_once
 from tests.conftest import sign_in
-from tests.releases.flow import authorize, confirm, download, export_url, prepare, reviewed_fingerprint, summary_url
+from tests.releases.flow import (
+    authorize,
+    confirm,
+    download,
+    export_url,
+    portal_signing,
+    prepare,
+    reviewed_fingerprint,
+    summary_url,
+)
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
@@ -27,12 +33,7 @@ def tabs(user, count: int) -> list:
 
 
 def test_an_agreement_sent_from_three_tabs_at_once_is_kept_once(client_user, person, partner):
-    data = {
-        "recipient_kind": "partner",
-        "conjoint_notes": "on",
-        "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
-        "signature": person.full_name,
-    }
+    data = portal_signing(person)
     results = at_once(
         *[lambda http=http: http.post(reverse("sharing_new"), data).status_code for http in tabs(client_user, 3)]
     )
