@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -153,31 +153,35 @@ OUTCOMES: dict[str, dict[str, str]] = {
     Action.SCREENING_ASSIGNED: {"instrument": "safety", "reason": PRESENT},
 }
 
+# And every later row about a record that an outcome row is about: the client's answers to a questionnaire
+# offered again, the therapist reading them, and whatever is added later about a flag, an alert or a sign.
+# (Not a session: a joint session held over a flag is a session like any other for the rest of its rows.)
+FOLLOWING = ("assessments.screening", "assessments.riskflag", "assessments.balancealert", "assessments.warningsign")
+
 # Actions every row of which is an outcome: not offered in an admin's action filter.
 ALWAYS_OUTCOMES = frozenset(action for action, when in OUTCOMES.items() if not when)
 
 
-def is_outcome(action: str, detail: dict | None) -> bool:
-    """Whether a row of `action` with `detail` is an outcome (see OUTCOMES): the same rule as `outcome_rows()`."""
-    if action not in OUTCOMES:
-        return False
-    detail = detail or {}
-    return all(key in detail and (want == PRESENT or detail[key] == want) for key, want in OUTCOMES[action].items())
-
-
-def outcome_rows() -> Q:
-    """OUTCOMES as a database condition (see is_outcome)."""
+def _declared() -> Q:
     rows = Q(action__in=ALWAYS_OUTCOMES)
     for action, when in OUTCOMES.items():
         if when:
-            # has_key first for each key: a row without it is then plainly not an outcome, never NULL.
+            # has_key for each key: a row without it is then plainly not an outcome, never NULL.
             condition = Q(action=action)
             for key, want in when.items():
-                condition &= Q(**{"detail__has_key": key})
+                condition &= Q(detail__has_key=key)
                 if want != PRESENT:
                     condition &= Q(**{f"detail__{key}": want})
             rows |= condition
     return rows
+
+
+def outcome_rows() -> Q:
+    """The rows OUTCOMES and FOLLOWING name, as a database condition: the one reading of the declaration."""
+    origin = AuditEvent.objects.filter(
+        _declared(), target_type=OuterRef("target_type"), target_id=OuterRef("target_id")
+    )
+    return _declared() | (Q(target_type__in=FOLLOWING) & ~Q(target_id="") & Q(Exists(origin)))
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -238,6 +242,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["client", "-at"], name="audit_client_at_idx"),
             # Filter by person.
             models.Index(fields=["actor", "-at"], name="audit_actor_at_idx"),
+            # Everything about one record (an admin's view leaves out the rows that follow an outcome).
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
         ]
 
     def __str__(self) -> str:
@@ -255,7 +261,7 @@ class AuditEvent(models.Model):
 
     @property
     def is_outcome(self) -> bool:
-        return is_outcome(self.action, self.detail)
+        return AuditEvent.objects.outcomes().filter(pk=self.pk).exists()
 
     @property
     def action_label(self) -> str:

@@ -19,7 +19,7 @@ from django.apps import apps
 from django.db.models import Prefetch
 
 from clinic.accounts.models import Role, User
-from clinic.audit.models import AuditEvent, is_outcome
+from clinic.audit.models import AuditEvent
 from clinic.clients.models import Case, Client
 from clinic.lib.dates import show
 
@@ -204,7 +204,7 @@ def describe(events: Iterable[AuditEvent], *, full: bool = False) -> list[Row]:
     clients, one more) and the clients and staff the events point at.
     """
     events = list(events)
-    if not full and any(is_outcome(event.action, event.detail) for event in events):
+    if not full and events and AuditEvent.objects.outcomes().filter(pk__in=[e.pk for e in events]).exists():
         raise OutcomeInAdminView("An outcome row reached an admin's view of the audit log.")
     wanted: dict[str, set[str]] = {"clients.case": set(), "clients.client": set(), "accounts.user": set()}
     for event in events:

@@ -23,9 +23,10 @@ from django.utils import timezone
 from assessments import checkins
 from assessments.models import BalanceAlert, RiskFlag
 from assessments.rescreening import SAFETY
+from assessments.screenings import instrument_of
 from clinic.accounts.models import Role
 from clinic.audit.events import record
-from clinic.audit.models import ALWAYS_OUTCOMES, OUTCOMES, Action, AuditEvent, is_outcome
+from clinic.audit.models import ALWAYS_OUTCOMES, OUTCOMES, Action, AuditEvent
 from clinic.audit.reading import OutcomeInAdminView, describe
 from clinic.clients.models import Client
 from tests.factories import attended_session, checkins_sent, make_case, make_user
@@ -178,11 +179,29 @@ def therapist_handles_it(c, ann, django_capture_on_commit_callbacks):
     assert RiskFlag.objects.get(pk=flag.pk).status == RiskFlag.Status.RESOLVED
 
 
+def ann_answers_again_and_it_is_read(as_user, therapist, ann) -> None:
+    """Ann answers the safety questionnaire she was offered again; the therapist reads the answers."""
+    screening = ann.screenings.open().get(instrument_key=SAFETY)
+    calm = {i.id: str(4 if i.reversed else 0) for i in instrument_of(screening).items}
+    as_user(ann.user).post(reverse("questions", kwargs={"code": screening.code}), calm)
+    screening.refresh_from_db()
+    assert screening.is_submitted
+    kwargs = {"case_code": ann.cases.get().code, "client_code": ann.code, "code": screening.code}
+    assert as_user(therapist).get(reverse("screening_result", kwargs=kwargs)).status_code == 200
+    follows = AuditEvent.objects.filter(target_id=str(screening.code))
+    assert {e.action for e in follows} == {
+        Action.SCREENING_ASSIGNED,
+        Action.SCREENING_SUBMITTED,
+        Action.SCREENING_VIEWED,
+    }
+
+
 def test_no_exit_of_the_admins_log_holds_an_outcome(
     as_user, therapist, admin_user, worlds, django_capture_on_commit_callbacks
 ):
     ann = worlds[0]
     therapist_handles_it(as_user(therapist), ann, django_capture_on_commit_callbacks)
+    ann_answers_again_and_it_is_read(as_user, therapist, ann)
     kept = set(AuditEvent.objects.values_list("action", flat=True))
     assert set(ALWAYS_OUTCOMES) <= kept, set(ALWAYS_OUTCOMES) - kept
     assert AuditEvent.objects.filter(action=Action.SCREENING_ASSIGNED, detail__reason="session_checkin").exists()
@@ -307,45 +326,42 @@ def test_the_practice_pages_flag_figures_do_not_move_on_the_day_of_the_answers(
         assert figures() == "Risk flags at the start of today: 1 not acknowledged, 1 not resolved"
 
 
-# The declaration and its two readings
+# The declaration
 
 
-def outcome_rows_made(therapist, person) -> dict[str, bool]:
-    """One row per case the declaration decides, and whether it is an outcome."""
-    cases = {
-        "flag": (Action.FLAG_RAISED, {"severity": "elevated", "reasons": ["S1"]}, True),
-        "flag without detail": (Action.FLAG_RESOLVED, {}, True),
-        "flags listed": (Action.FLAGS_LISTED, {"count": 2}, True),
-        "alert": (Action.BALANCE_ALERT_RAISED, {"reason": "drop"}, True),
-        "safety again": (
-            Action.SCREENING_ASSIGNED,
-            {"instrument": "safety", "version": 1, "reason": "therapist"},
-            True,
-        ),
-        "safety first": (Action.SCREENING_ASSIGNED, {"instrument": "safety", "version": 1}, False),
-        "power on its rhythm": (
-            Action.SCREENING_ASSIGNED,
-            {"instrument": "power", "version": 1, "reason": "rhythm"},
-            False,
-        ),
-        "no instrument": (Action.SCREENING_ASSIGNED, {"reason": "therapist"}, False),
-        "check-in sent": (Action.SESSION_CHECKIN_SENT, {"instrument": "checkin", "version": 1}, False),
-        "sign-in": (Action.LOGIN, {}, False),
+def row(action, detail=None, target=("", "")) -> AuditEvent:
+    return AuditEvent.objects.create(action=action, detail=detail or {}, target_type=target[0], target_id=target[1])
+
+
+def test_the_declaration_decides_each_kind_of_row(db):
+    again, first, flag, session = (("assessments.screening", "s-again"), ("assessments.screening", "s-first"),
+                                   ("assessments.riskflag", "f-1"), ("notes.therapysession", "t-1"))  # fmt: skip
+    outcome = {
+        "flag": row(Action.FLAG_RAISED, {"severity": "elevated", "reasons": ["S1"]}, flag),
+        "a later row about the flag": row(Action.PDF_DOWNLOADED, {}, flag),
+        "flag handled, no detail": row(Action.FLAG_RESOLVED),
+        "flags listed": row(Action.FLAGS_LISTED, {"count": 2}),
+        "alert": row(Action.BALANCE_ALERT_RAISED, {"reason": "drop"}),
+        "safety again": row(Action.SCREENING_ASSIGNED, {"instrument": "safety", "reason": "therapist"}, again),
+        "its answers": row(Action.SCREENING_SUBMITTED, {"instrument": "safety", "version": 1}, again),
+        "its answers read": row(Action.SCREENING_VIEWED, {}, again),
+        "joint session over a flag": row(Action.CONJOINT_OVERRIDE, {}, session),
     }
-    made = {}
-    for name, (action, detail, outcome) in cases.items():
-        event = record(action=action, actor=therapist, client=person, detail=detail)
-        made[name] = (event.pk, outcome)
-    return made
-
-
-def test_the_database_and_python_readings_of_the_declaration_agree(therapist, person):
-    made = outcome_rows_made(therapist, person)
+    not_outcome = {
+        "safety first": row(Action.SCREENING_ASSIGNED, {"instrument": "safety", "version": 1}, first),
+        "its first answers": row(Action.SCREENING_SUBMITTED, {"instrument": "safety", "version": 1}, first),
+        "power on its rhythm": row(Action.SCREENING_ASSIGNED, {"instrument": "power", "reason": "rhythm"}),
+        "no instrument": row(Action.SCREENING_ASSIGNED, {"reason": "therapist"}),
+        "a screening row with no record": row(Action.SCREENING_VIEWED, {}, ("assessments.screening", "")),
+        "the session itself": row(Action.SESSION_CREATED, {}, session),
+        "check-in sent": row(Action.SESSION_CHECKIN_SENT, {"instrument": "checkin", "version": 1}),
+        "sign-in": row(Action.LOGIN),
+    }
     hidden = set(AuditEvent.objects.outcomes().values_list("pk", flat=True))
     shown = set(AuditEvent.objects.seen_by_admins().values_list("pk", flat=True))
-    for name, (pk, outcome) in made.items():
-        assert (pk in hidden, pk in shown) == (outcome, not outcome), name
-        assert AuditEvent.objects.get(pk=pk).is_outcome == outcome, name
+    assert {name for name, e in outcome.items() if e.pk not in hidden or e.pk in shown} == set()
+    assert {name for name, e in not_outcome.items() if e.pk in hidden or e.pk not in shown} == set()
+    assert outcome["its answers"].is_outcome and not not_outcome["its first answers"].is_outcome
 
 
 def test_a_row_of_an_outcome_handed_to_an_admins_reading_is_refused(therapist, person):
@@ -356,9 +372,12 @@ def test_a_row_of_an_outcome_handed_to_an_admins_reading_is_refused(therapist, p
     assert row.did == "Risk flag raised" and "severity: urgent" in row.details
 
 
-def test_the_declaration_names_the_safety_questionnaire_by_its_key():
+def test_the_declaration_names_the_safety_questionnaire_by_its_key_and_records_by_their_labels():
+    from assessments.models import BalanceAlert, RiskFlag, Screening, WarningSign
+    from clinic.audit.models import FOLLOWING
+
     assert OUTCOMES[Action.SCREENING_ASSIGNED]["instrument"] == SAFETY
-    assert all(is_outcome(action, {}) for action in ALWAYS_OUTCOMES)
+    assert set(FOLLOWING) == {m._meta.label_lower for m in (Screening, RiskFlag, BalanceAlert, WarningSign)}
 
 
 def test_whatever_reads_the_log_outside_the_audit_app_reads_it_through_the_admins_view():
