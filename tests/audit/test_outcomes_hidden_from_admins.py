@@ -29,7 +29,9 @@ from clinic.audit.events import record
 from clinic.audit.models import ALWAYS_OUTCOMES, OUTCOMES, Action, AuditEvent
 from clinic.audit.reading import OutcomeInAdminView, describe
 from clinic.clients.models import Client
+from clinic.plans.exercises import draft_of
 from tests.factories import attended_session, checkins_sent, make_case, make_user
+from tests.plans.practice_helpers import an_exercise, assign_to
 
 OUTCOME_WORDS = [Action(action).label for action in ALWAYS_OUTCOMES] + [
     "severity",
@@ -149,6 +151,31 @@ def test_the_admins_log_of_a_client_whose_answers_raised_a_flag_reads_as_one_who
     ]
     counts = [e.detail["rows"] for e in AuditEvent.objects.filter(action=Action.AUDIT_EXPORTED).order_by("id")]
     assert counts == [len(ann_csv), len(bea_csv)] and counts[0] == counts[1]
+
+
+def test_an_exercise_check_in_that_made_things_worse_leaves_the_rows_a_calm_one_leaves(as_user, therapist, admin_user):
+    # A calm one ends on the exercise's page, one that made things worse on the help page: only the opening
+    # of the exercise page by the client is recorded, and the page that answers a send is not an opening.
+    exercise = an_exercise()
+    shapes = {}
+    for worse in (True, False):
+        user = make_user(Role.CLIENT)
+        case = make_case(therapist=therapist, kind="individual", users=[user])
+        client = case.clients.get()
+        assignment = assign_to(case, client, by=therapist, exercise=exercise)
+        http = as_user(user)
+        page = reverse("my_practice", kwargs={"code": assignment.code})
+        assert http.get(page).status_code == 200
+        data = {"tried": "partly", "text": "It went as it went", "version": draft_of(assignment).revision}
+        http.post(page, data | ({"made_things_worse": "on"} if worse else {}), follow=True)
+        assert RiskFlag.objects.filter(client=client).exists() == worse
+        rows = log(as_user(admin_user), client=client.full_name).context["rows"]
+        shapes[worse] = shape(rows, {str(user): "X's login", client.full_name: "X"})
+    assert shapes[True] == shapes[False]
+    assert [did for _, _, did, *_ in shapes[True]][:2] == [
+        "Exercise check-in sent by the client",
+        "Exercise opened by the client",
+    ]
 
 
 def therapist_handles_it(c, ann, django_capture_on_commit_callbacks):
