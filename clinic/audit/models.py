@@ -261,6 +261,7 @@ class AuditEvent(models.Model):
 
     @property
     def is_outcome(self) -> bool:
+        """Whether an admin's view leaves this row out (a query: for checks, not for pages of rows)."""
         return AuditEvent.objects.outcomes().filter(pk=self.pk).exists()
 
     @property
