@@ -1,5 +1,7 @@
 """Risk flags and warning signs: raising, acknowledging and resolving, each step audited."""
 
+from datetime import datetime, time
+
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -92,11 +94,28 @@ def acknowledge_deadline(flag: RiskFlag):
     return add_business_days(timezone.localtime(flag.raised_at), settings.FLAG_ACK_BUSINESS_DAYS)
 
 
-def overdue_flag_count() -> int:
-    """Open flags past their acknowledgement deadline (a number only: admins see no content)."""
-    now = timezone.now()
-    open_flags = RiskFlag.objects.filter(status=RiskFlag.Status.OPEN).only("raised_at")
-    return sum(1 for flag in open_flags if acknowledge_deadline(flag) < now)
+def start_of_today() -> datetime:
+    """Midnight at the start of today, the practice's time."""
+    return datetime.combine(timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone())
+
+
+def flag_figures(*, at: datetime) -> dict[str, int]:
+    """How many flags stood not acknowledged, not resolved, and not acknowledged in time at the instant `at`.
+
+    Numbers only (admins see no content), read from each flag's own times, so that a figure as of an earlier
+    instant stays the same however the flags have moved since. The practice page asks for the start of today:
+    a figure that moved the moment a flag was raised or handled would date it, beside the audit log's row of
+    the client's answers (see the README, "What an admin sees of flags").
+    """
+    raised = RiskFlag.objects.filter(raised_at__lt=at)
+    unresolved = raised.exclude(resolved_at__lt=at)
+    unacknowledged = unresolved.exclude(acknowledged_at__lt=at)
+    overdue = sum(1 for flag in unacknowledged.only("raised_at") if acknowledge_deadline(flag) < at)
+    return {
+        "unacknowledged_flags": unacknowledged.count(),
+        "unresolved_flags": unresolved.count(),
+        "overdue_flags": overdue,
+    }
 
 
 def conjoint_not_advised(case: Case) -> bool:

@@ -52,9 +52,7 @@ from clinic.plans.exercises import CHECKIN_REASONS
 def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
     case, client = case_and_client(request.user, case_code, client_code)
     # The accounting of disclosures a client may ask for: every PDF of their record.
-    disclosures = AuditEvent.objects.filter(
-        client=client, action__in=[Action.PDF_GENERATED, Action.RECORD_EXPORTED, Action.RELEASE_DOWNLOADED]
-    ).order_by("-at")
+    disclosures = AuditEvent.objects.disclosures_of(client)
     if request.user.role == Role.ADMIN:
         # What an admin may already make as a PDF starts here: who the client is, their disclosures and
         # the PDF and export forms (each asking a purpose). No questionnaire results, flags or warning

@@ -63,6 +63,7 @@ STAFF_PAGE_TITLES = {
     "audit_log": "Audit log",
     "search": "Search",
     "audit_export": "Audit log",
+    "audit_export_full": "Audit log",
     "retention_list": "Records due for review",
     "retention_review": "Retention review",
     "intake_read": "Intake",

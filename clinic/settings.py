@@ -200,6 +200,11 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The name counted is an account's own name, or a keyed hash of text that names no account: the throttle's
+# tables never keep what someone typed (often a password, or another person's address).
+AXES_USERNAME_CALLABLE = "clinic.accounts.typed_names.lockout_name"
+# Its per-failure log stays off (the default, said here): the audit log records each failure.
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "clinic.lib.http.client_ip"

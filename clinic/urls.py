@@ -63,6 +63,7 @@ urlpatterns = [
     ),
     path("practice/audit/", audit.event_list, name="audit_log"),
     path("practice/audit/export/", audit.event_export, name="audit_export"),
+    path("practice/audit/full-export/", audit.event_export_full, name="audit_export_full"),
     path("practice/retention/", retention.retention_list, name="retention_list"),
     path("practice/retention/<uuid:code>/", retention.retention_review, name="retention_review"),
     path("", include("intake.urls")),

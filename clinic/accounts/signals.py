@@ -3,19 +3,13 @@
 import time
 
 from axes.signals import user_locked_out
-from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from clinic.accounts.typed_names import account_named
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
-
-
-def _account_named(username: str | None):
-    if not username:
-        return None
-    return get_user_model().objects.filter(username=username).first()
 
 
 @receiver(user_logged_in)
@@ -37,22 +31,19 @@ def on_logout(sender, request, user, **kwargs) -> None:
         record(action=Action.LOGOUT, request=request, actor=user)
 
 
+# A failed sign-in or a pause keeps the account the typed name belongs to, as the row's person, or only
+# that it is no account's: never the text, which is often a password or someone else's address
+# (clinic/accounts/typed_names.py).
+
+
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    username = (credentials or {}).get("username", "")[:150]
-    record(
-        action=Action.LOGIN_FAILED,
-        request=request,
-        actor=_account_named(username),
-        detail={"username": username},
-    )
+    account = account_named((credentials or {}).get("username"))
+    record(action=Action.LOGIN_FAILED, request=request, actor=account, detail={"name_known": account is not None})
 
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
-    record(
-        action=Action.LOCKED_OUT,
-        request=request,
-        actor=_account_named(username),
-        detail={"username": (username or "")[:150]},
-    )
+    # `username` is the throttle's name for it: an account's own name, or a hash that names no account.
+    account = account_named(username)
+    record(action=Action.LOCKED_OUT, request=request, actor=account, detail={"name_known": account is not None})

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -83,6 +84,7 @@ class Action(models.TextChoices):
     SUPERVISION_CHANGED = "supervision_changed", "Supervisor assignment changed"
     SUPERVISOR_VIEWED_CASE = "supervisor_viewed_case", "Case viewed by the therapist's supervisor (read-only)"
     AUDIT_EXPORTED = "audit_exported", "Audit log exported (CSV)"
+    AUDIT_FULL_EXPORTED = "audit_full_exported", "Audit log exported in full for a stated purpose (CSV)"
     PDF_DOWNLOADED = "pdf_downloaded", "PDF downloaded"
     FLAGS_LISTED = "flags_listed", "Risk flag list read (dashboard)"
     REPORT_VIEWED = "report_viewed", "Report page read"
@@ -124,7 +126,84 @@ class Action(models.TextChoices):
     CONSULTATION_RELEASED = "consultation_released", "Consultation time released"
 
 
+# Any value, as long as the detail has the key.
+PRESENT = "<present>"
+
+# What a client's answers (or a clinician's finding about a client) bring about, and what happens only because
+# of it. Beside the client's own row just before it ("Session check-in sent by the client"), each of these says
+# what the client answered, so an admin's view of the log (the page, its filters and counts, its CSV) never holds
+# them: `AuditEventQuerySet.seen_by_admins` leaves them out and `reading.describe` refuses them. The compliance
+# export, made for a purpose the admin states and that is itself recorded, holds everything.
+#
+# Each action maps to the detail values that make one of its rows an outcome ({} = every row of it).
+OUTCOMES: dict[str, dict[str, str]] = {
+    Action.FLAG_RAISED: {},
+    # The therapist's email about an urgent flag, a minute after it was raised.
+    Action.FLAG_NOTIFIED: {},
+    # Handling a flag says there was one, for that client.
+    Action.FLAG_ACKNOWLEDGED: {},
+    Action.FLAG_RESOLVED: {},
+    # Recorded only when a dashboard lists flags, with how many: a new one shows as one more.
+    Action.FLAGS_LISTED: {},
+    Action.BALANCE_ALERT_RAISED: {},
+    Action.BALANCE_ALERT_RESOLVED: {},
+    # A clinician's finding of a sign of harm (a severe one raises an urgent flag).
+    Action.WARNING_SIGN_RECORDED: {},
+    # A joint session booked over an open urgent flag: says the case has one.
+    Action.CONJOINT_OVERRIDE: {},
+    # The safety questionnaire offered again (a check-in's answer, a warning sign, the therapist's concern):
+    # it is only ever offered again because something suggested it. Its first offer carries no reason, and
+    # the power questionnaire offered again on its rhythm or at a plan review is not an outcome.
+    Action.SCREENING_ASSIGNED: {"instrument": "safety", "reason": PRESENT},
+}
+
+# And every later row about a record that an outcome row is about: the client's answers to a questionnaire
+# offered again, the therapist reading them, and whatever is added later about a flag, an alert or a sign.
+# (Not a session: a joint session held over a flag is a session like any other for the rest of its rows.)
+FOLLOWING = ("assessments.screening", "assessments.riskflag", "assessments.balancealert", "assessments.warningsign")
+
+# Actions every row of which is an outcome: not offered in an admin's action filter.
+ALWAYS_OUTCOMES = frozenset(action for action, when in OUTCOMES.items() if not when)
+
+
+def _declared() -> Q:
+    rows = Q(action__in=ALWAYS_OUTCOMES)
+    for action, when in OUTCOMES.items():
+        if when:
+            # has_key for each key: a row without it is then plainly not an outcome, never NULL.
+            condition = Q(action=action)
+            for key, want in when.items():
+                condition &= Q(detail__has_key=key)
+                if want != PRESENT:
+                    condition &= Q(**{f"detail__{key}": want})
+            rows |= condition
+    return rows
+
+
+def outcome_rows() -> Q:
+    """The rows OUTCOMES and FOLLOWING name, as a database condition: the one reading of the declaration."""
+    origin = AuditEvent.objects.filter(
+        _declared(), target_type=OuterRef("target_type"), target_id=OuterRef("target_id")
+    )
+    return _declared() | (Q(target_type__in=FOLLOWING) & ~Q(target_id="") & Q(Exists(origin)))
+
+
 class AuditEventQuerySet(models.QuerySet):
+    def seen_by_admins(self) -> "AuditEventQuerySet":
+        """The rows an admin's view of the log may hold: every row but the outcomes of a client's answers."""
+        return self.exclude(outcome_rows())
+
+    def outcomes(self) -> "AuditEventQuerySet":
+        return self.filter(outcome_rows())
+
+    def disclosures_of(self, client) -> "AuditEventQuerySet":
+        """The accounting of disclosures a client may ask for (every document of their record), newest first.
+
+        Read on the client's record page by admins too, so through their view of the log.
+        """
+        disclosed = [Action.PDF_GENERATED, Action.RECORD_EXPORTED, Action.RELEASE_DOWNLOADED]
+        return self.seen_by_admins().filter(client=client, action__in=disclosed).order_by("-at", "-id")
+
     def update(self, **kwargs):
         raise TypeError("Audit events are append-only.")
 
@@ -167,6 +246,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["client", "-at"], name="audit_client_at_idx"),
             # Filter by person.
             models.Index(fields=["actor", "-at"], name="audit_actor_at_idx"),
+            # Everything about one record (an admin's view leaves out the rows that follow an outcome).
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +262,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+    @property
+    def is_outcome(self) -> bool:
+        """Whether an admin's view leaves this row out (a query: for checks, not for pages of rows)."""
+        return AuditEvent.objects.outcomes().filter(pk=self.pk).exists()
 
     @property
     def action_label(self) -> str:

@@ -3,6 +3,11 @@
 `describe(events)` turns a page (or a chunk of an export) of AuditEvents into rows people can
 read. It resolves the records the events point at with a fixed number of queries — one per kind
 of record named (case, client, staff) — however many events there are.
+
+Two readings: an admin's (the default), which never holds the outcomes of a client's answers
+(`clinic.audit.models.OUTCOMES`) and refuses a row of one, and the full record of the compliance
+export (`full=True`), which holds every row and the outcome details too. Neither shows a name
+typed at a failed sign-in, kept in rows written before such names stopped being kept.
 """
 
 import dataclasses
@@ -78,7 +83,9 @@ DETAIL_WORDS: dict[str, tuple[str, object]] = {
     "to": ("to", None),
     "role": ("role", lambda v: Role(v).label if v in Role.values else _plain(v)),
     "fields": ("changed", _plain),
-    "username": ("name tried", _plain),
+    # A failed sign-in keeps whether the name typed is an account's (the row's person is that account),
+    # never the text. Rows from before keep the text under "username": no reading shows that key.
+    "name_known": ("name typed", lambda v: "an account's" if v else "no account's (not kept)"),
     "reason": ("reason", _plain),
     "reasons": ("reasons given", _count),
     "delivery": ("delivery", _plain),
@@ -108,6 +115,16 @@ DETAIL_WORDS: dict[str, tuple[str, object]] = {
 }
 
 
+# Shown only in the full record (the compliance export): what the outcome rows say of the outcome.
+FULL_DETAIL_WORDS: dict[str, tuple[str, object]] = {
+    "severity": ("severity", _plain),
+    "reasons": ("rules", _plain),
+    "type": ("type", _plain),
+    "worse": ("made things worse", _yes_no),
+    "all_rows": ("rows in the full record", _plain),
+}
+
+
 def _from_to(value) -> str:
     """A date range end ("2026-05-01") as a US date; a username (case moves) as it is."""
     text = str(value)
@@ -118,11 +135,13 @@ def _from_to(value) -> str:
     return text
 
 
-def detail_words(detail: dict) -> str:
+def detail_words(detail: dict, *, full: bool = False) -> str:
     parts = []
     detail = detail or {}
+    # The full reading's words take the place of the admin's for the same key ("reasons": rule ids, not a count).
+    wanted = {**DETAIL_WORDS, **FULL_DETAIL_WORDS} if full else DETAIL_WORDS
     # In the order of DETAIL_WORDS, not the stored order: PostgreSQL's jsonb keeps keys sorted its own way.
-    for key, (label, words) in DETAIL_WORDS.items():
+    for key, (label, words) in wanted.items():
         value = detail.get(key)
         if value in ("", None, [], {}):
             continue
@@ -170,13 +189,23 @@ def _noun(target_type: str) -> str:
         return "record"
 
 
-def describe(events: Iterable[AuditEvent]) -> list[Row]:
+class OutcomeInAdminView(LookupError):
+    """A row of a client's answers' outcome reached an admin's view: read through `seen_by_admins()`."""
+
+
+def describe(events: Iterable[AuditEvent], *, full: bool = False) -> list[Row]:
     """Rows in words for `events` (fetched with `select_related("actor", "client")`).
+
+    An admin's reading (the default) refuses an outcome row (OutcomeInAdminView): whatever reads
+    the log for an admin starts from `AuditEvent.objects.seen_by_admins()`. `full` is the
+    compliance export's reading: every row, with the outcome details.
 
     Three queries at most beyond the events', whatever their number: the cases (with their
     clients, one more) and the clients and staff the events point at.
     """
     events = list(events)
+    if not full and events and AuditEvent.objects.outcomes().filter(pk__in=[e.pk for e in events]).exists():
+        raise OutcomeInAdminView("An outcome row reached an admin's view of the audit log.")
     wanted: dict[str, set[str]] = {"clients.case": set(), "clients.client": set(), "accounts.user": set()}
     for event in events:
         if event.target_type in wanted and event.target_id:
@@ -193,14 +222,14 @@ def describe(events: Iterable[AuditEvent]) -> list[Row]:
         codes = _uuids(wanted["accounts.user"])
         for user in User.objects.filter(code__in=codes):
             names["accounts.user", str(user.code)] = f"{user.get_role_display().lower()} {user}"
-    return [_row(event, names) for event in events]
+    return [_row(event, names, full=full) for event in events]
 
 
 def _uuids(values: set[str]) -> list[str]:
     return [v for v in values if re.fullmatch(r"[0-9a-fA-F-]{32,36}", v)]
 
 
-def _row(event: AuditEvent, names: dict) -> Row:
+def _row(event: AuditEvent, names: dict, *, full: bool) -> Row:
     actor = event.actor
     if actor is not None:
         who = str(actor)
@@ -221,5 +250,5 @@ def _row(event: AuditEvent, names: dict) -> Row:
         when=show(event.at, "DATETIME_FORMAT"),
         ip=event.ip or "",
         agent=short_agent(event.user_agent),
-        details=detail_words(event.detail),
+        details=detail_words(event.detail, full=full),
     )

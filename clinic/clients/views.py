@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.catalogue import client_title
 from assessments.checkins import case_context as checkins_case_context
 from assessments.checkins import open_alerts_for
-from assessments.flags import conjoint_not_advised, overdue_flag_count
+from assessments.flags import conjoint_not_advised, flag_figures, start_of_today
 from assessments.models import RiskFlag, Screening, WarningSign
 from assessments.own_progress import client_home_progress
 from assessments.rescreening import due_for_therapist
@@ -202,12 +202,9 @@ def practice_home(request: HttpRequest) -> HttpResponse:
         admins=Count("id", filter=Q(role=Role.ADMIN, is_active=True)),
     )
     counts["open_cases"] = Case.objects.open().count()
-    counts["overdue_flags"] = overdue_flag_count()
-    # Admins see flags as numbers only: never whose, why or what was noted.
-    counts |= RiskFlag.objects.aggregate(
-        unacknowledged_flags=Count("id", filter=Q(status=RiskFlag.Status.OPEN)),
-        unresolved_flags=Count("id", filter=~Q(status=RiskFlag.Status.RESOLVED)),
-    )
+    # Admins see flags as numbers only: never whose, why or what was noted; and as they stood at the start
+    # of today, so that no figure moves beside the audit log's row of a client's answers.
+    counts |= flag_figures(at=start_of_today())
     counts["open_inquiries"] = Inquiry.objects.filter(status=Inquiry.Status.OPEN).count()
     counts["held_inquiries"] = Inquiry.objects.filter(status=Inquiry.Status.HELD).count()
     counts["retention_due"] = due_for_review().count()

@@ -43,6 +43,8 @@ from clinic.plans.models import Assignment, CheckIn, Exercise, ExerciseText, Tre
 
 # The one title a client's home shows for an assignment, whatever the exercise: a partner may glance at it.
 HOME_TITLE = gettext_noop("Something to try this week")
+# The exercise whose check-in was just sent: the page that answers the send is not an opening of it.
+JUST_SENT_KEY = "fulcrum_exercise_just_sent"
 
 # Library (staff)
 
@@ -299,7 +301,10 @@ def my_practice(request: HttpRequest, code) -> HttpResponse:
         return _checkin_page(request, assignment, draft=draft, problem=problem, status=400)
     draft = draft_of(assignment)
     if request.method == "GET":
-        record(action=Action.EXERCISE_OPENED, request=request, target=assignment, client=assignment.client)
+        # Not after a send: a send that said it made things worse ends on the help page instead, so an
+        # "opened" row after some sends and not others would tell the audit log which answer was sent.
+        if request.session.pop(JUST_SENT_KEY, None) != str(assignment.code):
+            record(action=Action.EXERCISE_OPENED, request=request, target=assignment, client=assignment.client)
         return _checkin_page(request, assignment, draft=draft)
     form = CheckInForm(request.POST)
     typed = {
@@ -341,6 +346,7 @@ def my_practice(request: HttpRequest, code) -> HttpResponse:
         )
         return redirect("safety_page")
     messages.success(request, gettext("Thank you. Your check-in has reached your therapist."))
+    request.session[JUST_SENT_KEY] = str(assignment.code)
     return redirect("my_practice", code=assignment.code)
 
 

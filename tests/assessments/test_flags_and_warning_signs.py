@@ -138,9 +138,12 @@ def test_admins_see_only_a_count_of_overdue_flags(as_user, therapist, admin_user
         sunday = as_user(admin_user).get(reverse("practice_home"))
         assert sunday.status_code == 200
         assert "not acknowledged in time" not in sunday.content.decode()
-        clock.shift(timedelta(days=1, hours=1))  # Monday 16:00
+        clock.shift(timedelta(days=1, hours=1))  # Monday 16:00: late, but the figures are the day's start
+        monday = as_user(admin_user).get(reverse("practice_home")).content.decode()
+        assert "not acknowledged in time" not in monday
+        clock.shift(timedelta(days=1))  # Tuesday
         body = as_user(admin_user).get(reverse("practice_home")).content.decode()
-    assert "<strong>1</strong> risk flag not acknowledged in time" in body
+    assert "<strong>1</strong> risk flag not acknowledged in time (at the start of today)" in body
     assert person.full_name not in body
 
 
