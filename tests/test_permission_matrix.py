@@ -243,11 +243,6 @@ def admin_post(kwargs, answer: str = "moved") -> Row:
     return Row(kwargs, get=not_offered_to("admin"), post=only("admin", answer=answer))
 
 
-def clinical_post(kwargs, answer: str = "moved", **also: str) -> Row:
-    """A POST-only clinical action on therapist1's records."""
-    return Row(kwargs, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer=answer) | also)
-
-
 def record_page(kwargs, kind: Kind) -> Row:
     """A page (GET only) about the couple's records of `kind`: whoever the reach table lets read them."""
     return Row(kwargs, get=reaching(kind), post=reach_not_offered(kind))
@@ -510,7 +505,8 @@ MATRIX: dict[str, Row] = {
     "appointment_detail": record_page(lambda ids: {"code": ids["appointment"]}, Kind.APPOINTMENTS),
     "appointment_move": record_post(lambda ids: {"code": ids["appointment"]}, Kind.APPOINTMENTS, answer="ok"),
     "appointment_cancel": record_post(lambda ids: {"code": ids["appointment"]}, Kind.APPOINTMENTS, answer="ok"),
-    "appointment_attendance": clinical_post(lambda ids: {"code": ids["appointment"]}, answer="ok"),
+    # Recording attendance makes the session a note is written for: the notes' writer alone.
+    "appointment_attendance": record_post(lambda ids: {"code": ids["appointment"]}, Kind.NOTES, answer="ok"),
     "practice_calendar": admin_page(),
     "practice_calendar_of": Row(lambda ids: {"day": "2026-12-07"}, get=ADMIN_ONLY, post=not_offered_to("admin")),
     "consultation_decide": admin_post(lambda ids: {"code": ids["inquiry"]}, answer="refused"),

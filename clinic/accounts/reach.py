@@ -125,11 +125,11 @@ IN_A_DOCUMENT = "in a PDF or export made for a recorded purpose"
 
 REACH: dict[Kind, Record] = {
     Kind.CASE: Record(
-        "Case: who is in it and their onboarding, its sessions with each note's status, the practice timeline",
+        "Case: who is in it and their onboarding, its sessions with each note's status and practices, the timeline",
         {
             Relation.TREATING: write("adds sessions, invites, closes"),
             Relation.COLLEAGUE: NONE,
-            Relation.SUPERVISOR: read("read-only, audited; no contact details, no actions"),
+            Relation.SUPERVISOR: read("audited as a supervisor's; no contact details, no actions"),
             Relation.ADMIN: write("opens, assigns the therapist, closes, reopens; no clinical sections"),
             Relation.CLIENT: NONE,
             Relation.PARTNER: NONE,
@@ -217,7 +217,7 @@ REACH: dict[Kind, Record] = {
         {
             Relation.TREATING: write("writes, signs, reviews"),
             Relation.COLLEAGUE: NONE,
-            Relation.SUPERVISOR: read("signed versions, read-only, audited; not drafts"),
+            Relation.SUPERVISOR: read("signed versions, audited as a supervisor's; not drafts"),
             Relation.ADMIN: document("the plan PDF, made for a recorded purpose"),
             Relation.CLIENT: read("the shared goals in plain words (not the concerns or safety section)"),
             Relation.PARTNER: read("the shared goals, as the client"),
@@ -241,7 +241,7 @@ REACH: dict[Kind, Record] = {
             Relation.COLLEAGUE: NONE,
             Relation.SUPERVISOR: NONE,
             Relation.ADMIN: document(IN_A_DOCUMENT),
-            Relation.CLIENT: write("their own: does them and checks in"),
+            Relation.CLIENT: write("does their own and checks in"),
             Relation.PARTNER: none("never, nor that they exist"),
         },
     ),

@@ -138,18 +138,27 @@ def cast(db):
         Relation.COLLEAGUE: make_user(Role.THERAPIST, username="other-sup", is_supervisor=True),
         Relation.ADMIN: make_user(Role.ADMIN, username="adm"),
     }
-    # A supervisor no longer marked as one stands to their former supervisee's case as a colleague.
-    unmarked = make_user(Role.THERAPIST, username="unmarked")
-    make_user(Role.THERAPIST, username="supervisee-of-unmarked", supervisor=unmarked)
+    # A supervisor no longer marked as one: their supervisee's case is a colleague's to them.
+    unmarked = make_user(Role.THERAPIST, username="unmarked", is_supervisor=True)
+    make_case(therapist=make_user(Role.THERAPIST, username="supervisee-of-unmarked", supervisor=unmarked))
+    unmarked.is_supervisor = False
+    unmarked.save(update_fields=["is_supervisor"])
     return case, people, unmarked
 
 
 def test_each_user_stands_to_a_case_as_the_table_names(cast):
-    case, people, unmarked = cast
+    case, people, _ = cast
     for relation, user in people.items():
         assert case.relation_of(user) == relation
-    assert case.relation_of(unmarked) == Relation.COLLEAGUE
     assert case.relation_of(make_user(Role.CLIENT, username="someone")) is None
+
+
+def test_a_supervisor_no_longer_marked_as_one_reaches_nothing_of_their_supervisees_case(cast):
+    _, _, unmarked = cast
+    theirs = Case.objects.get(primary_therapist__supervisor=unmarked)
+    assert theirs.relation_of(unmarked) == Relation.COLLEAGUE
+    assert not Case.objects.reaching(unmarked, Kind.CASE).exists()
+    assert not Case.objects.supervised_by(unmarked).exists()
 
 
 @pytest.mark.parametrize("level", list(Level))
@@ -202,3 +211,17 @@ def test_a_staff_page_serves_the_roles_the_table_names():
     assert reach.staff_roles(Kind.PLAN, Level.READ) == (Role.THERAPIST,)
     assert reach.staff_roles(Kind.DOCUMENTS, Level.WRITE) == (Role.THERAPIST, Role.ADMIN)
     assert reach.staff_roles(Kind.AUDIT_LOG, Level.READ) == (Role.ADMIN,)
+
+
+def test_were_colleagues_given_a_kind_the_queryset_would_find_them_and_only_them(cast, monkeypatch):
+    case, people, unmarked = cast
+    cells = {**dict.fromkeys(Relation, Cell(Level.NONE)), Relation.COLLEAGUE: Cell(Level.READ)}
+    monkeypatch.setitem(REACH, Kind.AUDIT_LOG, Record("Colleagues only", cells))
+    theirs = Case.objects.get(primary_therapist__supervisor=unmarked)
+    for user in (people[Relation.COLLEAGUE], unmarked):
+        assert Case.objects.reaching(user, Kind.AUDIT_LOG).filter(pk=case.pk).exists()
+        assert case.reaches(user, Kind.AUDIT_LOG)
+    assert Case.objects.reaching(unmarked, Kind.AUDIT_LOG).filter(pk=theirs.pk).exists()
+    for relation in (Relation.TREATING, Relation.SUPERVISOR, Relation.ADMIN):
+        # Each is a colleague to the other therapist's case, never to this one.
+        assert not Case.objects.reaching(people[relation], Kind.AUDIT_LOG).filter(pk=case.pk).exists(), relation
