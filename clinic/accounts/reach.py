@@ -5,7 +5,9 @@ kind, level)` and each record's `visible_to`), the staff views' role checks
 read it (`clinic.accounts.decorators.reach_required`), the permission matrix
 (tests/test_permission_matrix.py) reads it to know what every demo user
 should get from every address, and the README's table is rendered from it
-(`manage.py reach_table`; a test fails when the README differs).
+(`manage.py reach_table`; a test fails when the README differs). The few
+practice-wide pages that keep a plain role check (the audit log, the practice
+reports) are held to the table by that matrix.
 
 Reach is a relation to one case, not a role alone: a therapist treats a case,
 supervises the therapist who treats it (an assignment an admin makes), or is

@@ -30,11 +30,13 @@ def supervised(therapist, supervisor):
     return therapist
 
 
-def signed_note(case, author, *, days_ago=3) -> SessionNote:
+def signed_note(case, author, *, days_ago=3, next_steps="") -> SessionNote:
     session = TherapySession.objects.create(
         case=case, starts_at=timezone.now() - timedelta(days=days_ago), created_by=author
     )
-    note = SessionNote.objects.create(session=session, author=author, content={"subjective": "Money talk 7q7q."})
+    note = SessionNote.objects.create(
+        session=session, author=author, content={"subjective": "Money talk 7q7q."}, next_steps=next_steps
+    )
     PracticeTag.objects.create(note=note, practice="naming_power", focus=2, evidence="Named who decides.")
     note.sign(by=author)
     return note
@@ -179,9 +181,7 @@ def test_a_supervisor_reading_a_note_does_not_see_the_previous_notes_next_steps(
     as_user, supervised, supervisor, couple_case
 ):
     # The supervisor reaches only the notes waiting for them: the earlier note, already co-signed, is not one.
-    earlier = signed_note(couple_case, supervised, days_ago=10)
-    SessionNote.objects.filter(pk=earlier.pk).update(next_steps="Try the money talk again 9z9z.")
-    earlier.refresh_from_db()
+    earlier = signed_note(couple_case, supervised, days_ago=10, next_steps="Try the money talk again 9z9z.")
     earlier.cosign(by=supervisor)
     waiting = signed_note(couple_case, supervised, days_ago=3)
     supervisor_page = as_user(supervisor).get(note_url("note_page", waiting)).content.decode()
