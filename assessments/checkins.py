@@ -35,6 +35,7 @@ from assessments.framework import Instrument, registry, score
 from assessments.models import BalanceAlert, RiskFlag, ScreeningLocked, SessionCheckIn
 from assessments.screenings import chosen_answers
 from assessments.translations import text_version
+from clinic.accounts.reach import Kind
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client
@@ -397,8 +398,9 @@ def own_trend(client: Client) -> list[tuple[date, float]]:
 
 
 def case_context(*, case: Case, user, request: HttpRequest) -> dict:
-    """The case page's check-in section: the treating therapist only (not a supervisor, not an admin)."""
-    if case.primary_therapist_id != user.pk:
+    """The case page's check-in section: for whoever reads session check-ins on a page (clinic.accounts.reach):
+    the treating therapist only, not a supervisor, not an admin."""
+    if not case.reaches(user, Kind.SESSION_CHECKINS):
         return {}
     trends = case_trends(case)
     rows = recent_sessions(case)

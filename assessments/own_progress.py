@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.checkins import own_trend
 from assessments.models import ProgressView, RiskFlag
-from clinic.accounts.decorators import role_required
+from clinic.accounts.decorators import reach_required, role_required
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client, case_and_client
@@ -89,10 +90,10 @@ def client_home_progress(*, client: Client) -> list[dict]:
     ]
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.SCREENINGS, Level.WRITE)
 @require_POST
 def progress_switch(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.SCREENINGS, level=Level.WRITE)
     on = request.POST.get("on") == "1"
     try:
         turn_progress(client=client, on=on, by=request.user, request=request)

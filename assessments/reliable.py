@@ -133,5 +133,6 @@ def _gap_chart(gaps) -> object:
 
 
 def case_change_context(*, case, user) -> dict:
-    """The case page's reliable-change section (called from clinic.plans.hooks.case_context, therapists only)."""
+    """The case page's reliable-change section (called from clinic.plans.hooks.case_context for whoever reads
+    questionnaires on a page: the treating therapist)."""
     return {"reliable": case_change(case)}

@@ -33,8 +33,9 @@ from assessments.rescreening import offer_safety_screen
 from assessments.safety_v1 import RULE_REASONS
 from assessments.screenings import assign, compare, instrument_of, latest_submitted, save_answers_from, submit
 from assessments.translations import localized
-from clinic.accounts.decorators import role_required
+from clinic.accounts.decorators import reach_required, role_required
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action, AuditEvent
 from clinic.clients.models import Case, Client, case_and_client
@@ -47,13 +48,13 @@ from clinic.lib.http import not_a_form, posted, safe_local_url, sent_as_form
 from clinic.plans.exercises import CHECKIN_REASONS
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.CLIENT_DETAILS)
 @require_GET
 def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.CLIENT_DETAILS)
     # The accounting of disclosures a client may ask for: every PDF of their record.
     disclosures = AuditEvent.objects.disclosures_of(client)
-    if request.user.role == Role.ADMIN:
+    if not all(case.reaches(request.user, kind) for kind in (Kind.SCREENINGS, Kind.WARNING_SIGNS, Kind.RISK_FLAGS)):
         # What an admin may already make as a PDF starts here: who the client is, their disclosures and
         # the PDF and export forms (each asking a purpose). No questionnaire results, flags or warning
         # signs: admins read clinical content only in a document made for a recorded purpose.
@@ -95,10 +96,10 @@ def client_record(request: HttpRequest, case_code, client_code) -> HttpResponse:
     return render(request, "assessments/client_record.html", context)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.WARNING_SIGNS, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def warning_sign_new(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.WARNING_SIGNS, level=Level.WRITE)
     form = WarningSignForm(posted(request))
     if request.method == "POST" and form.is_valid():
         sign = record_warning_sign(client=client, fields=form.cleaned_data, by=request.user, request=request)
@@ -109,11 +110,12 @@ def warning_sign_new(request: HttpRequest, case_code, client_code) -> HttpRespon
 
 
 def _flag_for(request: HttpRequest, code) -> RiskFlag:
-    visible = RiskFlag.objects.filter(client__in=Client.objects.visible_to(request.user))
+    cases = Case.objects.reaching(request.user, Kind.RISK_FLAGS, Level.WRITE)
+    visible = RiskFlag.objects.filter(client__in=Client.objects.filter(memberships__case__in=cases))
     return get_object_or_404(visible.select_related("client"), code=code)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.RISK_FLAGS, Level.WRITE)
 @require_POST
 def flag_step(request: HttpRequest, code, step: str) -> HttpResponse:
     flag = _flag_for(request, code)
@@ -265,10 +267,10 @@ def questions_save(request: HttpRequest, code) -> JsonResponse:
 # Clinicians: results, comparison, rescreening
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.SCREENINGS, Level.WRITE)
 @require_POST
 def rescreen(request: HttpRequest, case_code, client_code, key: str) -> HttpResponse:
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.SCREENINGS, level=Level.WRITE)
     if key not in ("power", "safety"):
         raise Http404
     if refused := refuse_if_closed(request, case):
@@ -287,10 +289,10 @@ def power_chart(screening: Screening, title: str):
     return bar_chart(bars, title=title)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.SCREENINGS)
 @require_GET
 def screening_result(request: HttpRequest, case_code, client_code, code) -> HttpResponse:
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.SCREENINGS)
     screening = get_object_or_404(client.screenings.submitted(), code=code)
     instrument = instrument_of(screening)
     record(action=Action.SCREENING_VIEWED, request=request, target=screening, client=client)
@@ -324,10 +326,12 @@ def screening_result(request: HttpRequest, case_code, client_code, code) -> Http
     return render(request, "assessments/screening_result.html", context)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.SCREENINGS)
 @require_GET
 def comparison(request: HttpRequest, case_code) -> HttpResponse:
-    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code, kind=Case.Kind.COUPLE)
+    case = get_object_or_404(
+        Case.objects.reaching(request.user, Kind.SCREENINGS), code=case_code, kind=Case.Kind.COUPLE
+    )
     partners = list(case.clients.order_by("memberships__id"))
     latest = [latest_submitted(p, "power") for p in partners]
     context = {"case": case, "partners": partners, "latest": latest}
@@ -484,10 +488,10 @@ def session_checkin_save(request: HttpRequest, code) -> JsonResponse:
 # Clinicians: balance alerts
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.SESSION_CHECKINS, Level.WRITE)
 @require_POST
 def balance_alert_resolve(request: HttpRequest, code) -> HttpResponse:
-    mine = BalanceAlert.objects.filter(case__in=Case.objects.visible_to(request.user))
+    mine = BalanceAlert.objects.filter(case__in=Case.objects.reaching(request.user, Kind.SESSION_CHECKINS, Level.WRITE))
     alert = get_object_or_404(mine.select_related("case", "client"), code=code)
     form = FlagNoteForm(request.POST)
     if not form.is_valid():

@@ -10,8 +10,9 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.accounts.decorators import role_required
+from clinic.accounts.decorators import reach_required, role_required
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client, case_and_client
@@ -229,10 +230,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # Staff: invitations and reading intakes, from a case page.
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.CLIENT_DETAILS, Level.WRITE)
 @require_POST
 def invite_client(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.CLIENT_DETAILS, level=Level.WRITE)
     if refused := refuse_if_closed(request, case):
         return refused
     if client.user_id is not None:
@@ -242,10 +243,10 @@ def invite_client(request: HttpRequest, case_code, client_code) -> HttpResponse:
     return render(request, "intake/invitation_created.html", {"client": client, "sent": sent, "case": case})
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.CLIENT_DETAILS, Level.WRITE)
 @require_POST
 def revoke_client_invitation(request: HttpRequest, case_code, client_code) -> HttpResponse:
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.CLIENT_DETAILS, level=Level.WRITE)
     invitation = client.invitations.open().first()
     if invitation is not None and revoke_invitation(invitation=invitation, by=request.user, request=request):
         messages.success(request, f"The link for {client.display_name} no longer works.")
@@ -254,12 +255,12 @@ def revoke_client_invitation(request: HttpRequest, case_code, client_code) -> Ht
     return redirect("case_detail", code=case.code)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.INTAKE)
 @require_GET
 def intake_read(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """The treating therapist reads a submitted intake. Admins do not browse clinical content:
     theirs is the client summary, made with a recorded purpose."""
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.INTAKE)
     intake = get_object_or_404(Intake.objects.filter(status=Intake.Status.SUBMITTED), client=client)
     record(action=Action.INTAKE_VIEWED, request=request, target=intake, client=client)
     context = {"case": case, "client": client, "intake": intake, "answers": display_answers(intake)}

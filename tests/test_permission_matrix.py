@@ -16,6 +16,13 @@ down per user:
     405    the method is not offered
     gone   410 (a finished PDF asked for when it is no longer there)
 
+A row about a kind of record takes its answers from the reach table
+(clinic/accounts/reach.py), which says what each relation to the demo couple's
+case reaches: therapist1 treats it, therapist2 is a colleague, the supervisor
+supervises therapist1, client1 is the client whose records the rows name and
+client2 their partner. So a page that answers otherwise than the table fails
+here, and so does a change to the table that the pages do not follow.
+
 A URL pattern without a row fails the build. A POST that is refused (login,
 404, 405) must change nothing: every table's row count, the audit log
 included, is the same before and after.
@@ -30,6 +37,9 @@ from django.db import transaction
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from clinic.accounts import reach
+from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind, Level, Relation
 from tests.browserlike import BrowserLikeClient
 from tests.conftest import sign_in
 from tests.test_url_protection import ALL
@@ -60,14 +70,43 @@ THERAPISTS = ("therapist1", "therapist2", "supervisor")
 # Typical access patterns.
 ADMIN_ONLY = only("admin")
 STAFF_ONLY = only(*STAFF)
-TREATING = only("therapist1", "admin")  # therapist1's case: its therapist and admins
-THERAPIST1 = only("therapist1")  # clinical content: the treating therapist alone
 NOT_OFFERED = public("405", anonymous="login")
 
 
 def not_offered_to(*users: str) -> dict[str, str]:
     """A method the view does not take: 405 for the roles the view serves, 404 for everyone else."""
     return only(*users, answer="405")
+
+
+# How each demo user stands to therapist1's couple case (client1 + client2) and to client1's records.
+RELATION = {
+    "therapist1": Relation.TREATING,
+    "therapist2": Relation.COLLEAGUE,
+    "supervisor": Relation.SUPERVISOR,
+    "admin": Relation.ADMIN,
+    "client1": Relation.CLIENT,
+    "client2": Relation.PARTNER,
+    "client5": None,  # a client of another case: nothing of this one
+}
+ROLE = {"therapist1": Role.THERAPIST, "therapist2": Role.THERAPIST, "supervisor": Role.THERAPIST, "admin": Role.ADMIN}
+
+
+def reaching(kind: Kind, level: Level = Level.READ, answer: str = "ok") -> dict[str, str]:
+    """A staff page about the couple's records of `kind`: `answer` for the staff the reach table lets reach them
+    at `level`, 404 for every other signed-in user (clients reach their records through their own pages)."""
+    return only(*[u for u in STAFF if reach.allows(RELATION[u], kind, level)], answer=answer)
+
+
+def reach_not_offered(kind: Kind, level: Level = Level.READ) -> dict[str, str]:
+    """A method a staff page about `kind` does not take: 405 for the staff roles the table says it serves."""
+    roles = reach.staff_roles(kind, level)
+    return not_offered_to(*[u for u in STAFF if ROLE[u] in roles])
+
+
+def own_reaching(kind: Kind, level: Level = Level.READ, answer: str = "ok") -> dict[str, str]:
+    """A client's own page about client1's record of `kind`: client1 as the client, client2 as their partner,
+    as the reach table says; everyone else 404."""
+    return only(*[u for u in CLIENTS if reach.allows(RELATION[u], kind, level)], answer=answer)
 
 
 @dataclass
@@ -227,14 +266,19 @@ def admin_post(kwargs, answer: str = "moved") -> Row:
     return Row(kwargs, get=not_offered_to("admin"), post=only("admin", answer=answer))
 
 
-def clinical_post(kwargs, answer: str = "moved", **also: str) -> Row:
-    """A POST-only clinical action on therapist1's records."""
-    return Row(kwargs, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer=answer) | also)
+def record_page(kwargs, kind: Kind) -> Row:
+    """A page (GET only) about the couple's records of `kind`: whoever the reach table lets read them."""
+    return Row(kwargs, get=reaching(kind), post=reach_not_offered(kind))
 
 
-def clinical_page(kwargs) -> Row:
-    """A page of clinical content on therapist1's case."""
-    return Row(kwargs, get=THERAPIST1, post=not_offered_to(*THERAPISTS))
+def record_post(kwargs, kind: Kind, answer: str = "moved") -> Row:
+    """A POST-only action on the couple's records of `kind`: whoever the reach table lets write them."""
+    return Row(kwargs, get=reach_not_offered(kind, Level.WRITE), post=reaching(kind, Level.WRITE, answer))
+
+
+def document(kwargs) -> Row:
+    """A PDF or record export of the couple's records: whoever the reach table lets make documents."""
+    return Row(kwargs, get=reaching(Kind.DOCUMENTS, Level.WRITE), post=reaching(Kind.DOCUMENTS, Level.WRITE))
 
 
 def admin_page() -> Row:
@@ -287,11 +331,25 @@ MATRIX: dict[str, Row] = {
     "form_token": Row(get=who("ok"), post=who("405")),
     # How we contact you: every client, their own record only; an empty POST is shown again with its errors.
     "contact_choices": Row(get=only(*CLIENTS), post=only(*CLIENTS)),
-    "questions": Row(lambda ids: {"code": ids["questions"]}, get=only("client1"), post=only("client1")),
-    "questions_save": Row(lambda ids: {"code": ids["questions"]}, get=not_offered_to(*CLIENTS), post=only("client1")),
-    "session_checkin": Row(lambda ids: {"code": ids["checkin"]}, get=only("client1"), post=only("client1")),
+    "questions": Row(
+        lambda ids: {"code": ids["questions"]},
+        get=own_reaching(Kind.SCREENINGS, Level.WRITE),
+        post=own_reaching(Kind.SCREENINGS, Level.WRITE),
+    ),
+    "questions_save": Row(
+        lambda ids: {"code": ids["questions"]},
+        get=not_offered_to(*CLIENTS),
+        post=own_reaching(Kind.SCREENINGS, Level.WRITE),
+    ),
+    "session_checkin": Row(
+        lambda ids: {"code": ids["checkin"]},
+        get=own_reaching(Kind.SESSION_CHECKINS, Level.WRITE),
+        post=own_reaching(Kind.SESSION_CHECKINS, Level.WRITE),
+    ),
     "session_checkin_save": Row(
-        lambda ids: {"code": ids["checkin"]}, get=not_offered_to(*CLIENTS), post=only("client1")
+        lambda ids: {"code": ids["checkin"]},
+        get=not_offered_to(*CLIENTS),
+        post=own_reaching(Kind.SESSION_CHECKINS, Level.WRITE),
     ),
     # Public pages
     "invitation_accept": Row(lambda ids: {"token": ids["token"]}, get=public(), post=public()),
@@ -307,66 +365,80 @@ MATRIX: dict[str, Row] = {
     "search": Row(get=STAFF_ONLY, post=STAFF_ONLY),
     "case_create": Row(get=STAFF_ONLY, post=STAFF_ONLY),
     # therapist1's supervisor opens the case read-only (audited); therapist2 supervises nobody and gets 404.
-    "case_detail": Row(
-        case,
-        get=TREATING | {"supervisor": "ok"},
-        post=not_offered_to("therapist1", "admin", "therapist2", "supervisor"),
-    ),
+    "case_detail": Row(case, get=reaching(Kind.CASE), post=reach_not_offered(Kind.CASE)),
     # client1 already has an account; there is no open link to revoke.
     "invite_client": Row(
-        client1, get=not_offered_to(*STAFF), post=TREATING | {"therapist1": "refused", "admin": "refused"}
+        client1,
+        get=reach_not_offered(Kind.CLIENT_DETAILS, Level.WRITE),
+        post=reaching(Kind.CLIENT_DETAILS, Level.WRITE, "refused"),
     ),
     "revoke_client_invitation": Row(
-        client1, get=not_offered_to(*STAFF), post=TREATING | {"therapist1": "refused", "admin": "refused"}
+        client1,
+        get=reach_not_offered(Kind.CLIENT_DETAILS, Level.WRITE),
+        post=reaching(Kind.CLIENT_DETAILS, Level.WRITE, "refused"),
     ),
-    "intake_read": clinical_page(client1),
+    "intake_read": Row(client1, get=reaching(Kind.INTAKE), post=reach_not_offered(Kind.INTAKE)),
     # A staff change of contact choices at the client's request; an empty POST asks for the reason.
-    "client_contact_edit": Row(client1, get=TREATING, post=TREATING),
+    "client_contact_edit": Row(
+        client1, get=reaching(Kind.CLIENT_DETAILS, Level.WRITE), post=reaching(Kind.CLIENT_DETAILS, Level.WRITE)
+    ),
     # A staff change of the client's language at their request; an empty POST is refused with a message.
     "client_language_edit": Row(
         client1,
-        get=not_offered_to(*STAFF),
-        post=TREATING | {"therapist1": "refused", "admin": "refused"},
+        get=reach_not_offered(Kind.CLIENT_DETAILS, Level.WRITE),
+        post=reaching(Kind.CLIENT_DETAILS, Level.WRITE, "refused"),
     ),
     # Admins open the record's non-clinical page (disclosures, PDF forms); its clinical parts are the therapist's.
-    "client_record": Row(client1, get=TREATING, post=not_offered_to(*STAFF)),
-    "comparison": clinical_page(case_code),
-    "screening_result": clinical_page(lambda ids: client1(ids) | {"code": ids["screening"]}),
-    "warning_sign_new": Row(client1, get=THERAPIST1, post=THERAPIST1),
-    "rescreen": clinical_post(lambda ids: client1(ids) | {"key": "power"}),
-    # An empty POST turns client1's progress page off (it is off): back to the record.
-    "progress_switch": clinical_post(client1),
-    "flag_acknowledge": clinical_post(flag),
-    "flag_resolve": clinical_post(flag),
-    "balance_alert_resolve": clinical_post(lambda ids: {"code": ids["balance_alert"]}),
-    "session_new": Row(case_code, get=THERAPIST1, post=THERAPIST1),
-    # The note waits for co-signature by therapist1's own supervisor, who may read it (and co-sign or return it).
-    "note_page": Row(session, get=only("therapist1", "supervisor"), post=not_offered_to(*THERAPISTS)),
-    "note_save": clinical_post(session, answer="ok"),
-    "note_autosave": clinical_post(session, answer="400"),
-    # The note is signed already: its author is sent back to it; nobody else learns it exists.
-    "note_sign": Row(session, get=only("therapist1", answer="moved"), post=only("therapist1", answer="moved")),
-    "note_addendum": clinical_post(session, answer="refused"),
-    "private_note": clinical_post(session),
-    # therapist1 cannot co-sign their own note.
-    "note_cosign": clinical_post(session, answer="refused", supervisor="moved"),
-    "note_return": clinical_post(session, answer="refused", supervisor="moved"),
-    # Treatment plans: therapist1 writes; their supervisor reads signed versions; the demo plan is signed, no draft.
-    "plan_detail": Row(demo_plan, get=only("therapist1", "supervisor"), post=not_offered_to(*THERAPISTS)),
-    "plan_version": Row(
-        lambda ids: demo_plan(ids) | {"number": 1},
-        get=only("therapist1", "supervisor"),
-        post=not_offered_to(*THERAPISTS),
+    "client_record": Row(client1, get=reaching(Kind.CLIENT_DETAILS), post=reach_not_offered(Kind.CLIENT_DETAILS)),
+    "comparison": record_page(case_code, Kind.SCREENINGS),
+    "screening_result": record_page(lambda ids: client1(ids) | {"code": ids["screening"]}, Kind.SCREENINGS),
+    "warning_sign_new": Row(
+        client1, get=reaching(Kind.WARNING_SIGNS, Level.WRITE), post=reaching(Kind.WARNING_SIGNS, Level.WRITE)
     ),
+    "rescreen": record_post(lambda ids: client1(ids) | {"key": "power"}, Kind.SCREENINGS),
+    # An empty POST turns client1's progress page off (it is off): back to the record.
+    "progress_switch": record_post(client1, Kind.SCREENINGS),
+    "flag_acknowledge": record_post(flag, Kind.RISK_FLAGS),
+    "flag_resolve": record_post(flag, Kind.RISK_FLAGS),
+    "balance_alert_resolve": record_post(lambda ids: {"code": ids["balance_alert"]}, Kind.SESSION_CHECKINS),
+    "session_new": Row(case_code, get=reaching(Kind.NOTES, Level.WRITE), post=reaching(Kind.NOTES, Level.WRITE)),
+    # The note waits for co-signature by therapist1's own supervisor: what the table lets a supervisor read.
+    "note_page": record_page(session, Kind.NOTES),
+    "note_save": record_post(session, Kind.NOTES, answer="ok"),
+    "note_autosave": record_post(session, Kind.NOTES, answer="400"),
+    # The note is signed already: its author is sent back to it; nobody else learns it exists.
+    "note_sign": Row(
+        session,
+        get=reaching(Kind.NOTES, Level.WRITE, "moved"),
+        post=reaching(Kind.NOTES, Level.WRITE, "moved"),
+    ),
+    "note_addendum": record_post(session, Kind.NOTES, answer="refused"),
+    "private_note": record_post(session, Kind.PRIVATE_NOTES),
+    # The supervisor co-signs or returns the note waiting for them; therapist1 cannot co-sign their own note.
+    "note_cosign": Row(
+        session,
+        get=reach_not_offered(Kind.NOTES),
+        post=reaching(Kind.NOTES, answer="moved") | {"therapist1": "refused"},
+    ),
+    "note_return": Row(
+        session,
+        get=reach_not_offered(Kind.NOTES),
+        post=reaching(Kind.NOTES, answer="moved") | {"therapist1": "refused"},
+    ),
+    # Treatment plans: therapist1 writes; their supervisor reads signed versions; the demo plan is signed, no draft.
+    "plan_detail": record_page(demo_plan, Kind.PLAN),
+    "plan_version": record_page(lambda ids: demo_plan(ids) | {"number": 1}, Kind.PLAN),
     # Without a draft the editor explains the plan is signed and offers a review; a POST there saves nothing (409).
-    "plan_edit": Row(demo_plan, get=THERAPIST1, post=only("therapist1", answer="409")),
-    "plan_autosave": clinical_post(demo_plan, answer="409"),
-    "plan_sign": Row(demo_plan, get=only("therapist1", answer="moved"), post=only("therapist1", answer="moved")),
-    "plan_review_start": clinical_post(demo_plan),
-    "case_summary": Row(case_code, get=TREATING, post=TREATING),
-    "plan_pdf": Row(case_code, get=TREATING, post=TREATING),
-    "client_summary": Row(client1, get=TREATING, post=TREATING),
-    "client_export": Row(client1, get=TREATING, post=TREATING),
+    "plan_edit": Row(demo_plan, get=reaching(Kind.PLAN, Level.WRITE), post=reaching(Kind.PLAN, Level.WRITE, "409")),
+    "plan_autosave": record_post(demo_plan, Kind.PLAN, answer="409"),
+    "plan_sign": Row(
+        demo_plan, get=reaching(Kind.PLAN, Level.WRITE, "moved"), post=reaching(Kind.PLAN, Level.WRITE, "moved")
+    ),
+    "plan_review_start": record_post(demo_plan, Kind.PLAN),
+    "case_summary": document(case_code),
+    "plan_pdf": document(case_code),
+    "client_summary": document(client1),
+    "client_export": document(client1),
     # therapist1's own background PDF (still queued, so there is nothing to download yet).
     "report_job": Row(job, get=only("therapist1"), post=not_offered_to(*STAFF)),
     "report_download": Row(job, get=only("therapist1", answer="gone"), post=not_offered_to(*STAFF)),
@@ -380,13 +452,13 @@ MATRIX: dict[str, Row] = {
     "staff_reactivate": admin_post(lambda ids: {"code": ids["staff"]}),
     "case_reassign": admin_post(case),
     # Closing a case: its therapist or an admin; reopening (the couple's case is open, so a no-op): admins.
-    "case_discharge": Row(case, get=TREATING, post=TREATING),
+    "case_discharge": Row(case, get=reaching(Kind.CASE, Level.WRITE), post=reaching(Kind.CASE, Level.WRITE)),
     "case_reopen": admin_post(case, "refused"),
     "retention_list": admin_page(),
     # An empty decision on the demo's long-closed case is refused with a message.
     "retention_review": admin_post(lambda ids: {"code": ids["closed_case"]}, "refused"),
-    "audit_log": admin_page(),
-    "audit_export": admin_page(),
+    "audit_log": Row(get=reaching(Kind.AUDIT_LOG), post=reach_not_offered(Kind.AUDIT_LOG)),
+    "audit_export": Row(get=reaching(Kind.AUDIT_LOG), post=reach_not_offered(Kind.AUDIT_LOG)),
     # Without a purpose the log page comes back saying so; nothing is exported.
     "audit_export_full": admin_post(lambda ids: {}, "ok"),
     "consent_texts": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
@@ -397,37 +469,47 @@ MATRIX: dict[str, Row] = {
     "inquiry_close": admin_post(lambda ids: {"code": ids["inquiry"]}),
     # The demo inquiry is not held: accepting it is refused with a message, changing nothing.
     "inquiry_release": admin_post(lambda ids: {"code": ids["inquiry"]}, "refused"),
-    "practice_report": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
-    "outcomes_report": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
+    "practice_report": Row(get=reaching(Kind.PRACTICE_REPORTS), post=reaching(Kind.PRACTICE_REPORTS)),
+    "outcomes_report": Row(get=reaching(Kind.PRACTICE_REPORTS), post=reaching(Kind.PRACTICE_REPORTS)),
     # Couple records: a client's own authorizations; client5's sessions are individual (nothing to sign).
     "sharing_home": client_page(client1="ok", client2="ok", client5="ok"),
     "sharing_new": Row(get=only("client1", "client2"), post=only("client1", "client2")),
-    "sharing_revoke": Row(demo_authorization, get=only("client1"), post=only("client1", answer="moved")),
-    "authorization_list": Row(client1, get=TREATING, post=TREATING),
-    # A revoke without a reason is sent back with a message.
-    "authorization_revoke": Row(
-        demo_authorization, get=not_offered_to(*STAFF), post=TREATING | {"therapist1": "moved", "admin": "moved"}
+    "sharing_revoke": Row(
+        demo_authorization,
+        get=own_reaching(Kind.AUTHORIZATIONS, Level.WRITE),
+        post=own_reaching(Kind.AUTHORIZATIONS, Level.WRITE, "moved"),
     ),
+    "authorization_list": Row(
+        client1, get=reaching(Kind.AUTHORIZATIONS, Level.WRITE), post=reaching(Kind.AUTHORIZATIONS, Level.WRITE)
+    ),
+    # A revoke without a reason is sent back with a message.
+    "authorization_revoke": record_post(demo_authorization, Kind.AUTHORIZATIONS),
     "release_list": Row(get=STAFF_ONLY, post=not_offered_to(*STAFF)),
-    "release_detail": Row(demo_release, get=TREATING, post=not_offered_to(*STAFF)),
+    "release_detail": record_page(demo_release, Kind.RELEASES),
     # Review is the case therapist's alone: an empty redaction is a 400, a confirm without the reviewed state a 409.
     "release_redact": Row(demo_release, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="400")),
     "release_withhold": Row(demo_release, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="400")),
     "release_confirm": Row(demo_release, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="409")),
-    "release_cancel": Row(demo_release, get=not_offered_to(*STAFF), post=only("therapist1", "admin", answer="moved")),
+    "release_cancel": record_post(demo_release, Kind.RELEASES),
     # Not confirmed yet: nothing to download.
-    "release_download": Row(demo_release, get=not_offered_to(*STAFF), post=only("therapist1", "admin", answer="409")),
+    "release_download": record_post(demo_release, Kind.RELEASES, answer="409"),
     # Between-session practice: the library is the practice's (staff); an empty POST is shown again with its errors.
     "exercise_library": Row(get=STAFF_ONLY, post=not_offered_to(*STAFF)),
     "exercise_new": Row(get=STAFF_ONLY, post=STAFF_ONLY),
     "exercise_edit": Row(an_exercise, get=STAFF_ONLY, post=STAFF_ONLY),
     # Assigning is the case's primary therapist's alone (not their supervisor's, not an admin's).
-    "assignment_new": Row(case, get=THERAPIST1, post=THERAPIST1),
-    "assignment_withdraw": clinical_post(demo_assignment),
+    "assignment_new": Row(case, get=reaching(Kind.EXERCISES, Level.WRITE), post=reaching(Kind.EXERCISES, Level.WRITE)),
+    "assignment_withdraw": record_post(demo_assignment, Kind.EXERCISES),
     # client1's own exercise: client2 (the partner) gets 404, as for one that does not exist.
     # An empty "Send" is shown again asking whether they tried it; an empty autosave keeps the (empty) draft.
-    "my_practice": Row(demo_assignment, get=only("client1"), post=only("client1")),
-    "checkin_autosave": Row(demo_assignment, get=not_offered_to(*CLIENTS), post=only("client1")),
+    "my_practice": Row(
+        demo_assignment,
+        get=own_reaching(Kind.EXERCISES, Level.WRITE),
+        post=own_reaching(Kind.EXERCISES, Level.WRITE),
+    ),
+    "checkin_autosave": Row(
+        demo_assignment, get=not_offered_to(*CLIENTS), post=own_reaching(Kind.EXERCISES, Level.WRITE)
+    ),
     # The calendar. A therapist's own week and day; an empty POST of a form shows it again with its errors.
     "calendar_week": Row(get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
     "calendar_week_of": Row(lambda ids: {"day": "2026-12-07"}, get=only(*THERAPISTS), post=not_offered_to(*THERAPISTS)),
@@ -441,16 +523,16 @@ MATRIX: dict[str, Row] = {
         lambda ids: {"code": ids["slot"]}, get=not_offered_to(*THERAPISTS), post=only("therapist1", answer="moved")
     ),
     # Admins book too (the case's therapist or an admin); they never see the flag that limits conjoint ones.
-    "appointment_book": Row(case_code, get=TREATING, post=TREATING),
-    # The Averys' appointment that has just ended: their therapist and admins see it; only the therapist acts.
-    "appointment_detail": Row(
-        lambda ids: {"code": ids["appointment"]},
-        get=TREATING,
-        post=not_offered_to("therapist1", "admin", "therapist2", "supervisor"),
+    "appointment_book": Row(
+        case_code, get=reaching(Kind.APPOINTMENTS, Level.WRITE), post=reaching(Kind.APPOINTMENTS, Level.WRITE)
     ),
-    "appointment_move": Row(lambda ids: {"code": ids["appointment"]}, get=not_offered_to(*STAFF), post=TREATING),
-    "appointment_cancel": Row(lambda ids: {"code": ids["appointment"]}, get=not_offered_to(*STAFF), post=TREATING),
-    "appointment_attendance": clinical_post(lambda ids: {"code": ids["appointment"]}, answer="ok"),
+    # The Averys' appointment that has just ended: their therapist and admins see it; only the therapist records
+    # attendance.
+    "appointment_detail": record_page(lambda ids: {"code": ids["appointment"]}, Kind.APPOINTMENTS),
+    "appointment_move": record_post(lambda ids: {"code": ids["appointment"]}, Kind.APPOINTMENTS, answer="ok"),
+    "appointment_cancel": record_post(lambda ids: {"code": ids["appointment"]}, Kind.APPOINTMENTS, answer="ok"),
+    # Recording attendance makes the session a note is written for: the notes' writer alone.
+    "appointment_attendance": record_post(lambda ids: {"code": ids["appointment"]}, Kind.NOTES, answer="ok"),
     "practice_calendar": admin_page(),
     "practice_calendar_of": Row(lambda ids: {"day": "2026-12-07"}, get=ADMIN_ONLY, post=not_offered_to("admin")),
     "consultation_decide": admin_post(lambda ids: {"code": ids["inquiry"]}, answer="refused"),
@@ -460,7 +542,9 @@ MATRIX: dict[str, Row] = {
     "calendar_feed_ics": Row(lambda ids: {"token": "not-a-token"}, get=public("404"), post=public("405")),
     # A client's own appointments; Jo's appointment alone is hers: Sam (client2) gets 404.
     "my_appointments": client_page(client1="ok", client2="ok", client5="ok"),
-    "my_appointment_ics": client_page(lambda ids: {"code": ids["jo_alone"]}, client1="ok"),
+    "my_appointment_ics": Row(
+        lambda ids: {"code": ids["jo_alone"]}, get=own_reaching(Kind.APPOINTMENTS), post=not_offered_to(*CLIENTS)
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from clinic.accounts.reach import Kind
 from clinic.clients.models import Case, Client
 from clinic.notes.models import Modality, SessionFormat, TherapySession
 
@@ -58,7 +59,8 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(conjoint | models.Q(individual_client=client)).distinct()
 
     def visible_to(self, user) -> "AppointmentQuerySet":
-        """Staff: the cases they may open. A client: only appointments they are in (never a partner's own)."""
+        """Staff: the cases where they reach appointments (clinic.accounts.reach). A client: only appointments
+        they are in (never a partner's own)."""
         from clinic.accounts.models import Role
 
         if not user.is_authenticated or not user.is_active:
@@ -66,7 +68,7 @@ class AppointmentQuerySet(models.QuerySet):
         if user.role == Role.CLIENT:
             client = Client.objects.filter(user=user).first()
             return self.with_client(client) if client else self.none()
-        return self.filter(case__in=Case.objects.visible_to(user))
+        return self.filter(case__in=Case.objects.reaching(user, Kind.APPOINTMENTS))
 
 
 class Appointment(models.Model):

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.flags import conjoint_not_advised
-from clinic.accounts.decorators import role_required
+from clinic.accounts.decorators import reach_required, role_required
 from clinic.accounts.models import Role, User
+from clinic.accounts.reach import Kind, Level
 from clinic.appointments import booking as rules
 from clinic.appointments.calendar import mark_paused, practice_day, week_of
 from clinic.appointments.forms import AttendanceForm, BookingForm, CancelForm, MoveForm, WorkingHoursForm
@@ -90,11 +91,13 @@ def _refused(form, refused: rules.BookingRefused) -> None:
         form.add_error("outside_hours" if problem.kind == "hours" else None, problem.message)
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.APPOINTMENTS, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, case_code) -> HttpResponse:
     """The case's therapist, or an admin (who sees no flag: only "individual appointments only")."""
-    case = get_object_or_404(Case.objects.visible_to(request.user).prefetch_related("clients"), code=case_code)
+    case = get_object_or_404(
+        Case.objects.reaching(request.user, Kind.APPOINTMENTS, Level.WRITE).prefetch_related("clients"), code=case_code
+    )
     if refused := refuse_if_closed(request, case):
         return refused
     paused = conjoint_not_advised(case)
@@ -136,7 +139,7 @@ def _appointment_for(request: HttpRequest, code) -> Appointment:
     return get_object_or_404(rows, code=code)
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.APPOINTMENTS)
 @require_safe
 def appointment_detail(request: HttpRequest, code) -> HttpResponse:
     """The appointment, and what can be done with it; an attended one opens its note (the treating therapist)."""
@@ -157,10 +160,11 @@ def _needs_override(appointment: Appointment) -> bool:
 STALE = "This appointment was changed elsewhere after this page was opened. Nothing was changed; check it below."
 
 
-def _own(request: HttpRequest, code, *, admins: bool = False) -> Appointment:
-    """The appointment, for its case's therapist (and, where `admins`, a practice admin)."""
+def _own(request: HttpRequest, code, *, kind: Kind) -> Appointment:
+    """The appointment, for whoever writes `kind` in its case (clinic.accounts.reach): moving and cancelling
+    change the appointment (its therapist, an admin); recording attendance makes a session (the notes' writer)."""
     appointment = _appointment_for(request, code)
-    if appointment.case.primary_therapist_id != request.user.pk and not (admins and request.user.role == Role.ADMIN):
+    if not appointment.case.reaches(request.user, kind, Level.WRITE):
         raise Http404
     return appointment
 
@@ -216,10 +220,10 @@ def _act(request, appointment, form, name: str, change) -> HttpResponse:
     return _detail_page(request, appointment, form=form, name=name)
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.APPOINTMENTS, Level.WRITE)
 @require_http_methods(["POST"])
 def appointment_move(request: HttpRequest, code) -> HttpResponse:
-    appointment = _own(request, code, admins=True)
+    appointment = _own(request, code, kind=Kind.APPOINTMENTS)
 
     def change(data) -> HttpResponse:
         moved = rules.move(
@@ -245,10 +249,10 @@ def appointment_move(request: HttpRequest, code) -> HttpResponse:
     return _act(request, appointment, MoveForm(request.POST, appointment=appointment), "move_form", change)
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.APPOINTMENTS, Level.WRITE)
 @require_http_methods(["POST"])
 def appointment_cancel(request: HttpRequest, code) -> HttpResponse:
-    appointment = _own(request, code, admins=True)
+    appointment = _own(request, code, kind=Kind.APPOINTMENTS)
 
     def change(data) -> HttpResponse:
         cancelled = rules.cancel(
@@ -266,10 +270,10 @@ def appointment_cancel(request: HttpRequest, code) -> HttpResponse:
     return _act(request, appointment, CancelForm(request.POST, appointment=appointment), "cancel_form", change)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.NOTES, Level.WRITE)
 @require_http_methods(["POST"])
 def appointment_attendance(request: HttpRequest, code) -> HttpResponse:
-    appointment = _own(request, code)
+    appointment = _own(request, code, kind=Kind.NOTES)
 
     def change(data) -> HttpResponse:
         done = rules.record_attendance(

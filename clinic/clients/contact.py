@@ -15,8 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic.accounts.decorators import role_required
+from clinic.accounts.decorators import reach_required, role_required
 from clinic.accounts.models import Role, User
+from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import CONTACT_FIELDS, REMINDER_FIELDS, Client, ContactChange, ContactSource, case_and_client
@@ -244,11 +245,11 @@ def contact_choices(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/contact_choices.html", {"form": form, "client": client, "stale": stale})
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.CLIENT_DETAILS, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def client_contact_edit(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """Staff change a client's contact choices because the client asked (in session, by phone); a reason is required."""
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.CLIENT_DETAILS, level=Level.WRITE)
     form = StaffContactForm(posted(request), instance=Client.objects.get(pk=client.pk))
     stale = False
     if request.method == "POST" and form.is_valid():
@@ -291,13 +292,13 @@ def change_language(*, client: Client, to: str, request: HttpRequest) -> bool:
     return True
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.CLIENT_DETAILS, Level.WRITE)
 @require_POST
 def client_language_edit(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """Staff change a client's language at the client's request (in session, by phone), from the case page."""
     from clinic.accounts.forms import LanguageForm
 
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.CLIENT_DETAILS, level=Level.WRITE)
     form = LanguageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the languages listed. Nothing was changed.")

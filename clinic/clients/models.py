@@ -8,18 +8,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind, Level, Relation, allows, relations
 
 
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ClientQuerySet":
-        """The client records `user` may open; everything else answers 404."""
+        """The client records `user` may open (clinic.accounts.reach, client details); everything else answers 404.
+
+        Staff: the clients of the cases they reach; a client: their own record.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == Role.ADMIN:
-            return self.all()
-        if user.role == Role.THERAPIST:
-            return self.filter(cases__primary_therapist=user).distinct()
-        return self.filter(user=user)
+        if user.role == Role.CLIENT:
+            return self.filter(user=user) if allows(Relation.CLIENT, Kind.CLIENT_DETAILS) else self.none()
+        cases = Case.objects.reaching(user, Kind.CLIENT_DETAILS)
+        return self.filter(pk__in=Membership.objects.filter(case__in=cases).values("client_id"))
 
 
 class Client(models.Model):
@@ -178,30 +181,58 @@ class ContactChange(models.Model):
         return self.source == ContactSource.STAFF
 
 
+def _as(relation: Relation, user) -> models.Q | None:
+    """The cases `user` stands to in `relation`, as a filter (None: the user never stands so to any case).
+
+    Supervision is an assignment: the therapists this user supervises, while the
+    user is marked a supervisor. A colleague is every other therapist.
+    """
+    if relation == Relation.ADMIN:
+        return models.Q(pk__isnull=False) if user.role == Role.ADMIN else None
+    if user.role != Role.THERAPIST:
+        return None  # clients reach their own records through their own pages, not through cases
+    supervising = models.Q(primary_therapist__supervisor=user) if user.is_supervisor else models.Q(pk__in=[])
+    treating = models.Q(primary_therapist=user)
+    if relation == Relation.TREATING:
+        return treating
+    if relation == Relation.SUPERVISOR:
+        return supervising & ~treating
+    if relation == Relation.COLLEAGUE:
+        return ~treating & ~supervising
+    return None
+
+
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CaseQuerySet":
+    def reaching(self, user, kind: Kind, level: Level = Level.READ) -> "CaseQuerySet":
+        """The cases in which `user` reaches records of `kind` at `level`: what clinic.accounts.reach says.
+
+        Every relation the table lets through adds its cases: an admin all of
+        them, a therapist those they treat and those of the therapists they are
+        assigned to supervise. Everything else answers 404.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == Role.ADMIN:
-            return self.all()
-        if user.role == Role.THERAPIST:
-            return self.filter(primary_therapist=user)
-        return self.none()
+        scopes = [q for q in (_as(relation, user) for relation in relations(kind, level)) if q is not None]
+        if not scopes:
+            return self.none()
+        scope = scopes[0]
+        for more in scopes[1:]:
+            scope |= more
+        return self.filter(scope)
+
+    def visible_to(self, user) -> "CaseQuerySet":
+        """The cases `user` works in (reach "write" on the case): its treating therapist, and admins.
+
+        A supervisor's read-only reach is `reaching(user, Kind.CASE)`.
+        """
+        return self.reaching(user, Kind.CASE, Level.WRITE)
 
     def supervised_by(self, user) -> "CaseQuerySet":
-        """The cases of the therapists `user` supervises, which they may open read-only.
-
-        What a supervisor sees there is decided in `case_detail` (who is in the
-        case, its sessions with the status of each note, warning signs without
-        their descriptions, the practice timeline) and each opening is audited
-        as SUPERVISOR_VIEWED_CASE. Client records, intakes, questionnaire
-        answers, private notes and every action stay the treating therapist's;
-        of the notes, a supervisor opens only those awaiting their co-signature
-        (`SessionNote.objects.awaiting_cosign_by`).
-        """
-        if not user.is_authenticated or not user.is_active or not getattr(user, "is_supervisor", False):
+        """The cases of the therapists `user` is assigned to supervise (whatever the table lets them reach there)."""
+        if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(primary_therapist__supervisor=user).exclude(primary_therapist=user)
+        scope = _as(Relation.SUPERVISOR, user)
+        return self.filter(scope) if scope is not None else self.none()
 
     def open(self) -> "CaseQuerySet":
         return self.filter(status=CaseStatus.OPEN)
@@ -276,6 +307,25 @@ class Case(models.Model):
     def expected_size(self) -> int:
         return 2 if self.kind == self.Kind.COUPLE else 1
 
+    def relation_of(self, user) -> Relation | None:
+        """How a staff `user` stands to this case (clinic.accounts.reach); None for clients, who reach their
+        own records through their own pages. The same rule as `CaseQuerySet.reaching`, for one case."""
+        if not user.is_authenticated or not user.is_active:
+            return None
+        if user.role == Role.ADMIN:
+            return Relation.ADMIN
+        if user.role != Role.THERAPIST:
+            return None
+        if self.primary_therapist_id == user.pk:
+            return Relation.TREATING
+        if user.is_supervisor and self.primary_therapist.supervisor_id == user.pk:
+            return Relation.SUPERVISOR
+        return Relation.COLLEAGUE
+
+    def reaches(self, user, kind: Kind, level: Level = Level.READ) -> bool:
+        """Whether `user` reaches records of `kind` in this case at `level` (a staff user; see `relation_of`)."""
+        return allows(self.relation_of(user), kind, level)
+
 
 class Membership(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="memberships")
@@ -294,9 +344,10 @@ class Membership(models.Model):
         return f"{self.client} in {self.case_id}"
 
 
-def case_and_client(user, case_code, client_code) -> tuple["Case", "Client"]:
-    """A case the user may see and one of its clients, or 404: the one way views reach a case's client."""
+def case_and_client(user, case_code, client_code, *, kind: Kind, level: Level = Level.READ) -> tuple["Case", "Client"]:
+    """A case in which the user reaches `kind` at `level`, and one of its clients, or 404: the one way views
+    reach a case's client."""
     from django.shortcuts import get_object_or_404
 
-    case = get_object_or_404(Case.objects.visible_to(user), code=case_code)
+    case = get_object_or_404(Case.objects.reaching(user, kind, level), code=case_code)
     return case, get_object_or_404(case.clients.all(), code=client_code)

@@ -1,8 +1,8 @@
 """Staff search for a client or a case by a person's name.
 
-Searches only names (Client.search_name), never notes or any clinical text. Scope lives here, in
-one place: an admin sees every client; a therapist the clients of their own cases
-(Case.objects.visible_to); a supervisor also the clients of their supervisees' cases.
+Searches only names (Client.search_name), never notes or any clinical text. The scope is the cases
+whose page the user may open (clinic.accounts.reach, "case"): an admin every case; a therapist their
+own; a supervisor also their supervisees' cases.
 Two queries whatever the data size: the matching clients, and their cases in scope.
 """
 
@@ -11,6 +11,7 @@ import unicodedata
 from django.db.models import Prefetch, Q, QuerySet
 
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind
 from clinic.clients.models import Case, Client, Membership
 
 LIMIT = 20
@@ -31,10 +32,7 @@ def normalise(text: str) -> str:
 def searchable_cases(user) -> QuerySet:
     if not user.is_authenticated or not user.is_active or user.role not in (Role.ADMIN, Role.THERAPIST):
         return Case.objects.none()
-    scope = Q(pk__in=Case.objects.visible_to(user).values("pk"))
-    if user.role == Role.THERAPIST and user.is_supervisor:
-        scope |= Q(primary_therapist__supervisor=user)
-    return Case.objects.filter(scope)
+    return Case.objects.reaching(user, Kind.CASE)
 
 
 def search(user, term: str) -> list[Client]:

@@ -17,8 +17,9 @@ from assessments.flags import conjoint_not_advised, flag_figures, start_of_today
 from assessments.models import RiskFlag, Screening, WarningSign
 from assessments.own_progress import client_home_progress
 from assessments.rescreening import due_for_therapist
-from clinic.accounts.decorators import role_required
+from clinic.accounts.decorators import reach_required, role_required
 from clinic.accounts.models import Role, User
+from clinic.accounts.reach import Kind, Level, Relation, allows
 from clinic.appointments.calendar import case_upcoming, client_upcoming, today_for
 from clinic.audit.events import record
 from clinic.audit.models import Action
@@ -121,8 +122,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unsigned = [note for note in drafts if note.returned_at is None]
     # The same definition of "overdue" as the practice report's (session over 72 hours ago).
     overdue = overdue_unsigned_notes().filter(author=request.user).count()
-    awaiting, supervised = [], []
-    if request.user.is_supervisor:
+    supervised = []
+    if request.user.is_supervisor and allows(Relation.SUPERVISOR, Kind.RISK_FLAGS):
         # Supervision is an assignment: the urgent flags of the therapists this supervisor is assigned to.
         supervised_cases = Case.objects.supervised_by(request.user).open()
         supervised = (
@@ -141,12 +142,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
             .order_by("raised_at")
         )
-        awaiting = (
-            SessionNote.objects.awaiting_cosign_by(request.user)
-            .select_related("session__case", "author")
-            .prefetch_related(ordered_clients)
-            .order_by("signed_at")
-        )
+    # Empty unless the table lets a supervisor reach the notes of the therapists they supervise.
+    awaiting = (
+        SessionNote.objects.awaiting_cosign_by(request.user)
+        .select_related("session__case", "author")
+        .prefetch_related(ordered_clients)
+        .order_by("signed_at")
+    )
     flags, supervised = list(flags), list(supervised)
     if flags or supervised:
         # The list of flags is clinical content: one event per page view, naming the flags (not one per row).
@@ -242,34 +244,48 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/case_form.html", {"form": form, "first": first, "second": second})
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.CASE)
 @require_safe
 def case_detail(request: HttpRequest, code) -> HttpResponse:
+    """The case page. Each section shows only to those who reach its kind of record (clinic.accounts.reach):
+    a supervisor reads the case without contact details or actions, an admin without its clinical sections."""
     members = Prefetch(
         "clients",
         queryset=Client.objects.select_related("intake")
         .prefetch_related("invitations", latest_changes())
         .order_by("memberships__id"),
     )
-    # A supervisor may open a supervisee's case read-only (see CaseQuerySet.supervised_by for what they see).
-    scope = Case.objects.visible_to(request.user) | Case.objects.supervised_by(request.user)
+    scope = Case.objects.reaching(request.user, Kind.CASE)
     case = get_object_or_404(scope.select_related("primary_therapist").prefetch_related(members), code=code)
-    supervising = request.user.role == Role.THERAPIST and case.primary_therapist_id != request.user.pk
+    relation = case.relation_of(request.user)
+    supervising = relation == Relation.SUPERVISOR
     record(action=Action.SUPERVISOR_VIEWED_CASE if supervising else Action.CASE_VIEWED, request=request, target=case)
+    may = {
+        "act": allows(relation, Kind.CASE, Level.WRITE),
+        "contact": allows(relation, Kind.CLIENT_DETAILS),
+        "change_details": allows(relation, Kind.CLIENT_DETAILS, Level.WRITE),
+        "intake": allows(relation, Kind.INTAKE),
+        "screenings": allows(relation, Kind.SCREENINGS),
+        "flags": allows(relation, Kind.RISK_FLAGS),
+        "documents": allows(relation, Kind.DOCUMENTS, Level.WRITE),
+        "notes": allows(relation, Kind.NOTES),
+        "write_notes": allows(relation, Kind.NOTES, Level.WRITE),
+        "signs": allows(relation, Kind.WARNING_SIGNS),
+        "appointments": allows(relation, Kind.APPOINTMENTS, Level.WRITE),
+    }
     reassign = None
     if request.user.role == Role.ADMIN:
         reassign = ReassignForm(initial={"primary_therapist": case.primary_therapist})
     people = [onboarding(client) for client in case.clients.all()]
-    signs, sessions, timeline, practice, checkin_section = [], [], None, "", {}
-    if request.user.role == Role.THERAPIST:
-        # Clinical content: the treating therapist only.
+    signs, sessions, timeline, practice = [], [], None, ""
+    if may["signs"]:
         signs = WarningSign.objects.filter(client__memberships__case=case).select_related("client")
+    if may["notes"]:
         sessions = case.sessions.select_related("note__author", "individual_client").prefetch_related("note__tags")
         practice = request.GET.get("practice", "")
         if practice in Practice.values:
             sessions = sessions.filter(note__tags__practice=practice)
         timeline = practice_timeline(case)
-        checkin_section = checkins_case_context(case=case, user=request.user, request=request)
     context = {
         "case": case,
         "people": people,
@@ -281,9 +297,10 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
         "practice": practice,
         "practices": Practice.choices,
         "supervising": supervising,
-        "upcoming_appointments": [] if supervising else case_upcoming(case, flags=request.user.role == Role.THERAPIST),
+        "may": may,
+        "upcoming_appointments": case_upcoming(case, flags=may["flags"]) if may["appointments"] else [],
         **case_context(case=case, user=request.user),
-        **checkin_section,
+        **checkins_case_context(case=case, user=request.user, request=request),
     }
     return render(request, "clients/case_detail.html", context)
 

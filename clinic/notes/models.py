@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from clinic.accounts.reach import Kind, Relation, allows
 from clinic.clients.models import Case, Client
 
 
@@ -202,9 +203,12 @@ class SessionNoteQuerySet(models.QuerySet):
         """Signed notes waiting for `user`'s co-signature: only those of the therapists assigned to them.
 
         Supervision is an assignment, not a practice-wide right: a supervisor
-        reads and co-signs their own supervisees' notes and nobody else's.
+        reads and co-signs their own supervisees' notes and nobody else's, and
+        only while clinic.accounts.reach lets a supervisor reach session notes.
         """
         if not user.is_authenticated or not user.is_active or not getattr(user, "is_supervisor", False):
+            return self.none()
+        if not allows(Relation.SUPERVISOR, Kind.NOTES):
             return self.none()
         return self.filter(
             status=NoteStatus.SIGNED, needs_cosign=True, cosigned_at__isnull=True, author__supervisor=user

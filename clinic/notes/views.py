@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.checkins import answers_for_session, offer_after_session
 from assessments.flags import conjoint_not_advised
-from clinic.accounts.decorators import role_required
-from clinic.accounts.models import Role
+from clinic.accounts.decorators import reach_required
+from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case
@@ -25,10 +25,10 @@ from clinic.plans.models import NoteGoal
 from clinic.plans.progress import goals_for_note
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.NOTES, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest, case_code) -> HttpResponse:
-    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
+    case = get_object_or_404(Case.objects.reaching(request.user, Kind.NOTES, Level.WRITE), code=case_code)
     if refused := refuse_if_closed(request, case):
         return refused
     paused = conjoint_not_advised(case)
@@ -49,16 +49,20 @@ def session_new(request: HttpRequest, case_code) -> HttpResponse:
 
 
 def _session_for(request: HttpRequest, code) -> TherapySession:
-    """The case's own therapist, or the author's supervisor for a note waiting for their co-signature."""
-    scope = Q(case__in=Case.objects.visible_to(request.user))
+    """The case's own therapist, or the author's supervisor for a note waiting for their co-signature.
+
+    A supervisor's reach to notes (clinic.accounts.reach) is narrower than their reach to the case:
+    only the notes that wait for them (`awaiting_cosign_by`, empty when the table says none).
+    """
+    scope = Q(case__in=Case.objects.reaching(request.user, Kind.NOTES, Level.WRITE))
     if request.user.is_supervisor:
         scope |= Q(note__in=SessionNote.objects.awaiting_cosign_by(request.user))
     readable = TherapySession.objects.filter(scope)
-    return get_object_or_404(readable.select_related("case", "individual_client"), code=code)
+    return get_object_or_404(readable.select_related("case__primary_therapist", "individual_client"), code=code)
 
 
 def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=None, status=200) -> HttpResponse:
-    own_case = session.case.primary_therapist_id == request.user.pk
+    own_case = session.case.reaches(request.user, Kind.NOTES, Level.WRITE)
     goal_links = Prefetch("goal_links", queryset=NoteGoal.objects.select_related("goal__version", "goal__client"))
     note = SessionNote.objects.filter(session=session).prefetch_related("tags", "addenda__author", goal_links).first()
     if note is None and own_case:
@@ -69,15 +73,18 @@ def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=
     if editable and form is None:
         _, goals = goals_for_note(note, session)
         form = NoteForm(initial=NoteForm.initial_for(note, goals), note_format=note.format, goals=goals)
-    previous = (
-        SessionNote.objects.filter(
-            session__case=session.case, session__starts_at__lt=session.starts_at, status="signed"
+    # The last note's next steps: another note, so only for whoever reaches every note of the case.
+    previous = None
+    if own_case:
+        previous = (
+            SessionNote.objects.filter(
+                session__case=session.case, session__starts_at__lt=session.starts_at, status="signed"
+            )
+            .order_by("-session__starts_at")
+            .first()
         )
-        .order_by("-session__starts_at")
-        .first()
-    )
     private = PsychotherapyNote.objects.filter(session=session, author=request.user).first()
-    checkins = answers_for_session(session) if own_case else []
+    checkins = answers_for_session(session) if session.case.reaches(request.user, Kind.SESSION_CHECKINS) else []
     if any(a.rows for a in checkins):
         record(action=Action.SESSION_CHECKINS_VIEWED, request=request, target=session)
     record(action=Action.NOTE_VIEWED, request=request, target=note, client=session.individual_client)
@@ -89,7 +96,9 @@ def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=
         "conflict": conflict,
         "previous": previous,
         "addendum_form": TextForm(),
-        "private_form": PrivateNoteForm(initial={"text": private.text if private else ""}) if own_case else None,
+        "private_form": PrivateNoteForm(initial={"text": private.text if private else ""})
+        if session.case.reaches(request.user, Kind.PRIVATE_NOTES, Level.WRITE)
+        else None,
         "session_checkins": checkins,
         "now": timezone.now(),
         "may_cosign": SessionNote.objects.awaiting_cosign_by(request.user).filter(pk=note.pk).exists(),
@@ -98,13 +107,13 @@ def _page(request: HttpRequest, session: TherapySession, *, form=None, conflict=
     return render(request, "notes/note.html", context, status=status)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.NOTES)
 @require_GET
 def note_page(request: HttpRequest, code) -> HttpResponse:
     return _page(request, _session_for(request, code))
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.NOTES, Level.WRITE)
 @require_POST
 def note_save(request: HttpRequest, code) -> HttpResponse:
     """Save the draft (and sign it, if asked). A newer save elsewhere is never overwritten."""
@@ -132,7 +141,7 @@ def note_save(request: HttpRequest, code) -> HttpResponse:
     return redirect("note_page", code=session.code)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.NOTES, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def note_sign(request: HttpRequest, code) -> HttpResponse:
     """Confirm, then sign: the page lists what will be locked; the POST signs only the version shown."""
@@ -164,7 +173,7 @@ def note_sign(request: HttpRequest, code) -> HttpResponse:
     return render(request, "notes/sign_confirm.html", {"session": session, "case": session.case, "note": note})
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.NOTES, Level.WRITE)
 @require_POST
 def note_autosave(request: HttpRequest, code) -> JsonResponse:
     """The editor saves while the therapist types; a newer save elsewhere answers 409 and nothing is overwritten."""
@@ -194,7 +203,7 @@ def note_autosave(request: HttpRequest, code) -> JsonResponse:
     )
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.NOTES, Level.WRITE)
 @require_POST
 def note_addendum(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
@@ -212,12 +221,12 @@ def note_addendum(request: HttpRequest, code) -> HttpResponse:
     return redirect("note_page", code=session.code)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.PRIVATE_NOTES, Level.WRITE)
 @require_POST
 def private_note(request: HttpRequest, code) -> HttpResponse:
     """A process note of the treating therapist's own (a supervisor co-signing does not write one)."""
     session = _session_for(request, code)
-    if session.case.primary_therapist_id != request.user.pk:
+    if not session.case.reaches(request.user, Kind.PRIVATE_NOTES, Level.WRITE):
         raise Http404
     form = PrivateNoteForm(request.POST)
     if form.is_valid():
@@ -228,7 +237,7 @@ def private_note(request: HttpRequest, code) -> HttpResponse:
     return redirect("note_page", code=session.code)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.NOTES)
 @require_POST
 def note_cosign(request: HttpRequest, code, decision: str) -> HttpResponse:
     """Co-sign or return a supervisee's note, then confirm it on the dashboard.

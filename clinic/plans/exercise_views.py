@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.accounts.decorators import role_required
+from clinic.accounts.decorators import reach_required, role_required
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case
@@ -109,8 +110,9 @@ def exercise_edit(request: HttpRequest, code) -> HttpResponse:
 
 
 def _own_case(request: HttpRequest, code) -> Case:
-    """A case this therapist leads: a supervisor or colleague gets 404."""
-    return get_object_or_404(Case.objects.filter(primary_therapist=request.user), code=code)
+    """A case where the user assigns exercises (clinic.accounts.reach): its therapist; a supervisor or colleague
+    gets 404."""
+    return get_object_or_404(Case.objects.reaching(request.user, Kind.EXERCISES, Level.WRITE), code=code)
 
 
 def plan_goals(case: Case) -> list:
@@ -120,7 +122,7 @@ def plan_goals(case: Case) -> list:
     return list(version.goals.select_related("client")) if version is not None else []
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.EXERCISES, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def assignment_new(request: HttpRequest, code) -> HttpResponse:
     case = _own_case(request, code)
@@ -158,11 +160,11 @@ def assignment_new(request: HttpRequest, code) -> HttpResponse:
     return render(request, "plans/assignment_form.html", context)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.EXERCISES, Level.WRITE)
 @require_POST
 def assignment_withdraw(request: HttpRequest, code) -> HttpResponse:
     assignment = get_object_or_404(
-        Assignment.objects.filter(case__primary_therapist=request.user).select_related("case", "client"), code=code
+        Assignment.objects.visible_to(request.user, Level.WRITE).select_related("case", "client"), code=code
     )
     if not withdraw(assignments=Assignment.objects.filter(pk=assignment.pk), by=request.user, request=request):
         messages.info(request, "That exercise was already withdrawn.")
@@ -213,7 +215,7 @@ def _record_checkins_viewed(request_or_none, *, user, case, rows, where: str) ->
 
 def case_practice_context(*, case, user) -> dict:
     """The case page's section: each partner's assignments with their sent check-ins (primary therapist only)."""
-    if user.pk != case.primary_therapist_id:
+    if not case.reaches(user, Kind.EXERCISES):
         return {}
     # The case page has its partners prefetched in membership order.
     partners = list(case.clients.all())
@@ -226,7 +228,7 @@ def case_practice_context(*, case, user) -> dict:
 def note_checkins_context(*, note, session, user) -> dict:
     """The note editor's sidebar: each partner's assignments and check-ins since the case's previous session held."""
     case = session.case
-    if user.pk != case.primary_therapist_id:
+    if not case.reaches(user, Kind.EXERCISES):
         return {}
     previous = (
         # The last session held (a missed one did not hear about the week).

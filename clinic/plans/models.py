@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.accounts.reach import Kind, Level
 from clinic.clients.models import Case, Client, Membership
 from clinic.lib.language import base_language
 from clinic.lib.language import choices as language_choices
@@ -73,8 +74,9 @@ class PlanRefused(ValueError):
 
 
 class TreatmentPlanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TreatmentPlanQuerySet":
-        return self.filter(case__in=Case.objects.visible_to(user))
+    def visible_to(self, user, level: Level = Level.READ) -> "TreatmentPlanQuerySet":
+        """Plans of the cases where `user` reaches the plan at `level` on a page (clinic.accounts.reach)."""
+        return self.filter(case__in=Case.objects.reaching(user, Kind.PLAN, level))
 
 
 class TreatmentPlan(models.Model):
@@ -482,9 +484,9 @@ class ExerciseText(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AssignmentQuerySet":
-        """Staff: assignments of cases they may open."""
-        return self.filter(case__in=Case.objects.visible_to(user))
+    def visible_to(self, user, level: Level = Level.READ) -> "AssignmentQuerySet":
+        """Staff: assignments of the cases where `user` reaches exercises at `level` (clinic.accounts.reach)."""
+        return self.filter(case__in=Case.objects.reaching(user, Kind.EXERCISES, level))
 
     def of_client_user(self, user) -> "AssignmentQuerySet":
         """A client sees only what was assigned to them: never a partner's, nor that one exists."""

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.accounts.decorators import role_required
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Client
@@ -171,20 +172,21 @@ class GoalProgress:
 
 
 def case_progress_context(*, case, user) -> dict:
-    return {"progress": goal_progress(case)}
+    # A partner's own goals are part of their own record: left out for whoever does not reach them (a supervisor).
+    return {"progress": goal_progress(case, own_goals=case.reaches(user, Kind.OWN_GOALS))}
 
 
-def goal_progress(case) -> dict | None:
+def goal_progress(case, *, own_goals: bool = True) -> dict | None:
     """Each goal (by lineage, across signed versions) with its movements in signed notes and review marks.
 
     {"goals": [GoalProgress], "chart": SVG or None}, or None without a signed plan. Two queries,
-    whatever the number of sessions, goals or versions. Internal: it holds both partners' own goals.
+    whatever the number of sessions, goals or versions. Internal: with `own_goals` it holds both partners' own
+    goals; without, only the shared ones.
     """
-    goals = list(
-        Goal.objects.filter(version__plan__case=case, version__status="signed")
-        .select_related("version", "client")
-        .order_by("version__number", "practice", "position", "id")
-    )
+    goals = Goal.objects.filter(version__plan__case=case, version__status="signed")
+    if not own_goals:
+        goals = goals.filter(client__isnull=True)
+    goals = list(goals.select_related("version", "client").order_by("version__number", "practice", "position", "id"))
     if not goals:
         return None
     by_lineage: dict = {}

@@ -1,8 +1,10 @@
 """Treatment plan pages (staff): the plan in force, the editor of its draft, signing, reviews and old versions.
 
-Only the case's primary therapist writes, signs and starts reviews. Their
-supervisor reads the signed versions (audited as a supervisor's reading);
-anyone else, admins and clients included, gets 404.
+Who reaches a plan is stated in clinic.accounts.reach: the case's primary
+therapist writes, signs and starts reviews; their supervisor reads the signed
+versions (audited as a supervisor's reading), without each partner's own
+goals, which are part of that partner's record; anyone else, admins and
+clients included, gets 404 (admins make the plan PDF for a recorded purpose).
 """
 
 import uuid
@@ -15,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.accounts.decorators import role_required
-from clinic.accounts.models import Role
+from clinic.accounts.decorators import reach_required
+from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case
@@ -36,14 +38,12 @@ STALE = (
 
 
 def _case_for(request: HttpRequest, code, *, write: bool) -> tuple[Case, bool]:
-    """The case and whether the user reads it as the therapist's supervisor (never when writing)."""
-    own = Case.objects.visible_to(request.user).select_related("primary_therapist").filter(code=code).first()
-    if own is not None:
-        return own, False
-    if write:
-        raise Http404
-    supervised = Case.objects.supervised_by(request.user).select_related("primary_therapist")
-    return get_object_or_404(supervised, code=code), True
+    """The case, if the user reaches its plan (to write it, with `write`), and whether they only read it."""
+    level = Level.WRITE if write else Level.READ
+    case = get_object_or_404(
+        Case.objects.reaching(request.user, Kind.PLAN, level).select_related("primary_therapist"), code=code
+    )
+    return case, not case.reaches(request.user, Kind.PLAN, Level.WRITE)
 
 
 def _clients(case: Case) -> list:
@@ -78,8 +78,10 @@ def group_goals(goals: list, clients: list, *, couple: bool) -> list[dict]:
     return groups
 
 
-def _goals(version: PlanVersion) -> list:
-    goals = list(version.goals.select_related("client"))
+def _goals(version: PlanVersion, *, own_goals: bool = True) -> list:
+    """The version's goals; without `own_goals`, only the shared ones (a partner's own are part of their record)."""
+    goals = version.goals.select_related("client")
+    goals = list(goals if own_goals else goals.filter(client__isnull=True))
     for goal in goals:
         goal.measure_words = measure_label(goal)
     return goals
@@ -95,9 +97,9 @@ def plan_gaps(version: PlanVersion, goals: list | None = None) -> list[str]:
     return gaps
 
 
-def _read_context(version: PlanVersion, case: Case, clients: list) -> dict:
-    """What a read-only page shows of one version."""
-    goals = _goals(version)
+def _read_context(version: PlanVersion, case: Case, clients: list, *, own_goals: bool = True) -> dict:
+    """What a read-only page shows of one version (without `own_goals`: none of a partner's own goals)."""
+    goals = _goals(version, own_goals=own_goals)
     acknowledgements = list(version.acknowledgements.select_related("client").order_by("acknowledged_at"))
     acknowledged = {a.client_id for a in acknowledgements}
     return {
@@ -109,15 +111,16 @@ def _read_context(version: PlanVersion, case: Case, clients: list) -> dict:
         "waiting": [c for c in clients if c.pk not in acknowledged and c.user_id]
         if version.ask_acknowledgement
         else [],
+        "own_goals_withheld": not own_goals and case.kind == Case.Kind.COUPLE,
     }
 
 
 def _viewed(request: HttpRequest, version: PlanVersion, supervising: bool) -> None:
-    detail = {"as": "supervisor"} if supervising else {"number": version.number}
+    detail = {"as": str(version.plan.case.relation_of(request.user))} if supervising else {"number": version.number}
     record(action=Action.PLAN_VIEWED, request=request, target=version, detail=detail)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.PLAN)
 @require_GET
 def plan_detail(request: HttpRequest, code) -> HttpResponse:
     """The version in force, read-only, with its history, acknowledgements and when a review is due."""
@@ -139,7 +142,7 @@ def plan_detail(request: HttpRequest, code) -> HttpResponse:
         "staff_page_title": "Treatment plan",
     }
     if in_force is not None:
-        context |= _read_context(in_force, case, clients)
+        context |= _read_context(in_force, case, clients, own_goals=case.reaches(request.user, Kind.OWN_GOALS))
         context["review_due"] = in_force.review_due()
         context["next_review_on"] = in_force.next_review_on()
         context["review_sessions"] = settings.PLAN_REVIEW_SESSIONS
@@ -148,7 +151,7 @@ def plan_detail(request: HttpRequest, code) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.PLAN)
 @require_GET
 def plan_version(request: HttpRequest, code, number: int) -> HttpResponse:
     """Any signed version as it was signed (the draft opens in the editor)."""
@@ -164,7 +167,7 @@ def plan_version(request: HttpRequest, code, number: int) -> HttpResponse:
         "supervising": supervising,
         "in_force_number": newest["number"] if newest else None,
         "staff_page_title": f"Treatment plan, version {version.number}",
-        **_read_context(version, case, _clients(case)),
+        **_read_context(version, case, _clients(case), own_goals=case.reaches(request.user, Kind.OWN_GOALS)),
     }
     _viewed(request, version, supervising)
     return render(request, "plans/plan_version.html", context)
@@ -264,7 +267,7 @@ def _editor(
     return render(request, "plans/plan_edit.html", context, status=status)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.PLAN, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, code) -> HttpResponse:
     """The draft: started here if the case has no plan; a signed plan without a draft offers a review."""
@@ -378,7 +381,7 @@ def _remove_goal(request: HttpRequest, case: Case, draft: PlanVersion, value: st
     return redirect("plan_edit", code=case.code)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.PLAN, Level.WRITE)
 @require_POST
 def plan_autosave(request: HttpRequest, code) -> JsonResponse:
     """The editor saves while the therapist types; a save from an older page answers 409 and changes nothing."""
@@ -408,7 +411,7 @@ def plan_autosave(request: HttpRequest, code) -> JsonResponse:
     )
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.PLAN, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def plan_sign(request: HttpRequest, code) -> HttpResponse:
     """Confirm, then sign: the page lists what will be locked; the POST signs only the revision shown."""
@@ -450,7 +453,7 @@ def plan_sign(request: HttpRequest, code) -> HttpResponse:
     return render(request, "plans/sign_confirm.html", context)
 
 
-@role_required(Role.THERAPIST)
+@reach_required(Kind.PLAN, Level.WRITE)
 @require_POST
 def plan_review_start(request: HttpRequest, code) -> HttpResponse:
     """A new draft version from the plan in force (a second click finds the same draft)."""
@@ -474,7 +477,7 @@ def case_plan_context(*, case, user) -> dict:
     """The case page's plan card: no plan, a draft to continue, or the version in force. Three queries at most."""
     latest = list(PlanVersion.objects.filter(plan__case=case).select_related("plan").order_by("-number")[:2])
     signed = next((v for v in latest if v.is_signed), None)
-    supervising = case.primary_therapist_id != user.pk
+    supervising = not case.reaches(user, Kind.PLAN, Level.WRITE)
     draft = None if supervising else next((v for v in latest if not v.is_signed), None)
     return {
         "plan_card": {

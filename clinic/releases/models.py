@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind
 from clinic.clients.models import Case, Client
 from clinic.releases.signals import stored_copies_void
 
@@ -90,8 +91,9 @@ class AuthorizationQuerySet(models.QuerySet):
         return self.filter(authorizing_client__user=user)
 
     def visible_to(self, user) -> "AuthorizationQuerySet":
-        """Staff: the authorizations on cases they may open (treating therapist, admin)."""
-        return self.filter(case__in=Case.objects.visible_to(user))
+        """Staff: the authorizations on cases where they reach them (clinic.accounts.reach: treating therapist,
+        admin)."""
+        return self.filter(case__in=Case.objects.reaching(user, Kind.AUTHORIZATIONS))
 
 
 class ReleaseAuthorization(models.Model):
@@ -272,8 +274,9 @@ class ReleaseStatus(models.TextChoices):
 
 class ReleaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReleaseQuerySet":
-        """Releases of cases the user may open: the treating therapist and admins; 404 for everyone else."""
-        return self.filter(case__in=Case.objects.visible_to(user))
+        """Releases of the cases where the user reaches them (clinic.accounts.reach: the treating therapist and
+        admins); 404 for everyone else."""
+        return self.filter(case__in=Case.objects.reaching(user, Kind.RELEASES))
 
     def awaiting_review_by(self, user) -> "ReleaseQuerySet":
         """Prepared releases waiting for `user` as the case's primary therapist."""

@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.accounts.decorators import role_required
+from clinic.accounts.decorators import reach_required, role_required
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client, case_and_client
@@ -106,11 +107,11 @@ def sharing_revoke(request: HttpRequest, code) -> HttpResponse:
 # --- Staff: authorizations recorded from paper ---------------------------------------------------------
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.AUTHORIZATIONS, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def authorization_list(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """The authorizations this client gave, and a form to record one from a signed paper form."""
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.AUTHORIZATIONS, level=Level.WRITE)
     if case.kind != Case.Kind.COUPLE:
         raise Http404
     partner = case.clients.exclude(pk=client.pk).first()

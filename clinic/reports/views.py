@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.accounts.decorators import role_required
+from clinic.accounts.decorators import reach_required, role_required
 from clinic.accounts.models import Role
+from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action
 from clinic.clients.models import Case, Client, case_and_client
@@ -28,11 +29,11 @@ from clinic.reports.summaries import INTERNAL_PURPOSES, SummaryForm
 from clinic.reports.tasks import enqueue, recover_stalled
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.DOCUMENTS, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def client_summary(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """A client summary PDF. Every one is a disclosure: its purpose and options are recorded first."""
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.DOCUMENTS, level=Level.WRITE)
     form = SummaryForm(
         posted(request), authorizations=_third_party_authorizations(case, client), client_language=client.language
     )
@@ -328,11 +329,12 @@ class CaseSummaryForm(SummaryForm):
             self.fields.pop(name, None)
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.DOCUMENTS, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def case_summary(request: HttpRequest, case_code) -> HttpResponse:
-    """Internal, for the treating therapist, a supervisor reviewing it, or an admin; purpose recorded."""
-    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
+    """Internal, for the treating therapist or an admin (who make documents: clinic.accounts.reach); purpose
+    recorded. A supervisor reads one the treating team makes for supervision."""
+    case = get_object_or_404(Case.objects.reaching(request.user, Kind.DOCUMENTS, Level.WRITE), code=case_code)
     form = CaseSummaryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         options = {"purpose": form.purpose_text(), "report": "case_summary"}
@@ -358,14 +360,14 @@ class PlanPdfForm(CaseSummaryForm):
             self.fields["version"].initial = versions[0].number
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.DOCUMENTS, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def plan_pdf(request: HttpRequest, case_code) -> HttpResponse:
     """The treatment plan for the record (internal): who may make the case summary may make it; others get 404."""
     from clinic.plans.models import TreatmentPlan
     from clinic.reports.plans import signed_versions
 
-    case = get_object_or_404(Case.objects.visible_to(request.user), code=case_code)
+    case = get_object_or_404(Case.objects.reaching(request.user, Kind.DOCUMENTS, Level.WRITE), code=case_code)
     plan = TreatmentPlan.objects.filter(case=case).first()
     versions = signed_versions(plan) if plan else []
     form = PlanPdfForm(request.POST if request.method == "POST" else None, versions=versions)
@@ -380,11 +382,11 @@ def plan_pdf(request: HttpRequest, case_code) -> HttpResponse:
     return render(request, "reports/plan_pdf_form.html", {"case": case, "form": form, "versions": versions})
 
 
-@role_required(Role.THERAPIST, Role.ADMIN)
+@reach_required(Kind.DOCUMENTS, Level.WRITE)
 @require_http_methods(["GET", "POST"])
 def client_export(request: HttpRequest, case_code, client_code) -> HttpResponse:
     """A records request: the client's own record as JSON plus the summary PDF, in one ZIP. A recorded disclosure."""
-    case, client = case_and_client(request.user, case_code, client_code)
+    case, client = case_and_client(request.user, case_code, client_code, kind=Kind.DOCUMENTS, level=Level.WRITE)
     form = ExportForm(posted(request), authorizations=_third_party_authorizations(case, client))
     if request.method == "POST" and form.is_valid():
         # A records request always leaves the treating team: reviewed first, like any release.

@@ -227,3 +227,22 @@ def test_a_day_outside_any_calendar_is_a_plain_404(as_user, therapist, admin_use
     assert as_user(therapist).get(reverse("calendar_week_of", args=[day])).status_code == 404
     assert as_user(therapist).get(reverse("calendar_day_of", args=[day])).status_code == 404
     assert as_user(admin_user).get(reverse("practice_calendar_of", args=[day])).status_code == 404
+
+
+def test_the_case_page_lists_appointments_to_come_for_whoever_books_them(
+    as_user, therapist, admin_user, supervisor, couple_case
+):
+    # Admins book too (clinic/accounts/reach.py): their case page lists what is booked and offers to book;
+    # the therapist's supervisor does not reach appointments and sees neither.
+    therapist.supervisor = supervisor
+    therapist.save(update_fields=["supervisor"])
+    (appointment,) = booked(couple_case, at(next_weekday(1), 11))
+    page = reverse("case_detail", kwargs={"code": couple_case.code})
+    book_url = reverse("appointment_book", kwargs={"case_code": couple_case.code})
+    for user in (therapist, admin_user):
+        body = as_user(user).get(page).content.decode()
+        section = body[body.index('id="case-appointments"') :]
+        assert f'href="{book_url}"' in section
+        assert reverse("appointment_detail", kwargs={"code": appointment.code}) in section
+    body = as_user(supervisor).get(page).content.decode()
+    assert "case-appointments" not in body and book_url not in body

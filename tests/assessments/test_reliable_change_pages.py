@@ -157,3 +157,13 @@ def test_one_pair_of_questionnaires_is_not_called_steady(as_user, therapist, cou
     body = as_user(therapist).get(reverse("case_detail", kwargs={"code": couple_case.code})).content.decode()
     assert "Perception gap: one pair of questionnaires so far; a trend shows from the second" in body
     assert "steady in every domain" not in body
+
+
+def test_a_supervisor_sees_no_reliable_change_on_the_case_page(as_user, therapist, supervisor, couple_case, history):
+    # Questionnaire results are the treating therapist's (clinic/accounts/reach.py): not their supervisor's.
+    therapist.supervisor = supervisor
+    therapist.save(update_fields=["supervisor"])
+    response = as_user(supervisor).get(reverse("case_detail", kwargs={"code": couple_case.code}))
+    assert response.status_code == 200 and "read-only" in response.content.decode()
+    body = response.content.decode()
+    assert "Reliable change" not in body and "Money and resources" not in body and "Digital control" not in body

@@ -30,11 +30,13 @@ def supervised(therapist, supervisor):
     return therapist
 
 
-def signed_note(case, author, *, days_ago=3) -> SessionNote:
+def signed_note(case, author, *, days_ago=3, next_steps="") -> SessionNote:
     session = TherapySession.objects.create(
         case=case, starts_at=timezone.now() - timedelta(days=days_ago), created_by=author
     )
-    note = SessionNote.objects.create(session=session, author=author, content={"subjective": "Money talk 7q7q."})
+    note = SessionNote.objects.create(
+        session=session, author=author, content={"subjective": "Money talk 7q7q."}, next_steps=next_steps
+    )
     PracticeTag.objects.create(note=note, practice="naming_power", focus=2, evidence="Named who decides.")
     note.sign(by=author)
     return note
@@ -173,3 +175,17 @@ def test_an_unflagged_therapist_supervising_nobody_sees_no_cases(as_user, therap
     body = as_user(colleague).get(reverse("case_list")).content.decode()
     assert couple_case.label not in body
     assert as_user(colleague).get(reverse("case_detail", kwargs={"code": couple_case.code})).status_code == 404
+
+
+def test_a_supervisor_reading_a_note_does_not_see_the_previous_notes_next_steps(
+    as_user, supervised, supervisor, couple_case
+):
+    # The supervisor reaches only the notes waiting for them: the earlier note, already co-signed, is not one.
+    earlier = signed_note(couple_case, supervised, days_ago=10, next_steps="Try the money talk again 9z9z.")
+    earlier.cosign(by=supervisor)
+    waiting = signed_note(couple_case, supervised, days_ago=3)
+    supervisor_page = as_user(supervisor).get(note_url("note_page", waiting)).content.decode()
+    assert "Money talk 7q7q." in supervisor_page and "Co-sign" in supervisor_page
+    assert "9z9z" not in supervisor_page and "Last session's plan" not in supervisor_page
+    therapist_page = as_user(supervised).get(note_url("note_page", waiting)).content.decode()
+    assert "Try the money talk again 9z9z." in therapist_page
