@@ -321,12 +321,25 @@ def report_retry(request: HttpRequest, code) -> HttpResponse:
 
 
 class CaseSummaryForm(SummaryForm):
-    """The same purpose question; an internal document has no notes or period options."""
+    """The same purpose question, inside the treating team only; an internal document has no notes or period
+    options. It holds both partners' material, so it never leaves the team: anything for outside is a client
+    summary or a record export, which goes through review as a release."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("date_from", "date_to", "notes", "recipient_name", "authorization"):
             self.fields.pop(name, None)
+        self.fields["purpose"].choices = [
+            (key, label) for key, label in self.fields["purpose"].choices if key in ("", *INTERNAL_PURPOSES)
+        ]
+        self.fields["purpose"].error_messages["invalid_choice"] = (
+            "This document stays inside the treating team. For anyone else, make a client summary or a record"
+            " export from the client's record: the case's therapist reviews it before it leaves."
+        )
+        self.fields["purpose"].help_text = (
+            "Inside the treating team only. For the client, a court or anyone else, make a client summary or a record"
+            " export instead: it is reviewed before it leaves."
+        )
 
 
 @reach_required(Kind.DOCUMENTS, Level.WRITE)
