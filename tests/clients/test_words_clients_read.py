@@ -67,7 +67,7 @@ def test_a_text_both_read_that_names_a_partner_beside_a_score_is_warned_about(ve
     (warning,) = words.warnings(shared, "progress_shows")
     assert warning.startswith("It names Jo beside “score”, and both partners read it, word for word.")
     # Any case, accents or not, a typographic apostrophe: still one of them.
-    for text in ("JOSE's questionnaire", "josé’s flag was raised", "The screening of Jordan"):
+    for text in ("JOSE's questionnaire", "jos\u00e9\u2019s flag was raised", "The screening of Jordan"):
         assert words.warnings(goal(version, statement=text), "statement"), text
 
 
