@@ -102,20 +102,13 @@ NOT_STAFF_WORDS: dict[str, str] = {
     "clients.Client.preferred_name": "the client's own name",
     "clients.Client.email": "the client's own address, on their contact choices",
     "clients.Client.phone": "the client's own number, on their contact choices",
-    "clients.Client.safe_times": "the client's own words, on their contact choices",
-    "clients.Client.language": "a language code",
     "plans.Assignment.language": "a language code (the language of the exercise's words)",
     "plans.CheckIn.text": "the client's own words, shown back to them",
-    "plans.PlanAcknowledgement.typed_name": "the name the client typed",
     "intake.Intake.answers": "the client's own answers, shown back to them",
     "intake.Intake.completed": "the names of the parts of the forms the client has done (the app's own)",
     "intake.Intake.signature_name": "the name the client typed",
     "intake.ConsentDocument.language": "a language code",
-    "assessments.SafetyInfo.language": "a language code",
     "assessments.SessionCheckIn.comment": "the client's own words, shown back to them",
-    "releases.ReleaseAuthorization.third_party_name": "who the client named in their own agreement",
-    "releases.ReleaseAuthorization.third_party_organisation": "who the client named in their own agreement",
-    "releases.ReleaseAuthorization.signature_name": "the name the client typed",
     "releases.ReleaseAuthorization.recipient_label": "who the client named in their own agreement",
 }
 
@@ -160,7 +153,7 @@ def readers(row, field: str, *, partners: list | None = None) -> list | None:
     entry = entry_for(row, field)
     if entry is None:
         raise LookupError(f"{row._meta.label}.{field} is not in the registry of words clients read")
-    if not entry.per_case:
+    if not entry.per_case or isinstance(row, type):
         return None
     one = _follow(row, entry.client) if entry.client else None
     if one is not None:
@@ -183,7 +176,7 @@ def notice(row, field: str, *, partners: list | None = None) -> str:
         label = row if isinstance(row, str) else row._meta.label
         raise LookupError(f"{label}.{field} is not in the registry of words clients read")
     when = f", {entry.when}" if entry.when else ""
-    who = readers(row, field, partners=partners) if not isinstance(row, type) else None
+    who = readers(row, field, partners=partners)
     if not who:
         return f"{entry.who}, word for word{when}."
     if len(who) == 1:

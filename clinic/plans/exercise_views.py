@@ -182,7 +182,7 @@ def assignment_new(request: HttpRequest, code) -> HttpResponse:
                     f" {language_name(a.client.language)} words for this exercise yet.",
                 )
         return redirect(reverse("case_detail", kwargs={"code": case.code}) + "#practice-h")
-    context = {"case": case, "form": form, "partners": partners}
+    context = {"case": case, "form": form, "partners": partners, "previews": [], "word_warnings": []}
     return render(request, "plans/assignment_form.html", context)
 
 
