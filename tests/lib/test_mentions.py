@@ -24,6 +24,9 @@ def test_a_name_inside_another_word_is_not_the_name(text):
 
 def test_accents_do_not_hide_a_name_either_way():
     assert names_in("Jose's questionnaire", name_forms("José Ruiz"))
+    # "é" typed as one character or as "e" and a combining accent; letters typed full-width.
+    assert names_in("Jose\u0301's questionnaire", name_forms("Jos\u00e9 Ruiz"))
+    assert names_in("\uff2a\uff4f's score", name_forms("Jo"))
     assert names_in("JOSÉ's questionnaire", name_forms("Jose Ruiz"))
     assert names_in("la puntuación de lucia", name_forms("Lucía Morales Peña"))
 
