@@ -89,7 +89,7 @@ def _goals(version: PlanVersion) -> list:
     return goals
 
 
-def _client_view(version: PlanVersion, goals: list, clients: list, *, couple: bool) -> list[str]:
+def _client_view(version: PlanVersion, goals: list, clients: list) -> list[str]:
     """What the editor shows under each goal of the words clients will read: who reads them, what the
     check found (`words_to_check`) and a preview drawn with the client page's own include, in each
     reader's language (`previews`). Returns every warning, each naming its goal, for the sign button."""
@@ -118,7 +118,7 @@ def _client_view(version: PlanVersion, goals: list, clients: list, *, couple: bo
 def _word_fragments(version: PlanVersion, clients: list, *, couple: bool) -> dict[str, str]:
     """The editor's parts that follow the saved words (autosave replaces them): each goal's warnings and preview."""
     goals = _goals(version)
-    found = _client_view(version, goals, clients, couple=couple)
+    found = _client_view(version, goals, clients)
     fragments = {"word-warnings": render_to_string("plans/includes/_word_warnings.html", {"word_warnings": found})}
     for goal in goals:
         context = {"goal": goal, "couple": couple}
@@ -296,7 +296,7 @@ def _editor(
         "form": plan_form,
         "groups": group_goals(goals, clients, couple=couple),
         "couple": couple,
-        "word_warnings": _client_view(version, goals, clients, couple=couple),
+        "word_warnings": _client_view(version, goals, clients),
         "safety_reasons": version.safety_reasons(),
         "gaps": plan_gaps(version, goals),
         "problems": problems or [],
