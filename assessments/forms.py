@@ -1,7 +1,8 @@
 from django import forms
 from django.utils import timezone
 
-from assessments.models import WarningSign
+from assessments.models import SafetyInfo, WarningSign
+from clinic.clients import words
 from clinic.lib import country
 from clinic.lib.widgets import DatePicker
 
@@ -69,6 +70,7 @@ class SafetyInfoForm(forms.Form):
             f"Name | phone number | hours | a short note. For example: {example['name']} | {example['phone']} "
             "| 24 hours | Free and confidential."
         )
+        words.mark_fields(self, SafetyInfo)
 
     def clean_hotlines(self) -> list[dict]:
         lines = [line.strip() for line in self.cleaned_data["hotlines"].splitlines() if line.strip()]

@@ -504,10 +504,12 @@ COUPLE_GOALS = [
         "naming_power",
         None,
         "Name who decides about money and larger purchases, without blame",
-        "Both can describe the last money decision and who made it; Jo's money score falls",
+        # Both partners read this word for word: it says what each can notice, never one partner's answers (the
+        # questionnaire target beside it is for the therapist).
+        "Both can describe the last money decision and who made it, without blame",
         ("power", "money", "below", 50),
         120,
-        ("some", "Both now say out loud who made a money decision; Jo's money score eased a little."),
+        ("some", "Both now say out loud who made a money decision; the questionnaire target is not met yet."),
     ),
     (
         "tolerating_disagreement",

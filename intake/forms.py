@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clinic.accounts.models import User
+from clinic.clients import words
 from intake.models import ConsentDocument
 
 
@@ -61,6 +62,10 @@ class ConsentTextForm(forms.Form):
         max_length=20000,
         error_messages={"required": "Write the text clients will read."},
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        words.mark_fields(self, ConsentDocument)
 
     @transaction.atomic
     def publish(self, *, by: User, language: str = "en") -> ConsentDocument:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from clinic.appointments.booking import MAX_OCCURRENCES, Booking
 from clinic.appointments.models import Appointment, AppointmentStatus, WorkingHours
+from clinic.clients import words
 from clinic.lib.fields import AsciiDateTimeField, RecordChoiceField, WholeNumberField
 from clinic.lib.forms import BootstrapBoundField
 from clinic.notes.forms import FormatChoice
@@ -90,6 +91,7 @@ class BookingForm(FormatChoice, forms.Form):
         # Only the treating therapist may hold a conjoint meeting while a partner's urgent flag is open.
         self.conjoint_refused = conjoint_paused and not may_override
         self.set_up_format(case, conjoint_paused and may_override)
+        words.mark_fields(self, Appointment)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -143,6 +145,7 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not appointment.series_id:
             del self.fields["scope"]
+        words.mark_fields(self, appointment)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -180,6 +183,7 @@ class CancelForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not appointment.series_id:
             del self.fields["scope"]
+        words.mark_fields(self, appointment)
 
 
 class AttendanceForm(forms.Form):

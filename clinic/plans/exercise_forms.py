@@ -6,12 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.clients import words
 from clinic.clients.models import Case, Client
 from clinic.lib.language import base_language
 from clinic.lib.language import choices as language_choices
 from clinic.lib.language import name_of as language_name
 from clinic.lib.widgets import DatePicker
-from clinic.plans.models import CheckIn, Exercise, Goal, Tried
+from clinic.plans.models import Assignment, CheckIn, Exercise, ExerciseText, Goal, Tried
 
 BOTH = "both"
 # An assignment is for a week or a few; longer than this is a typing slip.
@@ -41,6 +42,10 @@ class ExerciseForm(forms.ModelForm):
             "instructions": {"required": "Write the instructions the client will read."},
             "suggested_length": {"required": "Say how long it takes, for example “Ten minutes a day, for a week”."},
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        words.mark_fields(self, Exercise)
 
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
@@ -72,6 +77,7 @@ class ExerciseTextForm(forms.Form):
         self.fields["title"].label = f"Title in {name}"
         self.fields["instructions"].label = f"Instructions in {name}, as the client reads them"
         self.fields["suggested_length"].label = f"Suggested length in {name}"
+        words.mark_fields(self, ExerciseText)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -147,7 +153,6 @@ class AssignmentForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only this client reads them, with the instructions. For both partners, each reads them alone.",
     )
     goal = forms.ChoiceField(
         label="Goal of the plan it serves (optional)",
@@ -168,6 +173,8 @@ class AssignmentForm(forms.Form):
         if len(partners) == 1:
             self.fields["who"].initial = str(partners[0].code)
         self.fields["goal"].choices = [("", "No particular goal")] + [(c, goal_label(g)) for c, g in self.goals.items()]
+        # Who reads the note, word for word, from the registry of words clients read (clinic.clients.words).
+        words.mark_fields(self, Assignment)
         if not self.is_bound:
             today = timezone.localdate()
             self.initial.setdefault("starts_on", today)
@@ -197,6 +204,32 @@ class AssignmentForm(forms.Form):
             elif who != str(goal.client.code):
                 self.add_error("goal", f"That goal is {owner}'s own: choose a shared goal, or one of this partner's.")
         return data
+
+    def assignments(self) -> list[Assignment]:
+        """What assigning would make (unsaved), one per client chosen, with the words each will read."""
+        data = self.cleaned_data
+        made = []
+        for client in data["clients"]:
+            exercise_words = data["exercise"].words_in(client.language)
+            made.append(
+                Assignment(
+                    case=self.case,
+                    client=client,
+                    title=exercise_words.title,
+                    instructions=exercise_words.instructions,
+                    suggested_length=exercise_words.suggested_length,
+                    language=exercise_words.language,
+                    personal_note=data["personal_note"].strip(),
+                )
+            )
+        return made
+
+    def word_warnings(self) -> list[str]:
+        """Where the note names a partner beside a score while another reads it (clinic.clients.words)."""
+        found = []
+        for assignment in self.assignments():
+            found += words.warnings(assignment, "personal_note", partners=self.partners)
+        return list(dict.fromkeys(found))
 
 
 class CheckInForm(forms.Form):

@@ -27,6 +27,7 @@ from clinic.clients.notices import notify_something_new
 from clinic.clients.retention import refuse_if_closed
 from clinic.lib.dates import show
 from clinic.lib.http import not_a_form, posted, sent_as_form, storable
+from clinic.lib.language import base_language
 from clinic.lib.language import name_of as language_name
 from clinic.lib.numbers import NotANumber, whole_number
 from clinic.notes.models import Practice, TherapySession
@@ -90,8 +91,24 @@ def _exercise_page(request: HttpRequest, exercise: Exercise | None) -> HttpRespo
             )
         messages.success(request, f"“{saved.title}” is saved in the library.")
         return redirect("exercise_library")
-    context = {"form": form, "texts": texts, "exercise": exercise}
+    context = {"form": form, "texts": texts, "exercise": exercise, "previews": _as_clients_read(exercise)}
     return render(request, "plans/exercise_form.html", context)
+
+
+def _as_clients_read(exercise: Exercise | None) -> list[Assignment]:
+    """The saved exercise as a client assigned it reads it, once per language it has words in (unsaved rows)."""
+    if exercise is None:
+        return []
+    languages = dict.fromkeys([base_language(), *(t.language for t in exercise.texts.all())])
+    return [
+        Assignment(
+            title=found.title,
+            instructions=found.instructions,
+            suggested_length=found.suggested_length,
+            language=found.language,
+        )
+        for found in (exercise.words_in(code) for code in languages)
+    ]
 
 
 @role_required(Role.THERAPIST, Role.ADMIN)
@@ -131,6 +148,19 @@ def assignment_new(request: HttpRequest, code) -> HttpResponse:
     partners = list(case.clients.order_by("memberships__id"))
     form = AssignmentForm(posted(request), case=case, partners=partners, goals=plan_goals(case))
     if request.method == "POST" and form.is_valid():
+        # The words go to the client as typed: show them as they will read them when asked, and before a note
+        # that names a partner beside a score leaves, say so and let the therapist change it or confirm it.
+        warnings = form.word_warnings()
+        confirmed = request.POST.get("words_confirmed") == "yes"
+        if request.POST.get("go") == "preview" or (warnings and not confirmed):
+            context = {
+                "case": case,
+                "form": form,
+                "partners": partners,
+                "previews": form.assignments(),
+                "word_warnings": warnings,
+            }
+            return render(request, "plans/assignment_form.html", context)
         data = form.cleaned_data
         made = assign(
             case=case,
@@ -156,7 +186,7 @@ def assignment_new(request: HttpRequest, code) -> HttpResponse:
                     f" {language_name(a.client.language)} words for this exercise yet.",
                 )
         return redirect(reverse("case_detail", kwargs={"code": case.code}) + "#practice-h")
-    context = {"case": case, "form": form, "partners": partners}
+    context = {"case": case, "form": form, "partners": partners, "previews": [], "word_warnings": []}
     return render(request, "plans/assignment_form.html", context)
 
 

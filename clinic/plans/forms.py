@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from clinic.clients import words
 from clinic.lib.fields import WholeNumberField
 from clinic.lib.widgets import DatePicker
 from clinic.plans.models import Goal, PlanVersion, Progress, TargetDirection
@@ -132,6 +133,8 @@ class GoalForm(forms.Form):
         if not goal.carried_over:
             del self.fields["progress"]
             del self.fields["progress_evidence"]
+        # Words clients read as typed say who reads them (clinic.clients.words).
+        words.mark_fields(self, goal)
 
     @staticmethod
     def initial_for(goal: Goal) -> dict:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.accounts.reach import Kind, Level
+from clinic.clients import words
 from clinic.clients.models import Case, Client, Membership
 from clinic.lib.language import base_language
 from clinic.lib.language import choices as language_choices
@@ -208,6 +209,17 @@ class PlanVersion(models.Model):
                 gaps.append("Write the safety planning in the safety section.")
         return gaps
 
+    def word_warnings(self, partners: list | None = None, goals: list | None = None) -> list[str]:
+        """Where a goal's words, which clients read once signed, name a partner beside a score, in words.
+
+        Each says which goal and field, and why (clinic.clients.words.warnings); empty when none does.
+        `partners` (the case's clients) and `goals` (this version's), when the caller has them, save queries.
+        """
+        goals = goals if goals is not None else list(self.goals.select_related("client"))
+        if partners is None and goals:
+            partners = list(Client.objects.filter(memberships__case_id=self.plan.case_id).order_by("memberships__id"))
+        return [f"“{goal.statement[:60]}”. {warning}" for goal in goals for warning in goal.word_warnings(partners)]
+
     def canonical(self) -> str:
         """What the signature covers, in a stable form."""
         goals = sorted(
@@ -251,10 +263,12 @@ class PlanVersion(models.Model):
         return self.is_signed and self.compute_hash() == self.content_hash
 
     @transaction.atomic
-    def sign(self, *, by, at=None, expected_revision: int | None = None) -> None:
+    def sign(self, *, by, at=None, expected_revision: int | None = None, words_confirmed: bool = False) -> None:
         """Sign and lock, hashing the row as stored (locked against a racing save).
 
         `at` records when, for a plan signed earlier on paper (the demo uses it too), as SessionNote.sign has.
+        Goals whose words name a partner beside a score (word_warnings) are signed only when the therapist
+        confirmed them as meant (`words_confirmed`): from signing on, clients read them.
         """
         current = PlanVersion.objects.select_for_update().select_related("plan__case").get(pk=self.pk)
         if current.is_signed:
@@ -265,6 +279,8 @@ class PlanVersion(models.Model):
             raise PlanRefused("The plan changed since you confirmed; check it and confirm again.")
         if gaps := current.sign_gaps():
             raise PlanRefused(" ".join(gaps))
+        if not words_confirmed and (warnings := current.word_warnings()):
+            raise PlanRefused("Check the words clients will read, or confirm them as meant: " + " ".join(warnings))
         current.status, current.signed_at, current.signed_by = PlanStatus.SIGNED, at or timezone.now(), by
         current.content_hash = current.compute_hash()
         current.save(update_fields=["status", "signed_at", "signed_by", "content_hash"])
@@ -374,6 +390,15 @@ class Goal(models.Model):
     @property
     def is_individual(self) -> bool:
         return self.client_id is not None
+
+    def word_warnings(self, partners: list | None = None) -> list[str]:
+        """Where this goal's words name a partner beside a score while another reads them (see PlanVersion's)."""
+        labels = {"statement": "The goal", "progress_shows": "How progress will show"}
+        return [
+            f"{label}: {warning}"
+            for name, label in labels.items()
+            for warning in words.warnings(self, name, partners=partners)
+        ]
 
     def measure_text(self) -> str:
         if not self.measure_domain:

@@ -111,9 +111,16 @@ def start_review(*, plan: TreatmentPlan, by, request: HttpRequest | None = None)
 
 
 def sign_version(
-    *, version: PlanVersion, by, at=None, request: HttpRequest | None = None, expected_revision=None
+    *,
+    version: PlanVersion,
+    by,
+    at=None,
+    request: HttpRequest | None = None,
+    expected_revision=None,
+    words_confirmed: bool = False,
 ) -> None:
-    version.sign(by=by, at=at, expected_revision=expected_revision)
+    """Sign the version; words that name a partner beside a score must be `words_confirmed` (PlanVersion.sign)."""
+    version.sign(by=by, at=at, expected_revision=expected_revision, words_confirmed=words_confirmed)
     record(
         action=Action.PLAN_SIGNED,
         request=request,

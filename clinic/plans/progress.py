@@ -27,7 +27,7 @@ from clinic.accounts.models import Role
 from clinic.accounts.reach import Kind
 from clinic.audit.events import record
 from clinic.audit.models import Action
-from clinic.clients.models import Client
+from clinic.clients.models import Case, Client
 from clinic.lib.charts import Mark, marks_grid
 from clinic.lib.dates import show
 from clinic.notes.models import Practice, SessionNote
@@ -311,6 +311,7 @@ def my_goals(request: HttpRequest) -> HttpResponse:
         plans.append(
             {
                 "version": version,
+                "couple": version.plan.case.kind == Case.Kind.COUPLE,
                 "groups": [g for g in groups if g["shared"] or g["own"]],
                 "ask": version.ask_acknowledgement,
                 "ack": acks.get(version.pk),

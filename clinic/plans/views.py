@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.db.models import Prefetch, ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,15 +22,18 @@ from clinic.accounts.decorators import reach_required
 from clinic.accounts.reach import Kind, Level
 from clinic.audit.events import record
 from clinic.audit.models import Action
+from clinic.clients import words
 from clinic.clients.models import Case
 from clinic.clients.retention import refuse_if_closed
 from clinic.lib.dates import show
 from clinic.lib.http import not_a_form, sent_as_form
+from clinic.lib.language import name_of as language_name
 from clinic.lib.numbers import NotANumber, whole_number
 from clinic.notes.models import Practice
 from clinic.plans.forms import GoalForm, PlanForm, measure_label
 from clinic.plans.models import PlanAcknowledgement, PlanLocked, PlanRefused, PlanVersion, TreatmentPlan
 from clinic.plans.planning import StalePlan, add_goal, remove_goal, save_draft, sign_version, start_plan, start_review
+from clinic.plans.progress import PRACTICE_PLAIN
 
 STALE = (
     "This plan was saved in another tab or window since you opened this page, so nothing here was saved. "
@@ -85,6 +89,44 @@ def _goals(version: PlanVersion, *, own_goals: bool = True) -> list:
     for goal in goals:
         goal.measure_words = measure_label(goal)
     return goals
+
+
+def _client_view(version: PlanVersion, goals: list, clients: list) -> list[str]:
+    """What the editor shows under each goal of the words clients will read: who reads them, what the
+    check found (`words_to_check`) and a preview drawn with the client page's own include, in each
+    reader's language (`previews`). Returns every warning, each naming its goal, for the sign button."""
+    for goal in goals:
+        goal.words_to_check = goal.word_warnings(clients)
+        readers = words.readers(goal, "statement", partners=clients) or []
+        goal.readers_names = " and ".join(c.display_name for c in readers)
+        group = {
+            "heading": PRACTICE_PLAIN[goal.practice],
+            "shared": [] if goal.client_id else [goal],
+            "own": [goal] if goal.client_id else [],
+        }
+        languages = dict.fromkeys(c.language for c in readers)
+        goal.previews = [
+            {
+                "language": code,
+                "language_name": language_name(code),
+                "names": " and ".join(c.display_name for c in readers if c.language == code),
+                "group": group,
+            }
+            for code in languages
+        ]
+    return version.word_warnings(clients, goals)
+
+
+def _word_fragments(version: PlanVersion, clients: list, *, couple: bool) -> dict[str, str]:
+    """The editor's parts that follow the saved words (autosave replaces them): each goal's warnings and preview."""
+    goals = _goals(version)
+    found = _client_view(version, goals, clients)
+    fragments = {"word-warnings": render_to_string("plans/includes/_word_warnings.html", {"word_warnings": found})}
+    for goal in goals:
+        context = {"goal": goal, "couple": couple}
+        fragments[f"goal-warnings-{goal.code}"] = render_to_string("plans/includes/_goal_warnings.html", context)
+        fragments[f"goal-preview-{goal.code}"] = render_to_string("plans/includes/_goal_preview.html", context)
+    return fragments
 
 
 def plan_gaps(version: PlanVersion, goals: list | None = None) -> list[str]:
@@ -257,6 +299,7 @@ def _editor(
         "form": plan_form,
         "groups": group_goals(goals, clients, couple=couple),
         "couple": couple,
+        "word_warnings": _client_view(version, goals, clients),
         "safety_reasons": version.safety_reasons(),
         "gaps": plan_gaps(version, goals),
         "problems": problems or [],
@@ -407,6 +450,7 @@ def plan_autosave(request: HttpRequest, code) -> JsonResponse:
             "saved_at": show(saved.updated_at, "TIME_FORMAT"),
             "revision": saved.revision,
             "sign_needs": [*problems, *plan_gaps(saved)],
+            "fragments": _word_fragments(saved, _clients(case), couple=case.kind == Case.Kind.COUPLE),
         }
     )
 
@@ -431,8 +475,11 @@ def plan_sign(request: HttpRequest, code) -> HttpResponse:
         if gaps := plan_gaps(draft):
             messages.error(request, "Not signed: " + " ".join(gaps))
             return redirect("plan_sign", code=case.code)
+        confirmed = request.POST.get("words_confirmed") == "yes"
         try:
-            sign_version(version=draft, by=request.user, request=request, expected_revision=revision)
+            sign_version(
+                version=draft, by=request.user, request=request, expected_revision=revision, words_confirmed=confirmed
+            )
         except PlanLocked:
             messages.info(request, "This version is already signed.")
         except PlanRefused as refusal:
@@ -445,6 +492,7 @@ def plan_sign(request: HttpRequest, code) -> HttpResponse:
     context = {
         "case": case,
         "gaps": plan_gaps(draft),
+        "word_warnings": draft.word_warnings(clients),
         "safety_reasons": draft.safety_reasons(),
         "staff_page_title": "Sign the treatment plan",
         **_read_context(draft, case, clients),

@@ -96,6 +96,14 @@
               needs.hidden = data.sign_needs.length === 0;
               if (needsText) needsText.textContent = data.sign_needs.join(" ");
             }
+            // Parts of the page that follow what was saved (the plan editor's previews and word checks),
+            // drawn by the server from its own templates.
+            if (data.fragments) {
+              Object.keys(data.fragments).forEach(function (id) {
+                var node = document.getElementById(id);
+                if (node) node.innerHTML = data.fragments[id];
+              });
+            }
             if (data.format && data.format !== form.getAttribute("data-format")) {
               // The server carried every word into the new format's headings: show those fields now.
               show("Format changed; showing the new headings…");

@@ -4,6 +4,7 @@ private practice with sent check-ins, notes linked to goals; Casey's individual 
 import pytest
 from django.core.management import call_command
 
+from clinic.clients import words
 from clinic.clients.models import Case, Client
 from clinic.notes.models import Practice
 from clinic.plans.models import Assignment, CheckIn, Goal, NoteGoal, PlanVersion, TreatmentPlan
@@ -64,3 +65,14 @@ def test_seeding_again_changes_nothing(demo):
     counts = [m.objects.count() for m in (TreatmentPlan, PlanVersion, Goal, NoteGoal, Assignment, CheckIn)]
     call_command("seed_demo")
     assert [m.objects.count() for m in (TreatmentPlan, PlanVersion, Goal, NoteGoal, Assignment, CheckIn)] == counts
+
+
+def test_the_demo_words_clients_read_name_no_partner_beside_a_score(demo):
+    # The demo models the safe use: what both partners read says what each can notice, never a partner's answers.
+    for version in PlanVersion.objects.all():
+        assert version.word_warnings() == [], version
+    for assignment in Assignment.objects.exclude(personal_note=""):
+        assert words.warnings(assignment, "personal_note") == [], assignment
+    # Nor does the review's evidence (staff's, but released to a client with their summary) name one of them.
+    for goal in Goal.objects.filter(client__isnull=True).select_related("version__plan__case"):
+        assert words.warnings(goal, "statement", goal.progress_evidence) == [], goal.progress_evidence
