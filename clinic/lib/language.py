@@ -82,7 +82,8 @@ def editing_address(path: str, language: str) -> str:
 # shows — goes through the catalogue (gettext, gettext_lazy, ngettext, pgettext), so that it reads in the
 # client's language (tests/i18n/test_python_words_translated.py reads these modules and fails on an English
 # word outside it). Each module maps to what inside it serves staff only and stays English: a view decorated
-# with `role_required` for staff roles only is found from its decorator and needs no listing here.
+# with `role_required` for staff roles only, or with `reach_required`, is found from its decorator and needs no
+# listing here.
 SERVES_CLIENTS: dict[str, tuple[str, ...]] = {
     # Views: every module that holds a page, an autosave or a file a client or a visitor opens.
     "assessments.own_progress": ("REFUSED_WHILE_FLAGGED",),

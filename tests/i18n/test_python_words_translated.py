@@ -6,7 +6,7 @@ a message after saving, an autosave's JSON message, a page's problem line, a for
 text that a page shows — must sit inside gettext (or gettext_lazy, ngettext, pgettext, gettext_noop). What is not
 for reading is left alone: docstrings, dict keys, identifiers and codes ("too_long", "my_practice",
 "plans/my_practice.html", "DATE_FORMAT"), log lines and audit records, and programming errors (ValueError, Http404).
-Staff pages stay English: a view decorated with `role_required` for staff roles only is skipped, and so is what the
+Staff pages stay English: a view decorated with `role_required` for staff roles only (or `reach_required`) is skipped, and so is what the
 declaration lists as staff's inside a module.
 
 The declaration cannot leave out a module: every view a client or a visitor can open must live in a declared one.
@@ -77,8 +77,11 @@ def _called(node: ast.Call) -> str:
 
 
 def _for_staff(node: ast.AST) -> bool:
-    """A view decorated `role_required(...)` with staff roles only."""
+    """A view decorated `role_required(...)` with staff roles only, or `reach_required(...)` (a staff page about
+    records of a kind, whose roles clinic.accounts.reach gives: staff roles only, or it refuses to decorate)."""
     for decorator in getattr(node, "decorator_list", []):
+        if isinstance(decorator, ast.Call) and _called(decorator) == "reach_required":
+            return True
         if isinstance(decorator, ast.Call) and _called(decorator) == "role_required":
             roles = {ast.unparse(arg) for arg in decorator.args}
             return f"Role.{Role.CLIENT.name}" not in roles
