@@ -214,3 +214,20 @@ def test_a_file_made_for_an_earlier_confirmation_is_not_handed_out(
     ReportJob.objects.filter(pk=job.pk).update(pdf=kept, options={**job.options, "purged": ""})
     answer = http.get(reverse("report_download", kwargs={"code": job.code}))
     assert answer.status_code == 410 and not answer.content.startswith(FILE_MAGIC)
+
+
+def test_a_check_in_sent_after_confirmation_sends_the_export_back_to_review(
+    as_user, therapist, couple_case, person, partner, couple_record
+):
+    from tests.factories import checkins_sent
+
+    http = as_user(therapist)
+    release = released_release(http, export_url(couple_case, person), {"purpose": "client_request"}, therapist)
+    checkins_sent(couple_case, therapist, {person: ("SENT-LATER-7k7k", 3), partner: ("", 3)})
+    refused = download(http, release)
+    assert refused.status_code == 409 and not refused.content.startswith(FILE_MAGIC)
+    release.refresh_from_db()
+    assert release.status == Release.Status.PREPARED
+    # Reviewed again, the new check-in is one of the pieces listed, and redactable.
+    page = http.get(reverse("release_detail", kwargs={"code": release.code})).content.decode()
+    assert "SENT-LATER-7k7k" in page
