@@ -39,6 +39,9 @@ def test_a_newer_agreement_to_the_same_person_replaces_the_older(as_user, client
     assert list(ReleaseAuthorization.objects.in_force()) == [newer]
     page = http.get(reverse("sharing_home")).content.decode()
     assert "Replaced by a newer agreement to the same person." in page
+    # The form says so before anyone signs.
+    form = http.get(NEW).content.decode()
+    assert "If you already gave an agreement to the same person, this one replaces it." in form
 
 
 def test_withdrawing_shows_and_withdraws_every_agreement_to_that_person(as_user, client_user, person, partner):
