@@ -212,7 +212,7 @@ def cancel(*, release: Release, by, request=None) -> bool:
 
 
 def _relied_on_still_holds(release: Release) -> str:
-    """ "" when every authorization the confirmed release relied on still stands; else why not."""
+    """Why an authorization the confirmed release relied on no longer stands; empty while every one still does."""
     today = timezone.localdate()
     for authorization in release.relied_on.all():
         if authorization.is_revoked:
@@ -289,7 +289,7 @@ def hand_out(
 
 
 def refuse(*, release: Release, reason: str, by, request: HttpRequest | None = None) -> None:
-    """Record a refused hand-out (nothing left): which release and why, never content."""
+    """Record a refused hand-out (nothing was handed out): which release and why, never content."""
     record(
         action=Action.RELEASE_REFUSED,
         request=request,
