@@ -32,3 +32,17 @@ def sent_checkin(assignment: Assignment, *, tried="yes", text="", worse=False) -
 def library_exercise() -> Exercise:
     """An active exercise of the library: a seeded one, or one made here (a live-server test empties the tables)."""
     return Exercise.objects.filter(is_active=True).order_by("id").first() or an_exercise()
+
+
+def assignment_form(exercise: Exercise, who: str, **kw) -> dict:
+    """What the assignment form posts: this exercise for a week from today, to `who`."""
+    today = timezone.localdate()
+    return {
+        "exercise": str(exercise.code),
+        "who": who,
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=7)).isoformat(),
+        "personal_note": "",
+        "goal": "",
+        **kw,
+    }

@@ -16,6 +16,7 @@ from clinic.plans.models import Assignment, Exercise, Goal
 from clinic.plans.planning import sign_version, start_plan
 from tests.factories import make_case
 from tests.plans.practice_helpers import an_exercise
+from tests.plans.practice_helpers import assignment_form as form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +28,6 @@ def exercise(db):
 
 def url(case) -> str:
     return reverse("assignment_new", kwargs={"code": case.code})
-
-
-def form_data(exercise, who, **kw) -> dict:
-    today = timezone.localdate()
-    return {
-        "exercise": str(exercise.code),
-        "who": who,
-        "starts_on": today.isoformat(),
-        "ends_on": (today + timedelta(days=7)).isoformat(),
-        "personal_note": "",
-        "goal": "",
-        **kw,
-    }
 
 
 def errors(response) -> str:

@@ -1,15 +1,13 @@
 """Assigning an exercise: the note says who reads it, a preview shows each client's page, and a note that names
 the other partner beside a score is assigned only once the therapist confirms it, with every word kept."""
 
-from datetime import timedelta
-
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
-from django.utils import timezone
 
 from clinic.plans.models import Assignment, ExerciseText
 from tests.plans.practice_helpers import an_exercise
+from tests.plans.practice_helpers import assignment_form as data
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +35,6 @@ def http(as_user, therapist):
 
 def url(case) -> str:
     return reverse("assignment_new", kwargs={"code": case.code})
-
-
-def data(exercise, who, **kw) -> dict:
-    today = timezone.localdate()
-    return {
-        "exercise": str(exercise.code),
-        "who": who,
-        "starts_on": today.isoformat(),
-        "ends_on": (today + timedelta(days=7)).isoformat(),
-        "personal_note": "",
-        "goal": "",
-        **kw,
-    }
 
 
 def page(response) -> BeautifulSoup:
